@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePageUser } from "@/lib/auth/current";
+import { roles } from "@/lib/auth/roles";
+
+export const metadata: Metadata = { title: "MyAccount" };
+
+const tiles = [
+  { href: "/account/profile", title: "Edit Profile", text: "Name, addresses, phone, e-mail, payment method and e-mail preferences." },
+  { href: "/account/security", title: "Sign-in and security", text: "Your password and the devices signed in to your account." },
+  { href: "/account/activity", title: "Account activity", text: "Sign-ins and changes to your account, and who accessed your data." },
+  { href: "/account/privacy", title: "Your privacy", text: "Cookies, your data download and our privacy policy." },
+];
+
+export default async function AccountHome() {
+  const session = await requirePageUser(roles.customer, "/account");
+  const name = session.firstName || session.username || "there";
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">Welcome, {name}</h1>
+      <p className="text-gray-700">This is MyAccount. What would you like to do?</p>
+      <ul className="grid gap-4 sm:grid-cols-2">
+        {tiles.map((t) => (
+          <li key={t.href}>
+            <Link href={t.href} className="block h-full rounded-lg border border-gray-300 p-4 hover:border-brand-600 hover:bg-brand-50">
+              <span className="block text-lg font-semibold text-brand-700">{t.title}</span>
+              <span className="block text-sm text-gray-700">{t.text}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

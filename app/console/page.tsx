@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import { requirePageUser } from "@/lib/auth/current";
+import { roles } from "@/lib/auth/roles";
+
+export const metadata: Metadata = { title: "Staff console" };
+
+const roleNames = { rep: "Service rep", marketing: "Marketing", admin: "Administrator", customer: "Customer" } as const;
+
+export default async function ConsoleHome() {
+  const session = await requirePageUser(roles.staff, "/console");
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">Staff console</h1>
+      <p>
+        Signed in as {session.firstName} {session.lastName} ({roleNames[session.role]}).
+      </p>
+      <p className="text-gray-700">
+        Customer search, chat queue and opt-in lists arrive here as they are built. Every access to a customer&apos;s data
+        will ask for a reason and be logged.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+"use server";
+
+import { secureAction } from "@/lib/actions/secure-action-next";
+import { ok } from "@/lib/actions/result";
+import { RESET_REQUESTED_MESSAGE, requestPasswordReset } from "@/lib/auth/passwords";
+import { forgotPasswordSchema } from "@/lib/auth/schema";
+
+export const forgotPasswordAction = secureAction(
+  { schema: forgotPasswordSchema, roles: "public", httpsOnly: true },
+  async (input, { request }) => {
+    await requestPasswordReset(input.identifier, { ip: request.clientIp });
+    // Same words whether or not an account matched.
+    return ok(undefined, RESET_REQUESTED_MESSAGE);
+  },
+);

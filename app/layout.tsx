@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { SiteFooter, SiteHeader } from "@/components/layout/SiteHeader";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "MyAccount — Lumen Telecom", template: "%s — MyAccount" },
+  description: "Manage your Lumen Telecom account, profile and privacy choices.",
+};
+
+// Every page is rendered per request: pages carry a per-request CSP nonce and the signed-in user.
+export const dynamic = "force-dynamic";
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="flex min-h-screen flex-col bg-white text-gray-900 antialiased">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-brand-800">
+          Skip to main content
+        </a>
+        <SiteHeader />
+        <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
+          {children}
+        </main>
+        <SiteFooter />
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,48 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { LoginForm } from "@/components/auth/LoginForm";
+import { currentSession, homeFor } from "@/lib/auth/current";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { REMEMBER_COOKIE } from "@/lib/auth/constants";
+import { signInAction } from "./actions";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const params = await searchParams;
+  const session = await currentSession();
+  const next = params.next ? safeNextPath(params.next) : "";
+  if (session) redirect(next || homeFor(session.role));
+  const remembered = (await cookies()).get(REMEMBER_COOKIE)?.value?.slice(0, 254) ?? "";
+  return (
+    <div className="mx-auto max-w-md space-y-6">
+      <h1 className="text-2xl font-bold">Sign in to MyAccount</h1>
+      {params.registered && (
+        <p role="status" className="rounded-md border border-green-700 bg-green-50 px-3 py-2 text-sm text-green-900">
+          Your online account is ready. Sign in with your new username and password.
+        </p>
+      )}
+      {params.reset && (
+        <p role="status" className="rounded-md border border-green-700 bg-green-50 px-3 py-2 text-sm text-green-900">
+          Your password was changed. Sign in with your new password.
+        </p>
+      )}
+      <LoginForm action={signInAction} rememberedUsername={remembered} next={next} />
+      <ul className="space-y-1 text-sm">
+        <li>
+          <Link className="text-brand-700 underline" href="/forgot-password">
+            Forgot your password?
+          </Link>
+        </li>
+        <li>
+          New to MyAccount?{" "}
+          <Link className="text-brand-700 underline" href="/register">
+            Register your account
+          </Link>
+        </li>
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,17 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { secureAction } from "@/lib/actions/secure-action-next";
+import { registerCustomer } from "@/lib/auth/register";
+import { registerSchema } from "@/lib/auth/schema";
+
+export const registerAction = secureAction(
+  { schema: registerSchema, roles: "public", httpsOnly: true },
+  async (input, { request }) => {
+    // The schema has already refused anyone who did not confirm they are 13 or older; nothing
+    // they typed was stored or logged.
+    const result = await registerCustomer(input, { ip: request.clientIp });
+    if (!result.ok) return result;
+    redirect("/login?registered=1");
+  },
+);

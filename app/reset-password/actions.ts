@@ -1,0 +1,15 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { secureAction } from "@/lib/actions/secure-action-next";
+import { resetPassword } from "@/lib/auth/passwords";
+import { resetPasswordSchema } from "@/lib/auth/schema";
+
+export const resetPasswordAction = secureAction(
+  { schema: resetPasswordSchema, roles: "public", httpsOnly: true },
+  async (input, { request }) => {
+    const result = await resetPassword(input, { ip: request.clientIp });
+    if (!result.ok) return result;
+    redirect("/login?reset=1");
+  },
+);

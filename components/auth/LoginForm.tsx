@@ -1,0 +1,57 @@
+"use client";
+
+import { signInSchema } from "@/lib/auth/schema";
+import { Checkbox, Field } from "@/components/ui/Field";
+import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
+import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
+
+export function LoginForm({
+  action,
+  rememberedUsername,
+  next,
+}: {
+  action: FormAction<unknown>;
+  rememberedUsername: string;
+  next: string;
+}) {
+  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
+    signInSchema,
+    action,
+    { identifier: rememberedUsername, password: "", remember: Boolean(rememberedUsername), next },
+  );
+  return (
+    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-4" aria-describedby="login-message">
+      <FormMessage id="login-message" state={state} />
+      <fieldset disabled={pending} className="space-y-2">
+        <legend className="sr-only">Sign in</legend>
+        <input type="hidden" {...form.register("next")} defaultValue={next} />
+        <Field
+          label="Username or account number"
+          registration={form.register("identifier")}
+          defaultValue={defaultValues.identifier}
+          error={errorFor("identifier")}
+          autoComplete="username"
+          maxLength={254}
+          required
+        />
+        <Field
+          label="Password"
+          type="password"
+          registration={form.register("password")}
+          error={errorFor("password")}
+          autoComplete="current-password"
+          maxLength={128}
+          required
+        />
+        <Checkbox
+          label="Remember my username"
+          registration={form.register("remember")}
+          defaultChecked={Boolean(rememberedUsername)}
+        />
+      </fieldset>
+      <SubmitButton pending={pending} pendingText="Signing in…">
+        Sign in
+      </SubmitButton>
+    </form>
+  );
+}

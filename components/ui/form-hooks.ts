@@ -1,0 +1,60 @@
+"use client";
+
+import { startTransition, useActionState, useEffect, useRef, useState } from "react";
+import { useForm, type DefaultValues, type FieldValues, type Path, type Resolver } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import type { z } from "zod";
+import type { ActionResult } from "@/lib/actions/result";
+
+// `prev` is loosely typed so a form can take actions whose success data differs (or that redirect).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type FormAction<T> = (prev: ActionResult<any> | null, data: FormData) => Promise<ActionResult<T>>;
+
+/**
+ * react-hook-form + a server action, one zod schema on both sides. With JavaScript on, the
+ * schema checks fields as the user types and the action is called in a transition; with
+ * JavaScript off the browser posts the form to the same action and the server renders the
+ * result (errors and the values typed) into the page.
+ */
+export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
+  schema: S,
+  action: FormAction<T>,
+  defaults: Record<string, string | boolean>,
+) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const echoed = state && !state.ok ? state.values : undefined;
+  const defaultValues = { ...defaults, ...echoed } as DefaultValues<z.input<S>>;
+  const form = useForm<z.input<S>>({
+    resolver: zodResolver(schema as never) as unknown as Resolver<z.input<S>>,
+    defaultValues,
+    mode: "onTouched",
+  });
+  const formRef = useRef<HTMLFormElement>(null);
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+
+  useEffect(() => {
+    if (state && !state.ok && state.fieldErrors) {
+      for (const [name, messages] of Object.entries(state.fieldErrors)) {
+        if (messages?.[0]) form.setError(name as Path<z.input<S>>, { type: "server", message: messages[0] });
+      }
+    }
+  }, [state, form]);
+
+  const onSubmit = form.handleSubmit(() => {
+    if (!formRef.current) return;
+    const data = new FormData(formRef.current);
+    startTransition(() => formAction(data));
+  });
+
+  /** The error to show beside a field: the client's once hydrated, the server's before. */
+  function errorFor(name: string): string | undefined {
+    if (hydrated) {
+      const err = (form.formState.errors as Record<string, { message?: string } | undefined>)[name];
+      return err?.message;
+    }
+    return state && !state.ok ? state.fieldErrors?.[name]?.[0] : undefined;
+  }
+
+  return { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues: defaultValues as Record<string, unknown> };
+}

@@ -1,0 +1,109 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+import { noteDatabaseError } from "./outage";
+
+/** Both drivers expose the same Drizzle query API; the pg type is used as the common name. */
+export type Db = NodePgDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** A function that can run inside or outside a transaction takes either. */
+export type DbOrTx = Db | Tx;
+
+export type DbHandle = {
+  db: Db;
+  driver: "pglite" | "postgres";
+  /** A cheap round trip; throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** Only for the PGlite driver: the embedded instance (used by migrate and COPY-less paths). */
+  pglite?: PGlite;
+  pool?: pg.Pool;
+};
+
+function openPostgres(url: string): DbHandle {
+  const e = env();
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: e.PG_POOL_MAX,
+    connectionTimeoutMillis: e.PG_CONNECT_TIMEOUT_MS,
+    statement_timeout: e.PG_STATEMENT_TIMEOUT_MS,
+    query_timeout: e.PG_STATEMENT_TIMEOUT_MS + 1000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client whose server went away emits 'error' on the pool; without a handler
+  // Node would crash the whole process. Log it and let the pool replace the client.
+  pool.on("error", (err) => {
+    noteDatabaseError(err);
+    console.error(`[db] idle client error: ${err.message}`);
+  });
+  return {
+    db: drizzlePg(pool, { schema }),
+    driver: "postgres",
+    pool,
+    async ping() {
+      await pool.query("select 1");
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+function openPglite(dir: string): DbHandle {
+  let dataDir: string | undefined;
+  if (dir !== "memory://") {
+    dataDir = path.resolve(dir);
+    // PGlite does not create parent folders itself.
+    mkdirSync(path.dirname(dataDir), { recursive: true });
+  }
+  const client = new PGlite(dataDir);
+  return {
+    db: drizzlePglite(client, { schema }) as unknown as Db,
+    driver: "pglite",
+    pglite: client,
+    async ping() {
+      await client.query("select 1");
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+// server.ts (loaded by tsx) and the Next server bundle import this module as two separate module
+// instances in one process. PGlite must never be opened twice on one folder, and the pool should
+// be shared, so the handle lives on globalThis (the create-t3-app pattern, needed in production too).
+const g = globalThis as unknown as { __myaccountDb?: DbHandle };
+
+export function dbHandle(): DbHandle {
+  if (!g.__myaccountDb) {
+    const e = env();
+    g.__myaccountDb = e.DATABASE_URL
+      ? openPostgres(e.DATABASE_URL)
+      : openPglite(e.PGLITE_DIR ?? path.join(e.DATA_DIR, "pglite"));
+  }
+  return g.__myaccountDb;
+}
+
+/** Closes the shared handle (SIGTERM, end of a test run). */
+export async function closeDb(): Promise<void> {
+  const h = g.__myaccountDb;
+  g.__myaccountDb = undefined;
+  if (h) await h.close();
+}
+
+/**
+ * The app's one `db`. Opened lazily on first use so `next build` never touches a database.
+ */
+export const db: Db = new Proxy({} as Db, {
+  get(_target, prop) {
+    const real = dbHandle().db as unknown as Record<string | symbol, unknown>;
+    const value = real[prop];
+    return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(real) : value;
+  },
+});

@@ -1,0 +1,63 @@
+import { count } from "drizzle-orm";
+import { hashPassword } from "@/lib/auth/password";
+import { closeDb, db } from "./client";
+import { addresses, users, type NewUser } from "./schema";
+import { runMigrations } from "./migrate";
+
+export const DEMO_PASSWORD = "demo-password-2026";
+
+export const demoAccounts: (NewUser & { username: string; note: string })[] = [
+  { username: "demo", role: "customer", accountNumber: "1000000001", email: "demo@example.com", firstName: "Dana", lastName: "Demo", note: "customer, account number 1000000001" },
+  { username: "rep", role: "rep", email: "rep@myaccount.localhost", firstName: "Riley", lastName: "Rep", note: "service rep" },
+  { username: "marketing", role: "marketing", email: "marketing@myaccount.localhost", firstName: "Morgan", lastName: "Marketing", note: "marketing" },
+  { username: "admin", role: "admin", email: "admin@myaccount.localhost", firstName: "Alex", lastName: "Admin", note: "admin" },
+];
+
+/** Customer records that exist in billing but have no online login yet (for /register). */
+export const unregisteredCustomers = [
+  { accountNumber: "1000000002", firstName: "Pat", lastName: "Pending", zip: "80203" },
+];
+
+export async function isDatabaseEmpty(): Promise<boolean> {
+  const [row] = await db.select({ n: count() }).from(users);
+  return row.n === 0;
+}
+
+/** Inserts the demo accounts; existing usernames/account numbers are left as they are. */
+export async function seedDemo(): Promise<void> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.transaction(async (tx) => {
+    for (const { note: _note, ...account } of demoAccounts) {
+      const [row] = await tx
+        .insert(users)
+        .values({ ...account, passwordHash, registeredAt: new Date(), passwordChangedAt: new Date() })
+        .onConflictDoNothing()
+        .returning({ id: users.id });
+      if (row && account.role === "customer") {
+        await tx.insert(addresses).values({ userId: row.id, kind: "service", line1: "123 Main St", city: "Denver", state: "CO", zip: "80202" });
+      }
+    }
+    for (const c of unregisteredCustomers) {
+      const [row] = await tx
+        .insert(users)
+        .values({ role: "customer", accountNumber: c.accountNumber, firstName: c.firstName, lastName: c.lastName })
+        .onConflictDoNothing()
+        .returning({ id: users.id });
+      if (row) {
+        await tx.insert(addresses).values({ userId: row.id, kind: "service", line1: "456 Oak Ave", city: "Denver", state: "CO", zip: c.zip });
+      }
+    }
+  });
+}
+
+// `npm run db:seed`: seeds whichever database the environment names (DATABASE_URL or PGlite).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runMigrations()
+    .then(seedDemo)
+    .then(() => console.log(`Demo accounts seeded (password: ${DEMO_PASSWORD}).`))
+    .catch((err) => {
+      console.error(err);
+      process.exitCode = 1;
+    })
+    .finally(closeDb);
+}

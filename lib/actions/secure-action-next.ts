@@ -1,0 +1,21 @@
+import type { z } from "zod";
+import type { Role } from "@/db/schema";
+import { currentSession } from "@/lib/auth/current";
+import { requestContext } from "@/lib/http/request-context";
+import type { ActionResult } from "./result";
+import { runSecureAction, type ActionHandler, type SecureActionOptions } from "./secure-action";
+
+/**
+ * Wraps a handler as a server action usable with `useActionState` and as a plain `<form action>`
+ * (so forms work with JavaScript off). See runSecureAction for the order of checks.
+ */
+export function secureAction<S extends z.ZodType, T, R extends readonly Role[] | "public">(
+  options: SecureActionOptions<S> & { roles: R },
+  handler: ActionHandler<S, T, R>,
+) {
+  return async (
+    _previous: unknown,
+    input: FormData | Record<string, unknown>,
+  ): Promise<ActionResult<T>> =>
+    runSecureAction(options, handler, input, { request: requestContext, session: currentSession });
+}

@@ -1,0 +1,41 @@
+import { cache } from "react";
+import { forbidden, redirect } from "next/navigation";
+import type { Role } from "@/db/schema";
+import { DatabaseUnavailableError, noteDatabaseError, noteDatabaseUp } from "@/db/outage";
+import { auth } from "./config";
+import { findActiveSession, type ActiveSession } from "./sessions";
+import { safeNextPath } from "./next-path";
+
+/**
+ * The signed-in user for this request, or null. The token's session id is looked up in the
+ * sessions table each time (deduplicated per request), so a revoked device is signed out on its
+ * next request.
+ */
+export const currentSession = cache(async (): Promise<ActiveSession | null> => {
+  const token = await auth();
+  if (!token?.sid) return null;
+  try {
+    const active = await findActiveSession(token.sid);
+    noteDatabaseUp();
+    return active;
+  } catch (err) {
+    if (noteDatabaseError(err)) throw new DatabaseUnavailableError(err);
+    throw err;
+  }
+});
+
+/**
+ * For pages: the user when their role is allowed; otherwise redirect to sign-in (no session)
+ * or render the 403 page (wrong role). Every page under /account and /console calls this itself:
+ * the proxy is never the only check (CVE-2025-29927).
+ */
+export async function requirePageUser(roles: readonly Role[], path: string): Promise<ActiveSession> {
+  const session = await currentSession();
+  if (!session) redirect(`/login?next=${encodeURIComponent(safeNextPath(path))}`);
+  if (!roles.includes(session.role)) forbidden();
+  return session;
+}
+
+export function homeFor(role: Role): string {
+  return role === "customer" ? "/account" : "/console";
+}

@@ -1,0 +1,83 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { z } from "zod";
+import { db } from "@/db/client";
+import { addresses, users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { fail, ok, type ActionResult } from "@/lib/actions/result";
+import { queueMail } from "@/lib/mail/outbox";
+import { welcomeMail } from "@/lib/mail/templates";
+import { isCommonPassword } from "./common-passwords";
+import { hashPassword } from "./password";
+import type { registerSchema } from "./schema";
+
+const NO_MATCH =
+  "We couldn't match that account number and service ZIP code to an account that can be registered. Check your bill, or contact us.";
+
+/**
+ * Links an existing customer record (found by account number + service ZIP) to a new online
+ * login. The record must not already have one. The caller has already checked "13 or older";
+ * nothing about a person who is not reaches this function.
+ */
+export async function registerCustomer(
+  input: z.infer<typeof registerSchema>,
+  meta: { ip: string },
+): Promise<ActionResult<{ username: string }>> {
+  if (isCommonPassword(input.password)) {
+    return fail("Please choose a different password.", {
+      password: ["This password is too common — it appears in lists of breached passwords"],
+    });
+  }
+  const passwordHash = await hashPassword(input.password);
+  const zip5 = input.serviceZip.slice(0, 5);
+  return db.transaction(async (tx) => {
+    const [customer] = await tx
+      .select({ id: users.id, username: users.username })
+      .from(users)
+      .innerJoin(addresses, and(eq(addresses.userId, users.id), eq(addresses.kind, "service")))
+      .where(
+        and(
+          eq(users.accountNumber, input.accountNumber),
+          eq(users.role, "customer"),
+          sql`left(${addresses.zip}, 5) = ${zip5}`,
+        ),
+      )
+      .for("update")
+      .limit(1);
+    if (!customer) return fail(NO_MATCH);
+    if (customer.username) {
+      return fail("This account already has an online login. Sign in, or use “Forgot password”.");
+    }
+    const [taken] = await tx
+      .select({ username: users.username, email: users.email })
+      .from(users)
+      .where(sql`lower(${users.username}) = lower(${input.username}) or lower(${users.email}) = lower(${input.email})`)
+      .limit(2);
+    if (taken) {
+      const fieldErrors: Record<string, string[]> = {};
+      if (taken.username?.toLowerCase() === input.username.toLowerCase()) fieldErrors.username = ["That username is taken"];
+      if (taken.email?.toLowerCase() === input.email.toLowerCase()) fieldErrors.email = ["That e-mail address is already used by another account"];
+      return fail("Please correct the highlighted fields.", fieldErrors);
+    }
+    await tx
+      .update(users)
+      .set({
+        username: input.username,
+        email: input.email,
+        passwordHash,
+        registeredAt: sql`now()`,
+        passwordChangedAt: sql`now()`,
+        version: sql`${users.version} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(users.id, customer.id), isNull(users.username)));
+    await recordAudit(tx, {
+      actorId: customer.id,
+      subjectUserId: customer.id,
+      action: "auth.registered",
+      detail: { username: input.username },
+      ip: meta.ip,
+    });
+    await queueMail(tx, { to: input.email, ...welcomeMail(input.username) });
+    return ok({ username: input.username });
+  });
+}

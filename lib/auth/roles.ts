@@ -1,0 +1,8 @@
+import type { Role } from "@/db/schema";
+
+/** Who may use which part of the app; pages and actions name one of these. */
+export const roles = {
+  customer: ["customer"],
+  staff: ["rep", "marketing", "admin"],
+  anySignedIn: ["customer", "rep", "marketing", "admin"],
+} as const satisfies Record<string, readonly Role[]>;

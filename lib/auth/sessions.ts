@@ -1,0 +1,120 @@
+import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { UAParser } from "ua-parser-js";
+import { db, type DbOrTx } from "@/db/client";
+import { sessions, users, type Role } from "@/db/schema";
+
+/** How long a session lives without activity being checked; matches the Auth.js maxAge. */
+export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+/** last_seen_at is written at most this often per session, so page views stay read-only. */
+const TOUCH_INTERVAL_MS = 5 * 60_000;
+
+export function describeUserAgent(ua: string): { browser: string; os: string } {
+  const r = UAParser(ua);
+  const browser = [r.browser.name, r.browser.major].filter(Boolean).join(" ") || "Unknown browser";
+  const os = [r.os.name, r.os.version].filter(Boolean).join(" ") || "Unknown system";
+  return { browser, os };
+}
+
+export async function createSession(
+  tx: DbOrTx,
+  input: { userId: string; userAgent: string; ip: string },
+): Promise<string> {
+  const { browser, os } = describeUserAgent(input.userAgent);
+  const [row] = await tx
+    .insert(sessions)
+    .values({
+      userId: input.userId,
+      userAgent: input.userAgent.slice(0, 512),
+      browser,
+      os,
+      ip: input.ip,
+      expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000),
+    })
+    .returning({ id: sessions.id });
+  return row.id;
+}
+
+export type ActiveSession = {
+  sessionId: string;
+  userId: string;
+  role: Role;
+  firstName: string;
+  lastName: string;
+  username: string | null;
+};
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The session behind a token's session id, if it is neither revoked nor expired. Called on every
+ * request that needs a user, so a revocation takes effect on the very next request.
+ */
+export async function findActiveSession(sessionId: string): Promise<ActiveSession | null> {
+  if (!uuidPattern.test(sessionId)) return null;
+  const [row] = await db
+    .select({
+      sessionId: sessions.id,
+      userId: users.id,
+      role: users.role,
+      firstName: users.firstName,
+      lastName: users.lastName,
+      username: users.username,
+      lastSeenAt: sessions.lastSeenAt,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+    .limit(1);
+  if (!row) return null;
+  if (Date.now() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, sessionId));
+  }
+  const { lastSeenAt: _seen, ...active } = row;
+  return active;
+}
+
+export async function listDevices(userId: string) {
+  return db
+    .select({
+      id: sessions.id,
+      browser: sessions.browser,
+      os: sessions.os,
+      ip: sessions.ip,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+    .orderBy(desc(sessions.lastSeenAt));
+}
+
+/** Revokes one of the user's sessions; returns false when it is not theirs or already ended. */
+export async function revokeSession(tx: DbOrTx, userId: string, sessionId: string, reason: string): Promise<boolean> {
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: sql`now()`, revokedReason: reason })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+/** Revokes every session of the user except `keepSessionId` (all of them when null). */
+export async function revokeOtherSessions(
+  tx: DbOrTx,
+  userId: string,
+  keepSessionId: string | null,
+  reason: string,
+): Promise<number> {
+  const rows = await tx
+    .update(sessions)
+    .set({ revokedAt: sql`now()`, revokedReason: reason })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        keepSessionId ? ne(sessions.id, keepSessionId) : undefined,
+      ),
+    )
+    .returning({ id: sessions.id });
+  return rows.length;
+}

@@ -1,0 +1,63 @@
+import { eq, or, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { verifyPassword } from "./password";
+import { createSession } from "./sessions";
+import { clearAccountFailures, recordFailedLogin, throttleRetryAfter } from "./throttle";
+
+export type SignInAttempt = { identifier: string; password: string; ip: string; userAgent: string };
+export type SignInOutcome =
+  | { ok: true; userId: string; sessionId: string; role: string }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
+
+/** Finds the user a sign-in identifier names: a username (any case) or an account number. */
+export async function findUserBySignInName(identifier: string) {
+  const name = identifier.trim();
+  const [row] = await db
+    .select({ id: users.id, role: users.role, passwordHash: users.passwordHash })
+    .from(users)
+    .where(or(sql`lower(${users.username}) = lower(${name})`, eq(users.accountNumber, name)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The throttle key for an identifier: the account when it exists, else the name typed. */
+export function accountThrottleKey(user: { id: string } | null, identifier: string): string {
+  return user ? user.id : `unknown:${identifier.trim().toLowerCase()}`;
+}
+
+/**
+ * Checks a username-or-account-number and password. Rate limits are consulted first, so a
+ * limited attempt never reaches the (deliberately slow) password hash. On success a session row
+ * is created and the sign-in is audited.
+ */
+export async function verifyCredentials(attempt: SignInAttempt): Promise<SignInOutcome> {
+  const user = await findUserBySignInName(attempt.identifier);
+  const keys = { account: accountThrottleKey(user, attempt.identifier), ip: attempt.ip };
+  const wait = await throttleRetryAfter(keys);
+  if (wait > 0) return { ok: false, reason: "rate_limited", retryAfterSeconds: wait };
+
+  const valid = await verifyPassword(user?.passwordHash ?? null, attempt.password);
+  if (!user || !valid) {
+    await recordFailedLogin(keys);
+    if (user) {
+      await recordAudit(db, { actorId: null, subjectUserId: user.id, action: "auth.sign_in_failed", ip: attempt.ip });
+    }
+    return { ok: false, reason: "invalid" };
+  }
+  await clearAccountFailures(keys.account);
+  const sessionId = await db.transaction(async (tx) => {
+    const id = await createSession(tx, { userId: user.id, userAgent: attempt.userAgent, ip: attempt.ip });
+    await recordAudit(tx, {
+      actorId: user.id,
+      subjectUserId: user.id,
+      action: "auth.sign_in",
+      detail: { sessionId: id },
+      ip: attempt.ip,
+    });
+    return id;
+  });
+  return { ok: true, userId: user.id, sessionId, role: user.role };
+}

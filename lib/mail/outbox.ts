@@ -1,0 +1,22 @@
+import { mailOutbox } from "@/db/schema";
+import type { DbOrTx } from "@/db/client";
+
+export type OutgoingMail = {
+  to: string;
+  subject: string;
+  text: string;
+  mailClass?: "transactional" | "marketing";
+};
+
+/**
+ * Queues a mail in the same transaction as the change that causes it: if the change rolls back,
+ * no mail goes out; if it commits, the worker delivers it at least once.
+ */
+export async function queueMail(tx: DbOrTx, mail: OutgoingMail): Promise<void> {
+  await tx.insert(mailOutbox).values({
+    toAddress: mail.to,
+    subject: mail.subject,
+    textBody: mail.text,
+    mailClass: mail.mailClass ?? "transactional",
+  });
+}

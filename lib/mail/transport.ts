@@ -1,0 +1,31 @@
+import nodemailer from "nodemailer";
+import { devMailbox } from "@/db/schema";
+import { db } from "@/db/client";
+import { env } from "@/lib/env";
+
+export type Envelope = { from: string; to: string; subject: string; text: string };
+export type MailTransport = { name: string; send(mail: Envelope): Promise<void> };
+
+/** SMTP when SMTP_URL is set; otherwise the local mailbox table shown at /dev/mailbox. */
+export function createTransport(smtpUrl = env().SMTP_URL): MailTransport {
+  if (smtpUrl) {
+    const smtp = nodemailer.createTransport(smtpUrl);
+    return {
+      name: "smtp",
+      async send(mail) {
+        await smtp.sendMail(mail);
+      },
+    };
+  }
+  return {
+    name: "local-mailbox",
+    async send(mail) {
+      await db.insert(devMailbox).values({
+        fromAddress: mail.from,
+        toAddress: mail.to,
+        subject: mail.subject,
+        textBody: mail.text,
+      });
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // PGlite ships a WASM Postgres and loads its files from its own package folder;
+  // bundling it breaks those paths. argon2 is a native addon. pg is loaded lazily.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pg", "nodemailer"],
+  poweredByHeader: false,
+  experimental: {
+    // forbidden() renders app/forbidden.tsx with a real 403 status.
+    authInterrupts: true,
+  },
+  typescript: { tsconfigPath: "tsconfig.json" },
+};
+
+export default nextConfig;

@@ -1,0 +1,30 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { pageCsp } from "@/lib/server/security-headers";
+
+/**
+ * Adds a fresh CSP nonce to every page request; Next reads the nonce from the request's CSP
+ * header and puts it on its own scripts. Authorization is NOT decided here: every page, action
+ * and route handler checks the session and role itself.
+ */
+export function proxy(request: NextRequest) {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const csp = pageCsp(nonce, process.env.NODE_ENV === "development");
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", csp);
+  return response;
+}
+
+export const config = {
+  matcher: [
+    {
+      source: "/((?!api|_next/static|_next/image|favicon.ico).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};

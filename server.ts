@@ -1,0 +1,211 @@
+/**
+ * The one entry point: HTTPS for the app, plain HTTP that only redirects, the request's protocol
+ * and client address decided from the socket, security headers, migrations and demo seed on
+ * start, the mail worker, and a graceful stop on SIGTERM.
+ *
+ *   node --import tsx server.ts          production build (npm start builds first when needed)
+ *   node --import tsx server.ts --dev    hot reload (npm run dev)
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import https from "node:https";
+import path from "node:path";
+
+const dev = process.argv.includes("--dev");
+// Next decides its mode from NODE_ENV; set it before anything reads it.
+(process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
+if (existsSync(".env")) process.loadEnvFile(".env");
+
+const { env } = await import("./lib/env");
+let config: ReturnType<typeof env>;
+try {
+  config = env();
+} catch (err) {
+  console.error(`\n${(err as Error).message}\n\nSee .env.example for every variable and its meaning.`);
+  process.exit(1);
+}
+if (config.DATABASE_URL && !config.AUTH_SECRET) {
+  console.error("\nInvalid environment configuration:\n  AUTH_SECRET: required when DATABASE_URL is set (32+ random characters)\n");
+  process.exit(1);
+}
+
+const { default: next } = await import("next");
+const { dbHandle, closeDb } = await import("./db/client");
+const { runMigrations } = await import("./db/migrate");
+const { seedDemo, isDatabaseEmpty, demoAccounts, DEMO_PASSWORD } = await import("./db/seed");
+const { databaseDownSince, noteDatabaseError, noteDatabaseUp, OUTAGE_MESSAGE } = await import("./db/outage");
+const { FORWARDED_HEADERS, TRANSPORT_HEADER, resolveTransport, transportStamp } = await import("./lib/http/transport");
+const { ensureAuthSecret, ensureTls } = await import("./lib/server/secrets");
+const { fallbackCsp, securityHeaders } = await import("./lib/server/security-headers");
+const { startMailWorker } = await import("./lib/mail/worker");
+
+const dataDir = path.resolve(config.DATA_DIR);
+mkdirSync(dataDir, { recursive: true });
+if (!config.AUTH_SECRET) process.env.AUTH_SECRET = ensureAuthSecret(dataDir);
+// Only this process knows the key, so only server.ts can vouch for a request's protocol.
+process.env.MYACCOUNT_TRANSPORT_KEY = randomBytes(24).toString("base64url");
+const transportKey = process.env.MYACCOUNT_TRANSPORT_KEY;
+
+const tls = await ensureTls({ dataDir, certFile: config.TLS_CERT, keyFile: config.TLS_KEY });
+
+const handle = dbHandle();
+await runMigrations(handle);
+const embedded = handle.driver === "pglite";
+let seeded = false;
+if (config.SEED_DEMO === "always" || (config.SEED_DEMO === "auto" && embedded && (await isDatabaseEmpty()))) {
+  await seedDemo();
+  seeded = true;
+}
+
+const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: config.PORT });
+await app.prepare();
+const nextHandler = app.getRequestHandler();
+
+function redirectHost(hostHeader: string | undefined): string {
+  const hostname = (hostHeader ?? "").replace(/:\d+$/, "");
+  // Only echo a plausible host name back into a Location header.
+  const safe = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/i.test(hostname) ? hostname : "localhost";
+  return config.PORT === 443 ? safe : `${safe}:${config.PORT}`;
+}
+
+function sendOutagePage(res: ServerResponse) {
+  res.statusCode = 503;
+  res.setHeader("Content-Type", "text/html; charset=utf-8");
+  res.setHeader("Retry-After", "10");
+  res.setHeader("Cache-Control", "no-store");
+  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Temporarily unavailable — MyAccount</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#111">
+<main><h1>We'll be right back</h1><p role="status">${OUTAGE_MESSAGE}.</p><p><a href="/">Try again</a></p></main></body></html>`);
+}
+
+async function databaseReachable(): Promise<boolean> {
+  try {
+    await Promise.race([
+      handle.ping(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("Connection timeout")), 1500)),
+    ]);
+    noteDatabaseUp();
+    return true;
+  } catch (err) {
+    noteDatabaseError(err);
+    return false;
+  }
+}
+
+let inFlight = 0;
+
+async function serve(req: IncomingMessage, res: ServerResponse, encrypted: boolean) {
+  const transport = resolveTransport({
+    socketEncrypted: encrypted,
+    socketPeer: req.socket.remoteAddress,
+    headers: req.headers,
+    trustProxy: config.TRUST_PROXY,
+  });
+  const method = req.method ?? "GET";
+  if (transport.proto === "http" && (!transport.viaTrustedProxy || method === "GET" || method === "HEAD")) {
+    // Plain HTTP never reaches the app. 308 keeps the method, so a POST is not silently turned
+    // into a GET; whatever it carried is never processed over HTTP.
+    res.statusCode = 308;
+    res.setHeader("Location", `https://${redirectHost(transport.host)}${req.url ?? "/"}`);
+    res.setHeader("Cache-Control", "no-store");
+    res.end();
+    return;
+  }
+  // Next passes X-Forwarded-* through to the app by itself, so what the client sent must go
+  // before Next sees the request; then the headers are rewritten from what we decided.
+  for (const h of FORWARDED_HEADERS) delete req.headers[h];
+  delete req.headers[TRANSPORT_HEADER];
+  req.headers["x-forwarded-proto"] = transport.proto;
+  req.headers["x-forwarded-for"] = transport.clientIp;
+  if (transport.viaTrustedProxy) req.headers["x-forwarded-host"] = transport.host;
+  req.headers[TRANSPORT_HEADER] = transportStamp(transportKey, transport);
+
+  for (const [name, value] of Object.entries(securityHeaders)) {
+    if (name === "Strict-Transport-Security" && transport.proto !== "https") continue;
+    res.setHeader(name, value);
+  }
+  res.setHeader("Content-Security-Policy", fallbackCsp);
+
+  const url = req.url ?? "/";
+  const isStatic = url.startsWith("/_next/static/") || url === "/favicon.ico";
+  if (!isStatic && !url.startsWith("/api/health") && databaseDownSince() && !(await databaseReachable())) {
+    sendOutagePage(res);
+    return;
+  }
+  // A page that failed because the database went away mid-request answers 503, not 500.
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((status: number, ...rest: unknown[]) =>
+    writeHead(status === 500 && databaseDownSince() ? 503 : status, ...rest)) as typeof res.writeHead;
+
+  inFlight++;
+  res.on("close", () => inFlight--);
+  try {
+    await nextHandler(req, res);
+  } catch (err) {
+    console.error("[server] unhandled error:", err);
+    if (!res.headersSent) {
+      if (noteDatabaseError(err)) sendOutagePage(res);
+      else {
+        res.statusCode = 500;
+        res.end("Internal Server Error");
+      }
+    }
+  }
+}
+
+const httpsServer = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => void serve(req, res, true));
+const httpServer = http.createServer((req, res) => void serve(req, res, false));
+if (dev) {
+  const upgrade = app.getUpgradeHandler();
+  httpsServer.on("upgrade", (req, socket, head) => void upgrade(req, socket, head));
+}
+
+await new Promise<void>((resolve) => httpsServer.listen(config.PORT, config.LISTEN_HOST, resolve));
+await new Promise<void>((resolve) => httpServer.listen(config.HTTP_PORT, config.LISTEN_HOST, resolve));
+const stopMailWorker = startMailWorker();
+
+const base = `https://localhost:${config.PORT}`;
+console.log(`
+MyAccount is running${dev ? " (development)" : ""}
+  App:          ${base}
+  HTTP:         http://localhost:${config.HTTP_PORT} (redirects to HTTPS)
+  Database:     ${embedded ? `embedded PGlite in ${path.join(dataDir, "pglite")}` : "Postgres (DATABASE_URL)"}
+  Certificate:  ${tls.source}${config.TLS_CERT ? "" : " (self-signed for localhost; your browser will ask you to accept it once)"}
+  Mail:         ${config.SMTP_URL ? "SMTP (SMTP_URL)" : `local mailbox at ${base}/dev/mailbox`}${
+    seeded || embedded
+      ? `
+  Demo accounts (password ${DEMO_PASSWORD}):
+${demoAccounts.map((a) => `    ${a.username.padEnd(10)} ${a.note}`).join("\n")}`
+      : ""
+  }
+`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal} received: finishing ${inFlight} request(s) in flight, then stopping.`);
+  const closed = Promise.all([
+    new Promise((r) => httpsServer.close(r)),
+    new Promise((r) => httpServer.close(r)),
+  ]);
+  // Idle keep-alive connections would hold close() open; busy ones finish their request first.
+  httpsServer.closeIdleConnections();
+  httpServer.closeIdleConnections();
+  const idleSweep = setInterval(() => httpsServer.closeIdleConnections(), 250);
+  const deadline = setTimeout(() => {
+    httpsServer.closeAllConnections();
+    httpServer.closeAllConnections();
+  }, 15_000);
+  await closed;
+  clearInterval(idleSweep);
+  clearTimeout(deadline);
+  await stopMailWorker();
+  await app.close?.();
+  await closeDb();
+  console.log("Stopped.");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
