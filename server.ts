@@ -48,6 +48,13 @@ process.env.MYACCOUNT_TRANSPORT_KEY = randomBytes(24).toString("base64url");
 const transportKey = process.env.MYACCOUNT_TRANSPORT_KEY;
 
 const tls = await ensureTls({ dataDir, certFile: config.TLS_CERT, keyFile: config.TLS_KEY });
+if (!config.TLS_CERT) {
+  // After a server action redirects, Next fetches the target page from this same server to send
+  // it in one round trip. Let this process's fetch trust the certificate it made for itself.
+  const { rootCertificates } = await import("node:tls");
+  const { Agent, setGlobalDispatcher } = await import("undici");
+  setGlobalDispatcher(new Agent({ connect: { ca: [...rootCertificates, tls.cert] } }));
+}
 
 const handle = dbHandle();
 await runMigrations(handle);

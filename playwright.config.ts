@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+
+import { chromiumArgs, e2e } from "./e2e/support/config";
+
+// One id per run, set before workers start so they (and the webServer) all see the same one.
+process.env.E2E_RUN_ID ??= randomBytes(4).toString("hex");
+
+/** Debian's Chromium by default (Playwright cannot download its own browser on these machines). */
+function chromiumPath(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+}
+
+export default defineConfig({
+  testDir: "./e2e",
+  // The PGlite variant runs the smoke subset: specs that need to read or cut the database
+  // directly are Postgres-only.
+  grep: e2e.db === "pglite" ? /@smoke/ : undefined,
+  fullyParallel: false,
+  workers: 2,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"], ["json", { outputFile: "test-results/e2e.json" }]] : [["list"]],
+  use: {
+    baseURL: e2e.baseURL,
+    ignoreHTTPSErrors: true,
+    trace: "retain-on-failure",
+    launchOptions: { executablePath: chromiumPath(), args: chromiumArgs },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    command: "node --import tsx e2e/support/serve.ts",
+    url: `${e2e.baseURL}/api/health`,
+    ignoreHTTPSErrors: true,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
+  },
+});
