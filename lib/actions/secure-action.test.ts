@@ -1,0 +1,140 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { db } from "@/db/client";
+import { users } from "@/db/schema";
+import { createSession, findActiveSession, revokeSession } from "@/lib/auth/sessions";
+import { resolveTransport } from "@/lib/http/transport";
+import type { RequestContext } from "@/lib/http/request-context";
+import { createUser } from "@/lib/test/factories";
+import { HTTPS_REQUIRED_MESSAGE, SIGNED_OUT_MESSAGE, FORBIDDEN_MESSAGE, ok } from "./result";
+import { runSecureAction } from "./secure-action";
+
+const renameSchema = z.object({ firstName: z.string().trim().min(1, "Enter your first name").max(80, "Use at most 80 characters") });
+
+/** A small profile-type change: the handler writes the session user's first name. */
+function rename(calls: string[]) {
+  return async (input: { firstName: string }, ctx: { session: { userId: string } }) => {
+    calls.push(input.firstName);
+    await db.update(users).set({ firstName: input.firstName }).where(eq(users.id, ctx.session.userId));
+    return ok(undefined, "Saved");
+  };
+}
+
+function requestVia(socketEncrypted: boolean, headers: Record<string, string> = {}): RequestContext {
+  const t = resolveTransport({ socketEncrypted, socketPeer: "203.0.113.5", headers: { host: "localhost", ...headers }, trustProxy: [] });
+  return { proto: t.proto, clientIp: t.clientIp, userAgent: "test" };
+}
+
+async function signedIn(role: "customer" | "rep" = "customer") {
+  const user = await createUser({ role });
+  const sessionId = await createSession(db, { userId: user.id, userAgent: "test", ip: "203.0.113.5" });
+  return { user, sessionId };
+}
+
+async function firstName(userId: string) {
+  const [row] = await db.select({ firstName: users.firstName }).from(users).where(eq(users.id, userId));
+  return row.firstName;
+}
+
+const options = { schema: renameSchema, roles: ["customer"] as const, httpsOnly: true };
+
+describe("secure action door", () => {
+  it("door: plain HTTP with a spoofed X-Forwarded-Proto: https is refused and nothing is written", async () => {
+    const { user, sessionId } = await signedIn();
+    const calls: string[] = [];
+    const form = new FormData();
+    form.set("firstName", "Mallory");
+    const result = await runSecureAction(options, rename(calls), form, {
+      request: async () => requestVia(false, { "x-forwarded-proto": "https" }),
+      session: () => findActiveSession(sessionId),
+    });
+    expect(result).toEqual({ ok: false, formError: HTTPS_REQUIRED_MESSAGE });
+    expect(calls).toEqual([]);
+    expect(await firstName(user.id)).toBe("Test");
+  });
+
+  it("door: a request that did not come through server.ts (no stamp) counts as not HTTPS", async () => {
+    const { sessionId } = await signedIn();
+    const result = await runSecureAction(options, rename([]), { firstName: "X" }, {
+      request: async () => ({ proto: null, clientIp: "", userAgent: "" }),
+      session: () => findActiveSession(sessionId),
+    });
+    expect(result).toMatchObject({ ok: false, formError: HTTPS_REQUIRED_MESSAGE });
+  });
+
+  it("door: a revoked session is refused on its next request", async () => {
+    const { user, sessionId } = await signedIn();
+    await revokeSession(db, user.id, sessionId, "test");
+    const calls: string[] = [];
+    const result = await runSecureAction(options, rename(calls), { firstName: "Eve" }, {
+      request: async () => requestVia(true),
+      session: () => findActiveSession(sessionId),
+    });
+    expect(result).toEqual({ ok: false, formError: SIGNED_OUT_MESSAGE });
+    expect(calls).toEqual([]);
+  });
+
+  it("door: the wrong role is refused", async () => {
+    const { sessionId } = await signedIn("rep");
+    const calls: string[] = [];
+    const result = await runSecureAction(options, rename(calls), { firstName: "Rep" }, {
+      request: async () => requestVia(true),
+      session: () => findActiveSession(sessionId),
+    });
+    expect(result).toEqual({ ok: false, formError: FORBIDDEN_MESSAGE });
+    expect(calls).toEqual([]);
+  });
+
+  it("door: invalid input returns field errors, keeps the typed values, and writes nothing", async () => {
+    const { user, sessionId } = await signedIn();
+    const form = new FormData();
+    form.set("firstName", "x".repeat(81));
+    form.set("$ACTION_ID_abc", "");
+    const result = await runSecureAction(options, rename([]), form, {
+      request: async () => requestVia(true),
+      session: () => findActiveSession(sessionId),
+    });
+    expect(result).toMatchObject({ ok: false, fieldErrors: { firstName: ["Use at most 80 characters"] } });
+    if (!result.ok) expect(result.values).toEqual({ firstName: "x".repeat(81) });
+    expect(await firstName(user.id)).toBe("Test");
+  });
+
+  it("door: extra fields such as userId are ignored — the user is always the session's", async () => {
+    const { user, sessionId } = await signedIn();
+    const victim = await createUser();
+    const result = await runSecureAction(options, rename([]), { firstName: "Zoë", userId: victim.id, role: "admin" }, {
+      request: async () => requestVia(true),
+      session: () => findActiveSession(sessionId),
+    });
+    expect(result).toMatchObject({ ok: true, message: "Saved" });
+    expect(await firstName(user.id)).toBe("Zoë");
+    expect(await firstName(victim.id)).toBe("Test");
+  });
+
+  it("door: an unexpected error becomes a form error, not a thrown stack", async () => {
+    const { sessionId } = await signedIn();
+    const result = await runSecureAction(
+      options,
+      async () => {
+        throw new Error("boom");
+      },
+      { firstName: "A" },
+      { request: async () => requestVia(true), session: () => findActiveSession(sessionId) },
+    );
+    expect(result).toMatchObject({ ok: false, formError: expect.stringContaining("nothing was changed") });
+  });
+
+  it("door: a database outage answers with the outage message", async () => {
+    const { sessionId } = await signedIn();
+    const result = await runSecureAction(
+      options,
+      async () => {
+        throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+      },
+      { firstName: "A" },
+      { request: async () => requestVia(true), session: () => findActiveSession(sessionId) },
+    );
+    expect(result).toMatchObject({ ok: false, formError: expect.stringContaining("We can't reach our systems right now") });
+  });
+});

@@ -1,0 +1,97 @@
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { auditEvents, mailOutbox, passwordResets, users } from "@/db/schema";
+import { createUser, randomName } from "@/lib/test/factories";
+import { verifyPassword } from "./password";
+import { changePassword, hashToken, requestPasswordReset, resetPassword } from "./passwords";
+import { createSession, findActiveSession } from "./sessions";
+
+async function resetMailFor(email: string) {
+  const mails = await db.select().from(mailOutbox).where(and(eq(mailOutbox.toAddress, email), eq(mailOutbox.subject, "Reset your MyAccount password")));
+  return mails;
+}
+
+function tokenFrom(text: string): string {
+  const match = text.match(/reset-password\?token=([A-Za-z0-9_-]+)/);
+  if (!match) throw new Error("no token in mail");
+  return match[1];
+}
+
+async function hashOf(id: string) {
+  const [u] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, id));
+  return u.passwordHash;
+}
+
+describe("password reset", () => {
+  it("reset: the mail carries a single-use token that is stored only hashed, and every session ends", async () => {
+    const user = await createUser();
+    const session = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
+    await requestPasswordReset(user.email.toUpperCase(), { ip: "" });
+    const [mail] = await resetMailFor(user.email);
+    const token = tokenFrom(mail.textBody);
+    const [stored] = await db.select().from(passwordResets).where(eq(passwordResets.userId, user.id));
+    expect(stored.tokenHash).toBe(hashToken(token));
+    expect(stored.tokenHash).not.toContain(token);
+    expect(stored.expiresAt.getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
+    expect(stored.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(30 * 60_000);
+
+    expect(await resetPassword({ token, password: "brand new long passphrase" }, { ip: "" })).toMatchObject({ ok: true });
+    expect(await verifyPassword(await hashOf(user.id), "brand new long passphrase")).toBe(true);
+    expect(await findActiveSession(session)).toBeNull();
+
+    const again = await resetPassword({ token, password: "another long passphrase" }, { ip: "" });
+    expect(again).toMatchObject({ ok: false, formError: expect.stringContaining("expired or was already used") });
+    expect(await verifyPassword(await hashOf(user.id), "brand new long passphrase")).toBe(true);
+  });
+
+  it("reset: an unknown identifier sends nothing and answers the same way", async () => {
+    const before = await db.$count(mailOutbox);
+    await expect(requestPasswordReset(randomName("nobody"), { ip: "" })).resolves.toBeUndefined();
+    expect(await db.$count(mailOutbox)).toBe(before);
+  });
+
+  it("reset: an expired token is refused", async () => {
+    const user = await createUser();
+    await requestPasswordReset(user.username, { ip: "" });
+    const token = tokenFrom((await resetMailFor(user.email))[0].textBody);
+    await db.update(passwordResets).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(passwordResets.userId, user.id));
+    expect(await resetPassword({ token, password: "brand new long passphrase" }, { ip: "" })).toMatchObject({ ok: false });
+    expect(await verifyPassword(await hashOf(user.id), user.password)).toBe(true);
+  });
+
+  it("reset: two racing uses of one link — exactly one succeeds", async () => {
+    const user = await createUser();
+    await requestPasswordReset(user.username, { ip: "" });
+    const token = tokenFrom((await resetMailFor(user.email))[0].textBody);
+    const results = await Promise.all([
+      resetPassword({ token, password: "first racing passphrase" }, { ip: "" }),
+      resetPassword({ token, password: "second racing passphrase" }, { ip: "" }),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+  });
+});
+
+describe("change password", () => {
+  it("password: a change needs the current password and signs out the other devices only", async () => {
+    const user = await createUser();
+    const here = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
+    const other = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
+
+    const wrong = await changePassword({ currentPassword: "nope", password: "a fresh long passphrase" }, { userId: user.id, sessionId: here }, { ip: "" });
+    expect(wrong).toMatchObject({ ok: false, fieldErrors: { currentPassword: ["The current password is incorrect"] } });
+    expect(await findActiveSession(other)).not.toBeNull();
+
+    const common = await changePassword({ currentPassword: user.password, password: "iloveyou1" }, { userId: user.id, sessionId: here }, { ip: "" });
+    expect(common).toMatchObject({ ok: false, fieldErrors: { password: [expect.stringContaining("too common")] } });
+
+    const done = await changePassword({ currentPassword: user.password, password: "a fresh long passphrase" }, { userId: user.id, sessionId: here }, { ip: "" });
+    expect(done).toMatchObject({ ok: true });
+    expect(await findActiveSession(here)).not.toBeNull();
+    expect(await findActiveSession(other)).toBeNull();
+    const audits = await db.select().from(auditEvents).where(and(eq(auditEvents.subjectUserId, user.id), eq(auditEvents.action, "auth.password_changed")));
+    expect(audits[0].detail).toEqual({ otherSessionsSignedOut: 1 });
+    const notices = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, user.email));
+    expect(notices.map((m) => m.subject)).toContain("Your MyAccount password was changed");
+  });
+});

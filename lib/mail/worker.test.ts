@@ -1,0 +1,108 @@
+import { eq, inArray } from "drizzle-orm";
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { devMailbox, mailOutbox } from "@/db/schema";
+import { randomName } from "@/lib/test/factories";
+import { queueMail } from "./outbox";
+import { createTransport, type MailTransport } from "./transport";
+import { backoffSeconds, deliverDueMail } from "./worker";
+
+type Received = { to: string[]; raw: string };
+const received: Received[] = [];
+let smtp: SMTPServer;
+let smtpUrl = "";
+
+beforeAll(async () => {
+  // A real SMTP server on loopback receives what the worker sends.
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    onData(stream, session, callback) {
+      let raw = "";
+      stream.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+      stream.on("end", () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  const { port } = smtp.server.address() as { port: number };
+  smtpUrl = `smtp://127.0.0.1:${port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+async function drain(transport: MailTransport) {
+  while ((await deliverDueMail(transport)) > 0) {
+    /* keep claiming until nothing is due */
+  }
+}
+
+describe("mail worker", () => {
+  it("mail: queued mail is delivered over SMTP once and marked sent", async () => {
+    const to = `${randomName()}@example.test`;
+    await db.transaction((tx) => queueMail(tx, { to, subject: "Hello", text: "Line one\nLine two" }));
+    await drain(createTransport(smtpUrl));
+    const got = received.filter((r) => r.to.includes(to));
+    expect(got).toHaveLength(1);
+    expect(got[0].raw).toContain("Subject: Hello");
+    const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, to));
+    expect(row).toMatchObject({ status: "sent", attempts: 1 });
+  });
+
+  it("mail: a rolled-back change queues no mail", async () => {
+    const to = `${randomName()}@example.test`;
+    await expect(
+      db.transaction(async (tx) => {
+        await queueMail(tx, { to, subject: "Never", text: "x" });
+        throw new Error("rollback");
+      }),
+    ).rejects.toThrow("rollback");
+    expect(await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, to))).toEqual([]);
+  });
+
+  it("mail: a failed delivery is retried later with backoff, then succeeds", async () => {
+    const to = `${randomName()}@example.test`;
+    await db.transaction((tx) => queueMail(tx, { to, subject: "Retry me", text: "x" }));
+    const down = createTransport("smtp://127.0.0.1:1"); // nothing listens on port 1
+    await deliverDueMail(down);
+    const [failed] = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, to));
+    expect(failed).toMatchObject({ status: "pending", attempts: 1 });
+    expect(failed.lastError).toBeTruthy();
+    expect(failed.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 5_000);
+    // Not due yet: a second round does not touch it.
+    await deliverDueMail(createTransport(smtpUrl));
+    expect(received.filter((r) => r.to.includes(to))).toHaveLength(0);
+    await db.update(mailOutbox).set({ nextAttemptAt: new Date() }).where(eq(mailOutbox.id, failed.id));
+    await drain(createTransport(smtpUrl));
+    expect(received.filter((r) => r.to.includes(to))).toHaveLength(1);
+    expect(backoffSeconds(1)).toBe(10);
+    expect(backoffSeconds(3)).toBe(40);
+    expect(backoffSeconds(30)).toBe(3600);
+  });
+
+  it("mail: two workers draining at once deliver each mail exactly once (SKIP LOCKED)", async () => {
+    const tos = Array.from({ length: 30 }, () => `${randomName()}@example.test`);
+    await db.transaction(async (tx) => {
+      for (const to of tos) await queueMail(tx, { to, subject: "Batch", text: "x" });
+    });
+    const transport = createTransport(smtpUrl);
+    await Promise.all([drain(transport), drain(transport)]);
+    for (const to of tos) expect(received.filter((r) => r.to.includes(to))).toHaveLength(1);
+    const rows = await db.select().from(mailOutbox).where(inArray(mailOutbox.toAddress, tos));
+    expect(rows.every((r) => r.status === "sent" && r.attempts === 1)).toBe(true);
+  });
+
+  it("mail: without SMTP_URL mail lands in the local mailbox", async () => {
+    const to = `${randomName()}@example.test`;
+    await db.transaction((tx) => queueMail(tx, { to, subject: "Local", text: "https://localhost:3000/x" }));
+    await drain(createTransport(""));
+    const rows = await db.select().from(devMailbox).where(eq(devMailbox.toAddress, to));
+    expect(rows).toHaveLength(1);
+    expect(rows[0].subject).toBe("Local");
+  });
+});

@@ -1,0 +1,17 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+// Integration tests run against a real database: TEST_DB=pglite (in-memory PGlite per test file)
+// or TEST_DB=postgres (a database of the run's own on the local server, dropped afterwards).
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  test: {
+    environment: "node",
+    include: ["lib/**/*.test.ts", "db/**/*.test.ts"],
+    globalSetup: ["lib/test/global-setup.ts"],
+    setupFiles: ["lib/test/setup.ts"],
+    pool: "forks",
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
