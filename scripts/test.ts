@@ -1,0 +1,129 @@
+/**
+ * `npm test`: every test, on both databases.
+ *
+ *   1. typecheck
+ *   2. integration tests on PGlite, then on the Postgres server at 127.0.0.1:5432
+ *   3. production build, then Playwright e2e in Chromium: the full suite on Postgres and the
+ *      smoke subset on PGlite (the `npm start` default)
+ *
+ * Without a reachable Postgres server the Postgres variants are skipped (and said so), unless
+ * CI is set: CI requires both. Without Chromium it tries Playwright's own download, else stops
+ * with the one command that installs it. Ends with a "N passed, N failed" line.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { postgresReachable } from "../lib/test/pg-admin";
+
+const ci = Boolean(process.env.CI);
+const results = path.resolve("test-results");
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+type Suite = { name: string; passed: number; failed: number; skipped?: string };
+const suites: Suite[] = [];
+
+function run(cmd: string, args: string[], env: Record<string, string | undefined> = {}): number {
+  console.log(`\n$ ${[cmd, ...args].join(" ")}`);
+  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+  return r.status ?? 1;
+}
+
+const bin = (name: string) => path.resolve("node_modules/.bin", name);
+
+function findChromium(): string | undefined {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+  const system = candidates.find((p) => p && existsSync(p));
+  if (system) return system;
+  // Playwright's own browser, if one was downloaded (or can be, on machines that allow it).
+  const playwrightPath = () => {
+    const out = spawnSync(process.execPath, ["-e", "console.log(require('playwright-core').chromium.executablePath())"], { encoding: "utf8" });
+    const p = out.stdout.trim();
+    return p && existsSync(p) ? p : undefined;
+  };
+  const have = playwrightPath();
+  if (have) return have;
+  console.log("No Chromium found; trying Playwright's own download (npx playwright install chromium)…");
+  const dl = spawnSync(bin("playwright"), ["install", "chromium"], { stdio: "inherit", timeout: 180_000 });
+  return dl.status === 0 ? playwrightPath() : undefined;
+}
+
+function vitestCounts(file: string): { passed: number; failed: number } {
+  try {
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    return { passed: json.numPassedTests ?? 0, failed: (json.numFailedTests ?? 0) + (json.success === false && !json.numFailedTests ? 1 : 0) };
+  } catch {
+    return { passed: 0, failed: 1 };
+  }
+}
+
+function playwrightCounts(file: string): { passed: number; failed: number } {
+  try {
+    const { stats } = JSON.parse(readFileSync(file, "utf8"));
+    return { passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed: (stats.unexpected ?? 0) + (stats.errors?.length ?? 0) };
+  } catch {
+    return { passed: 0, failed: 1 };
+  }
+}
+
+// 0. What this machine has.
+const chromium = findChromium();
+if (!chromium) {
+  console.error("\nNo Chromium browser for the end-to-end tests. Install it with:\n\n  sudo apt-get install -y chromium\n");
+  process.exit(1);
+}
+const havePostgres = await postgresReachable();
+if (!havePostgres) {
+  const msg = "The Postgres server at 127.0.0.1:5432 is not reachable";
+  if (ci) {
+    console.error(`\n${msg}: CI requires the Postgres variants. Failing.`);
+    process.exit(1);
+  }
+  console.warn(`\n${msg}: running the PGlite variants only; the Postgres variants are SKIPPED.`);
+}
+
+// 1. Types.
+const tsc = run(bin("tsc"), ["--noEmit"]);
+suites.push({ name: "typecheck", passed: tsc === 0 ? 1 : 0, failed: tsc === 0 ? 0 : 1 });
+
+// 2. Integration tests, once per database.
+for (const db of ["pglite", "postgres"] as const) {
+  if (db === "postgres" && !havePostgres) {
+    suites.push({ name: `integration (${db})`, passed: 0, failed: 0, skipped: "no Postgres server" });
+    continue;
+  }
+  const out = path.join(results, `unit-${db}.json`);
+  run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], { TEST_DB: db });
+  suites.push({ name: `integration (${db})`, ...vitestCounts(out) });
+}
+
+// 3. Production build and end-to-end tests.
+const build = run(bin("next"), ["build"]);
+if (build !== 0) {
+  suites.push({ name: "next build", passed: 0, failed: 1 });
+} else {
+  for (const db of ["postgres", "pglite"] as const) {
+    if (db === "postgres" && !havePostgres) {
+      suites.push({ name: `e2e (${db})`, passed: 0, failed: 0, skipped: "no Postgres server" });
+      continue;
+    }
+    const out = path.join(results, `e2e-${db}.json`);
+    run(bin("playwright"), ["test", "--reporter=list,json"], {
+      E2E_DB: db,
+      CHROMIUM_PATH: chromium,
+      PLAYWRIGHT_JSON_OUTPUT_FILE: out,
+      E2E_RUN_ID: undefined,
+    });
+    suites.push({ name: `e2e (${db}${db === "pglite" ? ", smoke" : ""})`, ...playwrightCounts(out) });
+  }
+}
+
+console.log("\nSummary");
+for (const s of suites) {
+  console.log(`  ${s.name.padEnd(28)} ${s.skipped ? `SKIPPED (${s.skipped})` : `${s.passed} passed, ${s.failed} failed`}`);
+}
+const passed = suites.reduce((n, s) => n + s.passed, 0);
+const failed = suites.reduce((n, s) => n + s.failed, 0);
+const skipped = suites.filter((s) => s.skipped).length;
+console.log(`\n${passed} passed, ${failed} failed${skipped ? ` (${skipped} suite${skipped === 1 ? "" : "s"} skipped)` : ""}`);
+process.exit(failed > 0 ? 1 : 0);
