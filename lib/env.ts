@@ -22,8 +22,7 @@ const envSchema = z
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
-      .optional()
-      .or(z.literal("").transform(() => undefined)),
+      .optional(),
     PGLITE_DIR: z.string().min(1).optional(),
     PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
@@ -35,8 +34,7 @@ const envSchema = z
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
-      .optional()
-      .or(z.literal("").transform(() => undefined)),
+      .optional(),
     MAIL_FROM: z.string().min(3).default("MyAccount <no-reply@myaccount.localhost>"),
     LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
@@ -56,7 +54,9 @@ let cached: Env | undefined;
 /** Parses process.env once; throws an Error whose message names each bad variable. */
 export function env(): Env {
   if (cached) return cached;
-  const parsed = envSchema.safeParse(process.env);
+  // An empty value means "not set" (as in a .env copied from .env.example).
+  const present = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
     throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
