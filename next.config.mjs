@@ -4,6 +4,8 @@ const nextConfig = {
   // bundling it breaks those paths. argon2 is a native addon. pg is loaded lazily.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pg", "nodemailer"],
   poweredByHeader: false,
+  // Lets a second build live beside the first (e.g. a benchmark while tests run).
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   experimental: {
     // forbidden() renders app/forbidden.tsx with a real 403 status.
     authInterrupts: true,

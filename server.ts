@@ -25,9 +25,16 @@ try {
   console.error(`\n${(err as Error).message}\n\nSee .env.example for every variable and its meaning.`);
   process.exit(1);
 }
-if (config.DATABASE_URL && !config.AUTH_SECRET) {
-  console.error("\nInvalid environment configuration:\n  AUTH_SECRET: required when DATABASE_URL is set (32+ random characters)\n");
-  process.exit(1);
+if (config.DATABASE_URL) {
+  // On a shared database these must be the same on every instance, so they are never generated.
+  const missing = [
+    !config.AUTH_SECRET && "  AUTH_SECRET: required when DATABASE_URL is set (32+ random characters)",
+    !config.DATA_ENCRYPTION_KEY && "  DATA_ENCRYPTION_KEY: required when DATABASE_URL is set (openssl rand -base64 32)",
+  ].filter(Boolean);
+  if (missing.length) {
+    console.error(`\nInvalid environment configuration:\n${missing.join("\n")}\n`);
+    process.exit(1);
+  }
 }
 
 const { default: next } = await import("next");
@@ -36,13 +43,14 @@ const { runMigrations } = await import("./db/migrate");
 const { seedDemo, isDatabaseEmpty, demoAccounts, DEMO_PASSWORD } = await import("./db/seed");
 const { databaseDownSince, noteDatabaseError, noteDatabaseUp, OUTAGE_MESSAGE } = await import("./db/outage");
 const { FORWARDED_HEADERS, TRANSPORT_HEADER, resolveTransport, transportStamp } = await import("./lib/http/transport");
-const { ensureAuthSecret, ensureTls } = await import("./lib/server/secrets");
+const { ensureAuthSecret, ensureDataKey, ensureTls } = await import("./lib/server/secrets");
 const { fallbackCsp, securityHeaders } = await import("./lib/server/security-headers");
 const { startMailWorker } = await import("./lib/mail/worker");
 
 const dataDir = path.resolve(config.DATA_DIR);
 mkdirSync(dataDir, { recursive: true });
 if (!config.AUTH_SECRET) process.env.AUTH_SECRET = ensureAuthSecret(dataDir);
+if (!config.DATA_ENCRYPTION_KEY) process.env.DATA_ENCRYPTION_KEY = ensureDataKey(dataDir);
 // Only this process knows the key, so only server.ts can vouch for a request's protocol.
 process.env.MYACCOUNT_TRANSPORT_KEY = randomBytes(24).toString("base64url");
 const transportKey = process.env.MYACCOUNT_TRANSPORT_KEY;

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -36,6 +37,16 @@ export const users = pgTable(
     passwordHash: text("password_hash"),
     firstName: text("first_name").notNull().default(""),
     lastName: text("last_name").notNull().default(""),
+    /** E.164, e.g. +13035550123. */
+    phone: text("phone"),
+    billingSameAsService: boolean("billing_same_as_service").notNull().default(true),
+    // One version per Edit Profile section, so saving the phone does not make an open name form
+    // stale; `version` still counts every edit of the person.
+    nameVersion: integer("name_version").notNull().default(1),
+    addressVersion: integer("address_version").notNull().default(1),
+    phoneVersion: integer("phone_version").notNull().default(1),
+    emailVersion: integer("email_version").notNull().default(1),
+    paymentVersion: integer("payment_version").notNull().default(1),
     registeredAt: timestamp("registered_at", { withTimezone: true }),
     passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }),
     version: integer("version").notNull().default(1),
@@ -113,6 +124,51 @@ export const passwordResets = pgTable(
   (t) => [uniqueIndex("password_resets_token_hash_key").on(t.tokenHash)],
 );
 
+export const paymentKindEnum = pgEnum("payment_kind", ["card", "bank"]);
+
+/**
+ * The payment method on file (one per customer). Pages only ever see `label` (brand or account
+ * type), `last4` and the expiry; the full number exists only as AES-256-GCM ciphertext that the
+ * web app never decrypts (the billing system that charges it holds the key in production).
+ */
+export const paymentMethods = pgTable(
+  "payment_methods",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: paymentKindEnum("kind").notNull(),
+    label: text("label").notNull(),
+    last4: text("last4").notNull(),
+    expMonth: integer("exp_month"),
+    expYear: integer("exp_year"),
+    holderName: text("holder_name").notNull(),
+    encryptedNumber: text("encrypted_number").notNull(),
+    // Its optimistic version is users.payment_version: the section exists before a row does.
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("payment_methods_user_key").on(t.userId)],
+);
+
+/** A requested e-mail change; takes effect only when the link sent to the new address is used. */
+export const emailChangeRequests = pgTable(
+  "email_change_requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    newEmail: text("new_email").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("email_change_requests_token_hash_key").on(t.tokenHash), index("email_change_requests_user_idx").on(t.userId)],
+);
+
 export const mailClassEnum = pgEnum("mail_class", ["transactional", "marketing"]);
 export const mailStatusEnum = pgEnum("mail_status", ["pending", "sending", "sent", "failed"]);
 
@@ -166,3 +222,5 @@ export type NewUser = typeof users.$inferInsert;
 export type Session = typeof sessions.$inferSelect;
 export type MailOutboxRow = typeof mailOutbox.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
+export type PaymentMethod = typeof paymentMethods.$inferSelect;
+export type EmailChangeRequest = typeof emailChangeRequests.$inferSelect;

@@ -76,3 +76,43 @@ export function Checkbox({ label, registration, error, defaultChecked }: Checkbo
     </div>
   );
 }
+
+type SelectProps = {
+  label: string;
+  registration: UseFormRegisterReturn;
+  error?: string;
+  defaultValue?: unknown;
+  options: { value: string; label: string }[];
+  placeholder?: string;
+  autoComplete?: string;
+};
+
+export function SelectField({ label, registration, error, defaultValue, options, placeholder, autoComplete }: SelectProps) {
+  const id = `field-${registration.name}`;
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-gray-900">
+        {label}
+      </label>
+      <select
+        id={id}
+        {...registration}
+        defaultValue={typeof defaultValue === "string" ? defaultValue : ""}
+        autoComplete={autoComplete}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        className={`block w-full rounded-md border bg-white px-3 py-2 text-gray-900 ${error ? "border-red-700" : "border-gray-400"}`}
+      >
+        {placeholder !== undefined && <option value="">{placeholder}</option>}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <p id={`${id}-error`} className="min-h-5 text-sm text-red-800" aria-live="polite">
+        {error}
+      </p>
+    </div>
+  );
+}

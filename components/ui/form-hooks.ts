@@ -41,6 +41,17 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
     }
   }, [state, form]);
 
+  // After a save (or a refused stale save) the server sends the values now stored, including the
+  // section's new version: show them, and never keep a typed password around.
+  useEffect(() => {
+    if (!state) return;
+    const stored = state.ok ? (state.data as { values?: Record<string, string> } | undefined)?.values : state.conflict ? state.values : undefined;
+    if (!stored && !state.ok) return;
+    const next = { ...form.getValues(), ...stored } as Record<string, unknown>;
+    for (const key of Object.keys(next)) if (/password|cardNumber|bankAccountNumber/i.test(key)) next[key] = "";
+    form.reset(next as z.input<S>);
+  }, [state, form]);
+
   const onSubmit = form.handleSubmit(() => {
     if (!formRef.current) return;
     const data = new FormData(formRef.current);

@@ -17,6 +17,7 @@ const env: NodeJS.ProcessEnv = {
   LISTEN_HOST: "127.0.0.1",
   DATA_DIR: e2e.dataDir,
   AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456789",
+  DATA_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
   // Rate limits per address would trip over the many sign-ins of one test run from 127.0.0.1;
   // the per-account limit (what the rate-limit test checks) stays at its default.
   LOGIN_MAX_FAILURES_PER_IP: "10000",

@@ -4,6 +4,8 @@ export type ActionResult<T = undefined> =
   | {
       ok: false;
       formError: string;
+      /** The save was refused because the data changed since the form was loaded. */
+      conflict?: boolean;
       fieldErrors?: Record<string, string[] | undefined>;
       /** The submitted non-secret values, so a form re-rendered without JavaScript keeps them. */
       values?: Record<string, string>;

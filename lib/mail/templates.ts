@@ -31,3 +31,44 @@ export function welcomeMail(username: string) {
 If you did not create this account, contact us at ${appUrl()}/contact.`,
   };
 }
+
+export function profileUpdatedMail(section: string) {
+  return {
+    subject: "Your MyAccount profile was updated",
+    text: `Your ${section} was just changed in MyAccount.
+
+You can see every change to your account, and who made it, at ${appUrl()}/account/activity.
+If this was not you, contact us at ${appUrl()}/contact right away.`,
+  };
+}
+
+export function verifyNewEmailMail(link: string) {
+  return {
+    subject: "Confirm your new e-mail address",
+    text: `Please confirm that this is the new e-mail address for your MyAccount.
+
+Confirm here (the link works once, for 24 hours):
+${link}
+
+Until you confirm, we keep using your current address. If you did not ask for this, ignore this e-mail.`,
+  };
+}
+
+export function emailChangeRequestedMail(newEmailMasked: string) {
+  return {
+    subject: "A change of your MyAccount e-mail address was requested",
+    text: `Someone signed in to your MyAccount asked to change its e-mail address to ${newEmailMasked}.
+Nothing changes until the new address is confirmed; until then we keep writing to this one.
+
+If this was not you, change your password at ${appUrl()}/account/security and contact us at ${appUrl()}/contact.`,
+  };
+}
+
+export function emailChangedMail(newEmailMasked: string) {
+  return {
+    subject: "Your MyAccount e-mail address was changed",
+    text: `The e-mail address of your MyAccount is now ${newEmailMasked}. We will no longer write to this address.
+
+If this was not you, contact us at ${appUrl()}/contact right away.`,
+  };
+}

@@ -8,10 +8,18 @@ import { generate } from "selfsigned";
  * survive restarts. With DATABASE_URL set the operator must provide it (env.ts enforces that).
  */
 export function ensureAuthSecret(dataDir: string): string {
-  const file = path.join(dataDir, "auth-secret");
+  return ensureGenerated(path.join(dataDir, "auth-secret"), () => randomBytes(32).toString("base64url"));
+}
+
+/** DATA_ENCRYPTION_KEY on the embedded default, made the same way (see lib/crypto/secret-box.ts). */
+export function ensureDataKey(dataDir: string): string {
+  return ensureGenerated(path.join(dataDir, "data-key"), () => randomBytes(32).toString("base64"));
+}
+
+function ensureGenerated(file: string, make: () => string): string {
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, make(), { mode: 0o600 });
   }
   return readFileSync(file, "utf8").trim();
 }

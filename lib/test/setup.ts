@@ -9,6 +9,7 @@ if (databaseUrl) {
 }
 process.env.AUTH_SECRET ??= "unit-test-secret-unit-test-secret-0123456789";
 process.env.DATA_DIR ??= ".test-data/unit";
+process.env.DATA_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
 
 beforeAll(async () => {
   if (!databaseUrl) {

@@ -39,7 +39,8 @@ export default async function SecurityPage() {
             );
           })}
         </ul>
-        {devices.length > 1 && <SignOutEverywhereElse action={signOutEverywhereElseAction} />}
+        {/* Always rendered: hiding it once the other devices are gone would also remove its result message. */}
+        <SignOutEverywhereElse action={signOutEverywhereElseAction} />
       </section>
       <section aria-labelledby="password-heading" className="max-w-md space-y-4">
         <h2 id="password-heading" className="text-xl font-semibold">

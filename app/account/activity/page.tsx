@@ -1,0 +1,67 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { listActivity } from "@/lib/audit/activity";
+import { requirePageUser } from "@/lib/auth/current";
+import { roles } from "@/lib/auth/roles";
+
+export const metadata: Metadata = { title: "Account activity" };
+
+const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export default async function ActivityPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
+  const session = await requirePageUser(roles.customer, "/account/activity");
+  const requested = Number((await searchParams).page ?? "1");
+  const page = Number.isInteger(requested) && requested >= 1 && requested <= 10_000 ? requested : 1;
+  const { items, hasMore, total } = await listActivity(session.userId, page);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">Account activity</h1>
+      <p className="text-gray-700">
+        Sign-ins, changes to your profile, and anyone at the company who opened your information and why — newest first.
+      </p>
+      {items.length === 0 ? (
+        <p>No activity to show yet.</p>
+      ) : (
+        <table className="w-full border-collapse text-left text-sm">
+          <caption className="sr-only">Account activity, page {page}</caption>
+          <thead>
+            <tr className="border-b border-gray-400">
+              <th scope="col" className="py-2 pr-4">When (UTC)</th>
+              <th scope="col" className="py-2 pr-4">What happened</th>
+              <th scope="col" className="py-2 pr-4">Who</th>
+              <th scope="col" className="py-2">From address</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.id} className="border-b border-gray-200" data-testid="activity-row">
+                <td className="py-2 pr-4 whitespace-nowrap">{when.format(item.when)}</td>
+                <td className="py-2 pr-4">
+                  {item.what}
+                  {item.reason && <span className="block text-gray-700">Reason: {item.reason}</span>}
+                </td>
+                <td className="py-2 pr-4">{item.who}</td>
+                <td className="py-2">{item.ip || "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav aria-label="Activity pages" className="flex items-center gap-4 text-sm">
+        {page > 1 && (
+          <Link className="text-brand-700 underline" href={`/account/activity?page=${page - 1}`}>
+            Newer
+          </Link>
+        )}
+        <span>
+          Page {page} · {total} event{total === 1 ? "" : "s"}
+        </span>
+        {hasMore && (
+          <Link className="text-brand-700 underline" href={`/account/activity?page=${page + 1}`}>
+            Older
+          </Link>
+        )}
+      </nav>
+    </div>
+  );
+}

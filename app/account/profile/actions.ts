@@ -1,0 +1,53 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { secureAction } from "@/lib/actions/secure-action-next";
+import type { ActionResult } from "@/lib/actions/result";
+import { roles } from "@/lib/auth/roles";
+import { emptySchema } from "@/lib/auth/schema";
+import { cancelEmailChange, requestEmailChange, resendEmailChange } from "@/lib/profile/email-change";
+import { addressSchema, emailChangeSchema, nameSchema, paymentSchema, phoneSchema } from "@/lib/profile/schema";
+import type { ProfileActor } from "@/lib/profile/sections";
+import { savePaymentMethod, updateAddresses, updateName, updatePhone } from "@/lib/profile/update";
+
+// Every Edit Profile save: HTTPS only, the signed-in customer only, and the user is always the
+// session's (a userId in the form is never read).
+const door = { roles: roles.customer, httpsOnly: true } as const;
+
+function actorOf(ctx: { session: { userId: string }; request: { clientIp: string } }): ProfileActor {
+  return { userId: ctx.session.userId, actorId: ctx.session.userId, ip: ctx.request.clientIp };
+}
+
+async function refreshed<T>(result: Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  const r = await result;
+  revalidatePath("/account/profile");
+  return r;
+}
+
+export const updateNameAction = secureAction({ ...door, schema: nameSchema }, async (input, ctx) =>
+  refreshed(updateName(actorOf(ctx), input)),
+);
+
+export const updateAddressAction = secureAction({ ...door, schema: addressSchema }, async (input, ctx) =>
+  refreshed(updateAddresses(actorOf(ctx), input)),
+);
+
+export const updatePhoneAction = secureAction({ ...door, schema: phoneSchema }, async (input, ctx) =>
+  refreshed(updatePhone(actorOf(ctx), input)),
+);
+
+export const savePaymentAction = secureAction({ ...door, schema: paymentSchema }, async (input, ctx) =>
+  refreshed(savePaymentMethod(actorOf(ctx), input)),
+);
+
+export const requestEmailChangeAction = secureAction({ ...door, schema: emailChangeSchema }, async (input, ctx) =>
+  refreshed(requestEmailChange(actorOf(ctx), input)),
+);
+
+export const resendEmailChangeAction = secureAction({ ...door, schema: emptySchema }, async (_input, ctx) =>
+  refreshed(resendEmailChange(actorOf(ctx))),
+);
+
+export const cancelEmailChangeAction = secureAction({ ...door, schema: emptySchema }, async (_input, ctx) =>
+  refreshed(cancelEmailChange(actorOf(ctx))),
+);

@@ -1,0 +1,77 @@
+"use client";
+
+import { useActionState } from "react";
+import { emailChangeSchema } from "@/lib/profile/schema";
+import type { ActionResult } from "@/lib/actions/result";
+import { Field } from "@/components/ui/Field";
+import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
+import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
+
+type Simple = (prev: unknown, data: FormData) => Promise<ActionResult<undefined>>;
+
+function PendingChange({ newEmail, expiresAt, resend, cancel }: { newEmail: string; expiresAt: string; resend: Simple; cancel: Simple }) {
+  const [resendState, resendAction, resending] = useActionState(resend, null);
+  const [cancelState, cancelAction, cancelling] = useActionState(cancel, null);
+  return (
+    <div className="space-y-2 rounded-md border border-amber-600 bg-amber-50 p-3" data-testid="pending-email">
+      <p>
+        Waiting for confirmation: <strong>{newEmail}</strong>. Follow the link we sent there (it works until {expiresAt} UTC).
+      </p>
+      <div className="flex gap-3">
+        <form action={resendAction}>
+          <button type="submit" disabled={resending} className="rounded-md border border-gray-600 px-3 py-1 text-sm">
+            {resending ? "Sending…" : "Resend"}
+          </button>
+        </form>
+        <form action={cancelAction}>
+          <button type="submit" disabled={cancelling} className="rounded-md border border-gray-600 px-3 py-1 text-sm">
+            {cancelling ? "Cancelling…" : "Cancel"}
+          </button>
+        </form>
+      </div>
+      <FormMessage id="pending-email-message" state={resendState ?? cancelState} />
+    </div>
+  );
+}
+
+export function EmailSection({
+  email,
+  version,
+  pending,
+  change,
+  resend,
+  cancel,
+}: {
+  email: string;
+  version: number;
+  pending: { newEmail: string; expiresAt: string } | null;
+  change: FormAction<unknown>;
+  resend: Simple;
+  cancel: Simple;
+}) {
+  const { form, state, pending: saving, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(emailChangeSchema, change, {
+    version: String(version),
+    newEmail: "",
+    currentPassword: "",
+  });
+  return (
+    <div className="space-y-4">
+      <p>
+        Current address (used to sign in and to contact you): <strong data-testid="current-email">{email || "none"}</strong>
+      </p>
+      {pending && <PendingChange {...pending} resend={resend} cancel={cancel} />}
+      <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Change e-mail address">
+        <FormMessage id="email-message" state={state} />
+        <input type="hidden" {...form.register("version")} defaultValue={String(defaultValues.version)} />
+        <fieldset disabled={saving} className="grid gap-x-4 sm:grid-cols-2">
+          <legend className="sr-only">Change e-mail address</legend>
+          <Field label="New e-mail address" type="email" registration={form.register("newEmail")} defaultValue={defaultValues.newEmail} error={errorFor("newEmail")} autoComplete="email" maxLength={254} />
+          <Field label="Your current password" type="password" registration={form.register("currentPassword")} error={errorFor("currentPassword")} autoComplete="current-password" maxLength={128} />
+        </fieldset>
+        <SubmitButton pending={saving} pendingText="Sending link…">
+          Change e-mail address
+        </SubmitButton>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+"use client";
+
+import { phoneSchema } from "@/lib/profile/schema";
+import { Field } from "@/components/ui/Field";
+import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
+import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
+
+export function PhoneForm({ action, initial }: { action: FormAction<unknown>; initial: { phone: string; version: number } }) {
+  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(phoneSchema, action, {
+    phone: initial.phone,
+    version: String(initial.version),
+  });
+  return (
+    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Phone">
+      <FormMessage id="phone-message" state={state} />
+      <input type="hidden" {...form.register("version")} defaultValue={String(defaultValues.version)} />
+      <fieldset disabled={pending} className="max-w-sm">
+        <legend className="sr-only">Your phone number</legend>
+        <Field
+          label="Phone number"
+          type="tel"
+          hint="A US number, e.g. (303) 555-0123. Leave empty to remove it."
+          registration={form.register("phone")}
+          defaultValue={defaultValues.phone}
+          error={errorFor("phone")}
+          autoComplete="tel-national"
+          maxLength={25}
+        />
+      </fieldset>
+      <SubmitButton pending={pending} pendingText="Saving…">
+        Save phone number
+      </SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,89 @@
+import { desc, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { db } from "@/db/client";
+import { auditEvents, users } from "@/db/schema";
+
+export const ACTIVITY_PAGE_SIZE = 20;
+
+const sectionNames: Record<string, string> = {
+  name: "Name",
+  address: "Service and billing address",
+  phone: "Phone number",
+  email: "E-mail address",
+  payment: "Payment method",
+};
+
+/** The words a customer reads for each kind of audit row. */
+export function describeActivity(action: string, detail: Record<string, unknown>): string {
+  switch (action) {
+    case "auth.sign_in":
+      return "Signed in";
+    case "auth.sign_in_failed":
+      return "Unsuccessful sign-in attempt";
+    case "auth.sign_out":
+      return "Signed out";
+    case "auth.registered":
+      return "Registered for MyAccount";
+    case "auth.password_changed":
+      return "Password changed (other devices signed out)";
+    case "auth.password_reset_requested":
+      return "Password reset requested";
+    case "auth.password_reset":
+      return "Password reset by e-mail link (all devices signed out)";
+    case "auth.device_signed_out":
+      return "A device was signed out";
+    case "auth.signed_out_everywhere_else":
+      return "Signed out of all other devices";
+    case "email.change_requested":
+      return `E-mail change to ${String(detail.newEmail ?? "a new address")} requested`;
+    case "email.change_cancelled":
+      return "E-mail change cancelled";
+    case "profile.updated": {
+      const section = sectionNames[String(detail.section)] ?? "Profile";
+      const extra = detail.paymentMethod ? `: ${String(detail.paymentMethod)}` : detail.newEmail ? `: now ${String(detail.newEmail)}` : "";
+      return `${section} updated${extra}`;
+    }
+    default:
+      return action;
+  }
+}
+
+const actor = alias(users, "actor");
+
+/** One page of what happened to the customer's account, newest first. */
+export async function listActivity(userId: string, page: number) {
+  const offset = (Math.max(1, page) - 1) * ACTIVITY_PAGE_SIZE;
+  const rows = await db
+    .select({
+      id: auditEvents.id,
+      action: auditEvents.action,
+      detail: auditEvents.detail,
+      ip: auditEvents.ip,
+      createdAt: auditEvents.createdAt,
+      actorId: auditEvents.actorId,
+      actorRole: actor.role,
+      actorFirstName: actor.firstName,
+    })
+    .from(auditEvents)
+    .leftJoin(actor, eq(actor.id, auditEvents.actorId))
+    .where(eq(auditEvents.subjectUserId, userId))
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .limit(ACTIVITY_PAGE_SIZE + 1)
+    .offset(offset);
+  const [{ total }] = await db
+    .select({ total: sql<number>`count(*)::int` })
+    .from(auditEvents)
+    .where(eq(auditEvents.subjectUserId, userId));
+  return {
+    items: rows.slice(0, ACTIVITY_PAGE_SIZE).map((r) => ({
+      id: r.id,
+      when: r.createdAt,
+      what: describeActivity(r.action, r.detail),
+      who: !r.actorId ? "—" : r.actorId === userId ? "You" : `${r.actorFirstName} (${r.actorRole === "rep" ? "customer service" : r.actorRole})`,
+      reason: typeof r.detail.reason === "string" ? r.detail.reason : null,
+      ip: r.ip,
+    })),
+    hasMore: rows.length > ACTIVITY_PAGE_SIZE,
+    total,
+  };
+}

@@ -1,0 +1,155 @@
+import { and, eq, sql } from "drizzle-orm";
+import { db, type Tx } from "@/db/client";
+import { addresses, paymentMethods, users } from "@/db/schema";
+import { fail, ok, type ActionResult } from "@/lib/actions/result";
+import { recordAudit } from "@/lib/audit/record";
+import { encryptSecret } from "@/lib/crypto/secret-box";
+import { queueMail } from "@/lib/mail/outbox";
+import { profileUpdatedMail } from "@/lib/mail/templates";
+import { describePayment, getProfile, type ProfileView } from "./queries";
+import type { AddressInput, NameInput, PaymentInput, PhoneInput } from "./schema";
+import { CONFLICT_MESSAGE, changedFields, claimSection, type ProfileActor, type Section } from "./sections";
+import { cardBrand, formatUsPhone, normalizeUsPhone } from "./us";
+
+type Saved = { version: number; values: Record<string, string> };
+
+const sectionTitles: Record<Section, string> = {
+  name: "name",
+  address: "service and billing address",
+  phone: "phone number",
+  email: "e-mail address",
+  payment: "payment method",
+};
+
+function asStrings(values: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "boolean" ? (v ? "on" : "") : String(v ?? "")]));
+}
+
+/** The refusal of a stale save, carrying the current values so the form can show them. */
+async function conflict(tx: Tx, userId: string, pick: (p: ProfileView) => Record<string, unknown>): Promise<ActionResult<Saved>> {
+  const current = await getProfile(userId, tx);
+  return { ok: false, formError: CONFLICT_MESSAGE, conflict: true, values: current ? asStrings(pick(current)) : undefined };
+}
+
+/** Audit row + "your profile was updated" mail, in the transaction of the change. */
+async function recordChange(tx: Tx, actor: ProfileActor, section: Section, fields: string[], extra: Record<string, unknown> = {}) {
+  await recordAudit(tx, {
+    actorId: actor.actorId,
+    subjectUserId: actor.userId,
+    action: "profile.updated",
+    detail: { section, fields, ...(actor.reason ? { reason: actor.reason } : {}), ...extra },
+    ip: actor.ip,
+  });
+  const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, actor.userId));
+  // Transactional: sent whatever the person's marketing choices are.
+  if (user?.email) await queueMail(tx, { to: user.email, ...profileUpdatedMail(sectionTitles[section]) });
+}
+
+export function updateName(actor: ProfileActor, input: NameInput): Promise<ActionResult<Saved>> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select({ firstName: users.firstName, lastName: users.lastName }).from(users).where(eq(users.id, actor.userId));
+    const version = await claimSection(tx, actor.userId, "name", input.version);
+    if (version === null) return conflict(tx, actor.userId, (p) => p.name);
+    const after = { firstName: input.firstName, lastName: input.lastName };
+    await tx.update(users).set(after).where(eq(users.id, actor.userId));
+    await recordChange(tx, actor, "name", changedFields(before, after));
+    return ok({ version, values: asStrings({ ...after, version }) }, "Your name was saved.");
+  });
+}
+
+export function updatePhone(actor: ProfileActor, input: PhoneInput): Promise<ActionResult<Saved>> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select({ phone: users.phone }).from(users).where(eq(users.id, actor.userId));
+    const version = await claimSection(tx, actor.userId, "phone", input.version);
+    if (version === null) return conflict(tx, actor.userId, (p) => p.phone);
+    const phone = input.phone ? normalizeUsPhone(input.phone) : null;
+    await tx.update(users).set({ phone }).where(eq(users.id, actor.userId));
+    await recordChange(tx, actor, "phone", changedFields(before, { phone }));
+    return ok(
+      { version, values: { phone: phone ? formatUsPhone(phone) : "", version: String(version) } },
+      phone ? "Your phone number was saved." : "Your phone number was removed.",
+    );
+  });
+}
+
+export function updateAddresses(actor: ProfileActor, input: AddressInput): Promise<ActionResult<Saved>> {
+  return db.transaction(async (tx) => {
+    const beforeView = await getProfile(actor.userId, tx);
+    const version = await claimSection(tx, actor.userId, "address", input.version);
+    if (version === null || !beforeView) return conflict(tx, actor.userId, (p) => p.address);
+    const service = { line1: input.serviceLine1, line2: input.serviceLine2, city: input.serviceCity, state: input.serviceState, zip: input.serviceZip };
+    await upsertAddress(tx, actor.userId, "service", service);
+    if (input.billingSameAsService) {
+      await tx.delete(addresses).where(and(eq(addresses.userId, actor.userId), eq(addresses.kind, "billing")));
+    } else {
+      await upsertAddress(tx, actor.userId, "billing", {
+        line1: input.billingLine1,
+        line2: input.billingLine2,
+        city: input.billingCity,
+        state: input.billingState.toUpperCase(),
+        zip: input.billingZip,
+      });
+    }
+    await tx.update(users).set({ billingSameAsService: input.billingSameAsService }).where(eq(users.id, actor.userId));
+    const after = (await getProfile(actor.userId, tx))!.address;
+    const { version: _v1, ...beforeValues } = beforeView.address;
+    const { version: _v2, ...afterValues } = after;
+    await recordChange(tx, actor, "address", changedFields(beforeValues, afterValues));
+    return ok({ version, values: asStrings({ ...afterValues, version }) }, "Your addresses were saved.");
+  });
+}
+
+async function upsertAddress(
+  tx: Tx,
+  userId: string,
+  kind: "service" | "billing",
+  a: { line1: string; line2: string; city: string; state: string; zip: string },
+) {
+  await tx
+    .insert(addresses)
+    .values({ userId, kind, ...a })
+    .onConflictDoUpdate({
+      target: [addresses.userId, addresses.kind],
+      set: { ...a, version: sql`${addresses.version} + 1`, updatedAt: sql`now()` },
+    });
+}
+
+/**
+ * Saves the payment method on file. Only label, last four and expiry are kept readable; the full
+ * number is encrypted (bound to this user) and never logged, audited or returned.
+ */
+export function savePaymentMethod(actor: ProfileActor, input: PaymentInput): Promise<ActionResult<Saved>> {
+  const row =
+    input.kind === "card"
+      ? {
+          kind: "card" as const,
+          label: cardBrand(input.cardNumber),
+          last4: input.cardNumber.slice(-4),
+          expMonth: input.expMonth,
+          expYear: input.expYear,
+          holderName: input.cardName,
+          secret: input.cardNumber,
+        }
+      : {
+          kind: "bank" as const,
+          label: input.accountType === "checking" ? "Checking account" : "Savings account",
+          last4: input.bankAccountNumber.slice(-4),
+          expMonth: null,
+          expYear: null,
+          holderName: input.accountHolder,
+          secret: `${input.routingNumber}:${input.bankAccountNumber}`,
+        };
+  const { secret, ...visible } = row;
+  const encryptedNumber = encryptSecret(secret, `payment:${actor.userId}`);
+  return db.transaction(async (tx) => {
+    const version = await claimSection(tx, actor.userId, "payment", input.version);
+    if (version === null) return conflict(tx, actor.userId, (p) => ({ version: p.payment.version }));
+    await tx
+      .insert(paymentMethods)
+      .values({ userId: actor.userId, ...visible, encryptedNumber })
+      .onConflictDoUpdate({ target: paymentMethods.userId, set: { ...visible, encryptedNumber, updatedAt: sql`now()` } });
+    const summary = describePayment(visible);
+    await recordChange(tx, actor, "payment", ["paymentMethod"], { paymentMethod: summary });
+    return ok({ version, values: { version: String(version) } }, `Saved: ${summary}.`);
+  });
+}
