@@ -30,7 +30,23 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: { executablePath: chromiumPath(), args: chromiumArgs },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  projects: [
+    // Signs in each demo role once and saves the state the specs reuse (e2e/.auth/<role>.json).
+    { name: "setup", testMatch: /.*\.setup\.ts$/, use: { ...devices["Desktop Chrome"] } },
+    {
+      name: "chromium",
+      testIgnore: /outage\.spec\.ts$/,
+      dependencies: ["setup"],
+      use: { ...devices["Desktop Chrome"] },
+    },
+    // Cuts the database for the whole app, so it runs alone, after every other spec has finished.
+    {
+      name: "outage",
+      testMatch: /outage\.spec\.ts$/,
+      dependencies: ["chromium"],
+      use: { ...devices["Desktop Chrome"] },
+    },
+  ],
   webServer: {
     command: "node --import tsx e2e/support/serve.ts",
     url: `${e2e.baseURL}/api/health`,

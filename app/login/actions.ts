@@ -25,16 +25,18 @@ export const signInAction = secureAction(
     }
     const jar = await cookies();
     // A functional cookie holding only the username, so the form can be prefilled next time.
+    // Path "/": signing out posts to the page the user is on and Next renders /login in that same
+    // response, from that request's cookies; a cookie scoped to /login would not be among them.
     if (input.remember) {
       jar.set(REMEMBER_COOKIE, input.identifier, {
         httpOnly: true,
         secure: true,
         sameSite: "lax",
-        path: "/login",
+        path: "/",
         maxAge: 365 * 24 * 60 * 60,
       });
     } else {
-      jar.delete({ name: REMEMBER_COOKIE, path: "/login" });
+      jar.delete({ name: REMEMBER_COOKIE, path: "/" });
     }
     const redirectTo = input.next ? safeNextPath(input.next) : homeFor(user?.role ?? "customer");
     try {

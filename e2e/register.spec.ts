@@ -1,0 +1,108 @@
+import { expect, test, type Page } from "@playwright/test";
+import { newContext, signIn } from "./support/auth";
+import {
+  auditActions,
+  createUnregisteredCustomer,
+  getUser,
+  randomSuffix,
+  randomZip,
+  type UnregisteredCustomer,
+} from "./support/users";
+
+const UNDER_13 = "You must be 13 or older to create an online account.";
+
+type Registration = { accountNumber: string; serviceZip: string; username: string; email: string; password: string; over13: boolean };
+
+function registrationFor(customer: UnregisteredCustomer, overrides: Partial<Registration> = {}): Registration {
+  const suffix = randomSuffix();
+  return {
+    accountNumber: customer.accountNumber,
+    serviceZip: customer.zip,
+    username: `reg_${suffix}`,
+    email: `reg_${suffix}@example.test`,
+    password: `a long pass phrase ${suffix}`,
+    over13: true,
+    ...overrides,
+  };
+}
+
+async function fillRegistration(page: Page, r: Registration) {
+  await page.goto("/register");
+  await page.getByLabel("Account number").fill(r.accountNumber);
+  await page.getByLabel("Service ZIP code").fill(r.serviceZip);
+  await page.getByLabel("Username").fill(r.username);
+  await page.getByLabel("E-mail address").fill(r.email);
+  await page.getByLabel("Password", { exact: true }).fill(r.password);
+  await page.getByLabel("Confirm password").fill(r.password);
+  await page.getByLabel("I am 13 or older").setChecked(r.over13);
+  await page.getByRole("button", { name: "Create my online account" }).click();
+}
+
+/** The customer record is exactly as it was inserted: no login, no audit trail. */
+async function expectStillUnregistered(customer: UnregisteredCustomer) {
+  const row = await getUser(customer.id);
+  expect(row).toMatchObject({ username: null, email: null, password_hash: null, registered_at: null, version: 1 });
+  expect(await auditActions(customer.id)).toEqual([]);
+}
+
+test("register: account number and service ZIP link the customer record", async ({ page }) => {
+  const customer = await createUnregisteredCustomer();
+  const r = registrationFor(customer);
+  await fillRegistration(page, r);
+  await expect(page).toHaveURL("/login?registered=1");
+  await expect(page.getByRole("status").filter({ hasText: "Your online account is ready" })).toBeVisible();
+
+  const row = await getUser(customer.id);
+  expect(row.username).toBe(r.username);
+  expect(row.email).toBe(r.email);
+  expect(row.password_hash).toMatch(/^\$argon2id\$/);
+  expect(row.registered_at).not.toBeNull();
+  expect(await auditActions(customer.id)).toEqual(["auth.registered"]);
+
+  await signIn(page, r.username, r.password);
+  await expect(page).toHaveURL("/account");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Welcome, ${customer.firstName}`);
+});
+
+test("register: under 13 is refused and nothing is stored", async ({ page }) => {
+  const customer = await createUnregisteredCustomer();
+  await fillRegistration(page, registrationFor(customer, { over13: false }));
+  await expect(page.getByText(UNDER_13)).toBeVisible();
+  await expect(page).toHaveURL("/register");
+  await expectStillUnregistered(customer);
+});
+
+test("register: under 13 is refused by the server too (JavaScript off)", async ({ browser }) => {
+  const customer = await createUnregisteredCustomer();
+  const context = await newContext(browser, { javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await fillRegistration(page, registrationFor(customer, { over13: false }));
+    await expect(page.getByText(UNDER_13)).toBeVisible();
+    await expect(page.locator("#register-message")).toHaveText("Please correct the highlighted fields.");
+    await expectStillUnregistered(customer);
+  } finally {
+    await context.close();
+  }
+});
+
+test("register: a common password is refused", async ({ page }) => {
+  const customer = await createUnregisteredCustomer();
+  await fillRegistration(page, registrationFor(customer, { password: "password123" }));
+  await expect(page.locator("#register-message")).toHaveText("Please choose a different password.");
+  await expect(page.getByText("This password is too common")).toBeVisible();
+  await expect(page).toHaveURL("/register");
+  await expectStillUnregistered(customer);
+});
+
+test("register: a wrong service ZIP is refused", async ({ page }) => {
+  const customer = await createUnregisteredCustomer();
+  let wrongZip = randomZip();
+  while (wrongZip === customer.zip) wrongZip = randomZip();
+  await fillRegistration(page, registrationFor(customer, { serviceZip: wrongZip }));
+  await expect(page.locator("#register-message")).toHaveText(
+    /^We couldn't match that account number and service ZIP code to an account that can be registered\./,
+  );
+  await expect(page).toHaveURL("/register");
+  await expectStillUnregistered(customer);
+});
