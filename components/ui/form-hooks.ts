@@ -3,7 +3,7 @@
 import { startTransition, useActionState, useEffect, useRef, useState } from "react";
 import { useForm, type DefaultValues, type FieldValues, type Path, type Resolver } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
-import type { z } from "zod";
+import type * as zcore from "zod/v4/core";
 import type { ActionResult } from "@/lib/actions/result";
 
 // `prev` is loosely typed so a form can take actions whose success data differs (or that redirect).
@@ -16,16 +16,16 @@ export type FormAction<T> = (prev: ActionResult<any> | null, data: FormData) => 
  * JavaScript off the browser posts the form to the same action and the server renders the
  * result (errors and the values typed) into the page.
  */
-export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
+export function useActionForm<S extends zcore.$ZodType<FieldValues, FieldValues>, T>(
   schema: S,
   action: FormAction<T>,
   defaults: Record<string, string | boolean>,
 ) {
   const [state, formAction, pending] = useActionState(action, null);
   const echoed = state && !state.ok ? state.values : undefined;
-  const defaultValues = { ...defaults, ...echoed } as DefaultValues<z.input<S>>;
-  const form = useForm<z.input<S>>({
-    resolver: zodResolver(schema as never) as unknown as Resolver<z.input<S>>,
+  const defaultValues = { ...defaults, ...echoed } as DefaultValues<zcore.input<S>>;
+  const form = useForm<zcore.input<S>>({
+    resolver: zodResolver(schema as never) as unknown as Resolver<zcore.input<S>>,
     defaultValues,
     mode: "onTouched",
   });
@@ -36,7 +36,7 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
   useEffect(() => {
     if (state && !state.ok && state.fieldErrors) {
       for (const [name, messages] of Object.entries(state.fieldErrors)) {
-        if (messages?.[0]) form.setError(name as Path<z.input<S>>, { type: "server", message: messages[0] });
+        if (messages?.[0]) form.setError(name as Path<zcore.input<S>>, { type: "server", message: messages[0] });
       }
     }
   }, [state, form]);
@@ -49,7 +49,7 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
     if (!stored && !state.ok) return;
     const next = { ...form.getValues(), ...stored } as Record<string, unknown>;
     for (const key of Object.keys(next)) if (/password|cardNumber|bankAccountNumber/i.test(key)) next[key] = "";
-    form.reset(next as z.input<S>);
+    form.reset(next as zcore.input<S>);
   }, [state, form]);
 
   const onSubmit = form.handleSubmit(() => {

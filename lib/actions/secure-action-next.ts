@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as zcore from "zod/v4/core";
 import type { Role } from "@/db/schema";
 import { currentSession } from "@/lib/auth/current";
 import { requestContext } from "@/lib/http/request-context";
@@ -9,7 +9,7 @@ import { runSecureAction, type ActionHandler, type SecureActionOptions } from ".
  * Wraps a handler as a server action usable with `useActionState` and as a plain `<form action>`
  * (so forms work with JavaScript off). See runSecureAction for the order of checks.
  */
-export function secureAction<S extends z.ZodType, T, R extends readonly Role[] | "public">(
+export function secureAction<S extends zcore.$ZodType, T, R extends readonly Role[] | "public">(
   options: SecureActionOptions<S> & { roles: R },
   handler: ActionHandler<S, T, R>,
 ) {

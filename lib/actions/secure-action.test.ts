@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import { z } from "zod/mini";
 import { db } from "@/db/client";
 import { users } from "@/db/schema";
 import { createSession, findActiveSession, revokeSession } from "@/lib/auth/sessions";
@@ -10,7 +10,9 @@ import { createUser } from "@/lib/test/factories";
 import { HTTPS_REQUIRED_MESSAGE, SIGNED_OUT_MESSAGE, FORBIDDEN_MESSAGE, ok } from "./result";
 import { runSecureAction } from "./secure-action";
 
-const renameSchema = z.object({ firstName: z.string().trim().min(1, "Enter your first name").max(80, "Use at most 80 characters") });
+const renameSchema = z.object({
+  firstName: z.string().check(z.trim(), z.minLength(1, "Enter your first name"), z.maxLength(80, "Use at most 80 characters")),
+});
 
 /** A small profile-type change: the handler writes the session user's first name. */
 function rename(calls: string[]) {

@@ -1,5 +1,6 @@
 import { unstable_rethrow } from "next/navigation";
-import { z } from "zod";
+import { z } from "zod/mini";
+import type * as zcore from "zod/v4/core";
 import type { Role } from "@/db/schema";
 import { OUTAGE_MESSAGE, isDatabaseUnavailable, noteDatabaseError } from "@/db/outage";
 import type { ActiveSession } from "@/lib/auth/sessions";
@@ -13,7 +14,7 @@ import {
   type ActionResult,
 } from "./result";
 
-export type SecureActionOptions<S extends z.ZodType> = {
+export type SecureActionOptions<S extends zcore.$ZodType> = {
   schema: S;
   /** Roles allowed to run the action, or "public" for sign-in, registration and password reset. */
   roles: readonly Role[] | "public";
@@ -26,8 +27,8 @@ export type ActionContext<R> = {
   session: R extends "public" ? ActiveSession | null : ActiveSession;
 };
 
-export type ActionHandler<S extends z.ZodType, T, R> = (
-  input: z.infer<S>,
+export type ActionHandler<S extends zcore.$ZodType, T, R> = (
+  input: zcore.output<S>,
   ctx: ActionContext<R>,
 ) => Promise<ActionResult<T>>;
 
@@ -65,7 +66,7 @@ function echoValues(raw: Record<string, unknown>): Record<string, string> {
  * role → zod parse → handler. Returns a typed result and never throws to the form, except for
  * Next's own redirect/notFound signals, which must propagate.
  */
-export async function runSecureAction<S extends z.ZodType, T, R extends readonly Role[] | "public">(
+export async function runSecureAction<S extends zcore.$ZodType, T, R extends readonly Role[] | "public">(
   options: SecureActionOptions<S> & { roles: R },
   handler: ActionHandler<S, T, R>,
   rawInput: FormData | Record<string, unknown>,
@@ -83,7 +84,7 @@ export async function runSecureAction<S extends z.ZodType, T, R extends readonly
       if (!session) return { ok: false, formError: SIGNED_OUT_MESSAGE };
       if (!options.roles.includes(session.role)) return { ok: false, formError: FORBIDDEN_MESSAGE };
     }
-    const parsed = options.schema.safeParse(raw);
+    const parsed = z.safeParse(options.schema, raw);
     if (!parsed.success) {
       return {
         ok: false,

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { z } from "zod";
+import type { z } from "zod/mini";
 import { db } from "@/db/client";
 import { addresses, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";

@@ -1,19 +1,22 @@
-import { z } from "zod";
+import { z } from "zod/mini";
+import { checkbox, text } from "@/lib/auth/schema";
 import { US_STATES, abaRoutingValid, digitsOnly, luhnValid, normalizeUsPhone } from "./us";
 
 // One schema per Edit Profile section, used by the form (zodResolver) and by the server action.
 // Every field has a limit and a message. FormData is strings: numbers are coerced.
 
-const version = z.coerce.number({ error: "Reload the page and try again" }).int().min(1);
+const version = z.coerce.number({ error: "Reload the page and try again" }).check(z.int(), z.minimum(1, "Reload the page and try again"));
 
 // Letters of any script (with their combining marks), spaces, hyphens and apostrophes.
 const personName = (label: string) =>
   z
     .string()
-    .trim()
-    .min(1, `Enter your ${label}`)
-    .max(80, `Use at most 80 characters`)
-    .regex(/^[\p{L}\p{M}]+(?:[ '’-][\p{L}\p{M}]+)*[.]?$/u, `Use letters, spaces, hyphens and apostrophes only`);
+    .check(
+      z.trim(),
+      z.minLength(1, `Enter your ${label}`),
+      z.maxLength(80, "Use at most 80 characters"),
+      z.regex(/^[\p{L}\p{M}]+(?:[ '’-][\p{L}\p{M}]+)*[.]?$/u, "Use letters, spaces, hyphens and apostrophes only"),
+    );
 
 export const nameSchema = z.object({
   version,
@@ -21,89 +24,99 @@ export const nameSchema = z.object({
   lastName: personName("last name"),
 });
 
-const line = (label: string, max: number, required: boolean) => {
-  const base = z.string().trim().max(max, `Use at most ${max} characters`);
-  return required ? base.min(1, `Enter the ${label}`) : base;
-};
-const state = z
-  .string()
-  .trim()
-  .transform((v) => v.toUpperCase())
-  .refine((v) => v in US_STATES, "Choose a US state");
-const zip = z
-  .string()
-  .trim()
-  .regex(/^\d{5}(-\d{4})?$/, "Enter a 5-digit ZIP code or ZIP+4 (12345-6789)");
-
-const checkbox = z
-  .union([z.literal("on"), z.literal("true"), z.literal("false"), z.boolean()])
-  .optional()
-  .transform((v) => v === "on" || v === "true" || v === true);
+const isState = (v: string) => v.toUpperCase() in US_STATES;
+const zipPattern = /^\d{5}(-\d{4})?$/;
+const ZIP_MESSAGE = "Enter a 5-digit ZIP code or ZIP+4 (12345-6789)";
+const optionalText = (max: number, message: string) => z._default(text(max, message), "");
 
 export const addressSchema = z
   .object({
     version,
-    serviceLine1: line("street address", 100, true),
-    serviceLine2: line("apartment or suite", 100, false).default(""),
-    serviceCity: line("city", 60, true),
-    serviceState: state,
-    serviceZip: zip,
+    serviceLine1: text(100, "Use at most 100 characters", "Enter the street address"),
+    serviceLine2: optionalText(100, "Use at most 100 characters"),
+    serviceCity: text(60, "Use at most 60 characters", "Enter the city"),
+    serviceState: z.pipe(
+      z.string().check(z.trim(), z.refine(isState, "Choose a US state")),
+      z.transform((v) => v.toUpperCase()),
+    ),
+    serviceZip: z.string().check(z.trim(), z.regex(zipPattern, ZIP_MESSAGE)),
     billingSameAsService: checkbox,
-    billingLine1: z.string().trim().max(100, "Use at most 100 characters").default(""),
-    billingLine2: z.string().trim().max(100, "Use at most 100 characters").default(""),
-    billingCity: z.string().trim().max(60, "Use at most 60 characters").default(""),
-    billingState: z.string().trim().max(2, "Choose a US state").default(""),
-    billingZip: z.string().trim().max(10, "Enter a 5-digit ZIP code or ZIP+4 (12345-6789)").default(""),
+    billingLine1: optionalText(100, "Use at most 100 characters"),
+    billingLine2: optionalText(100, "Use at most 100 characters"),
+    billingCity: optionalText(60, "Use at most 60 characters"),
+    billingState: optionalText(2, "Choose a US state"),
+    billingZip: optionalText(10, ZIP_MESSAGE),
   })
-  .superRefine((v, ctx) => {
-    if (v.billingSameAsService) return;
-    if (!v.billingLine1) ctx.addIssue({ code: "custom", path: ["billingLine1"], message: "Enter the street address" });
-    if (!v.billingCity) ctx.addIssue({ code: "custom", path: ["billingCity"], message: "Enter the city" });
-    if (!(v.billingState.toUpperCase() in US_STATES)) ctx.addIssue({ code: "custom", path: ["billingState"], message: "Choose a US state" });
-    if (!/^\d{5}(-\d{4})?$/.test(v.billingZip)) {
-      ctx.addIssue({ code: "custom", path: ["billingZip"], message: "Enter a 5-digit ZIP code or ZIP+4 (12345-6789)" });
-    }
-  });
+  .check(
+    z.superRefine((v, ctx) => {
+      if (v.billingSameAsService) return;
+      const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message, input: v });
+      if (!v.billingLine1) issue("billingLine1", "Enter the street address");
+      if (!v.billingCity) issue("billingCity", "Enter the city");
+      if (!isState(v.billingState)) issue("billingState", "Choose a US state");
+      if (!zipPattern.test(v.billingZip)) issue("billingZip", ZIP_MESSAGE);
+    }),
+  );
 
 export const phoneSchema = z.object({
   version,
   phone: z
     .string()
-    .trim()
-    .max(25, "Use at most 25 characters")
-    .refine((v) => v === "" || normalizeUsPhone(v) !== null, "Enter a US phone number, such as (303) 555-0123"),
+    .check(
+      z.trim(),
+      z.maxLength(25, "Use at most 25 characters"),
+      z.refine((v) => v === "" || normalizeUsPhone(v) !== null, "Enter a US phone number, such as (303) 555-0123"),
+    ),
 });
 
 export const emailChangeSchema = z.object({
   version,
-  newEmail: z.string().trim().max(254, "Use at most 254 characters").pipe(z.email("Enter a valid e-mail address")),
-  currentPassword: z.string().min(1, "Enter your current password to confirm it's you").max(128),
+  newEmail: z.pipe(text(254, "Use at most 254 characters"), z.email("Enter a valid e-mail address")),
+  currentPassword: z.string().check(z.minLength(1, "Enter your current password to confirm it's you"), z.maxLength(128)),
 });
 
-export const emailChangeTokenSchema = z.object({ token: z.string().min(20, "This link is incomplete").max(200) });
+export const emailChangeTokenSchema = z.object({
+  token: z.string().check(z.minLength(20, "This link is incomplete"), z.maxLength(200)),
+});
 
-const holder = z.string().trim().min(1, "Enter the name on the account").max(80, "Use at most 80 characters");
+const holder = text(80, "Use at most 80 characters", "Enter the name on the account");
+
+/** Digits typed with spaces or dashes, checked after those are removed. */
+const digits = (max: number, pattern: RegExp, message: string, ...more: Parameters<typeof z.refine<string>>[]) =>
+  z.pipe(
+    z.string().check(z.maxLength(max, message)),
+    z.transform(digitsOnly),
+  ).check(z.regex(pattern, message), ...more.map((args) => z.refine<string>(...args)));
+
+const month = z.coerce.number({ error: "Choose the expiry month" }).check(
+  z.int("Choose the expiry month"),
+  z.minimum(1, "Choose the expiry month"),
+  z.maximum(12, "Choose the expiry month"),
+);
+const year = z.coerce.number({ error: "Enter the expiry year" }).check(
+  z.int("Enter a 4-digit year"),
+  z.minimum(2000, "Enter a 4-digit year"),
+  z.maximum(2100, "Enter a 4-digit year"),
+);
 
 export const cardSchema = z
   .object({
     version,
     kind: z.literal("card"),
     cardName: holder,
-    cardNumber: z
-      .string()
-      .max(30, "Enter a card number of 12 to 19 digits")
-      .transform(digitsOnly)
-      .refine((v) => /^\d{12,19}$/.test(v), "Enter a card number of 12 to 19 digits")
-      .refine(luhnValid, "Check the card number — it isn't valid"),
-    expMonth: z.coerce.number({ error: "Choose the expiry month" }).int().min(1, "Choose the expiry month").max(12, "Choose the expiry month"),
-    expYear: z.coerce.number({ error: "Enter the expiry year" }).int().min(2000, "Enter a 4-digit year").max(2100, "Enter a 4-digit year"),
+    cardNumber: digits(30, /^\d{12,19}$/, "Enter a card number of 12 to 19 digits", [luhnValid, "Check the card number — it isn't valid"]),
+    expMonth: month,
+    expYear: year,
   })
-  .superRefine((v, ctx) => {
-    const now = new Date();
-    const ym = now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
-    if (v.expYear * 12 + v.expMonth < ym) ctx.addIssue({ code: "custom", path: ["expYear"], message: "This card has expired" });
-    if (v.expYear > now.getUTCFullYear() + 20) ctx.addIssue({ code: "custom", path: ["expYear"], message: "Check the expiry year" });
-  });
+  .check(
+    z.superRefine((v, ctx) => {
+      const now = new Date();
+      const thisMonth = now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
+      const issue = (message: string) => ctx.addIssue({ code: "custom", path: ["expYear"], message, input: v });
+      if (v.expYear * 12 + v.expMonth < thisMonth) issue("This card has expired");
+      else if (v.expYear > now.getUTCFullYear() + 20) issue("Check the expiry year");
+    }),
+  );
 
 export const bankSchema = z.object({
   version,
@@ -112,14 +125,8 @@ export const bankSchema = z.object({
   accountType: z.enum(["checking", "savings"], { error: "Choose checking or savings" }),
   routingNumber: z
     .string()
-    .trim()
-    .regex(/^\d{9}$/, "Enter the 9-digit routing number")
-    .refine(abaRoutingValid, "Check the routing number — it isn't valid"),
-  bankAccountNumber: z
-    .string()
-    .max(30, "Enter 4 to 17 digits")
-    .transform(digitsOnly)
-    .refine((v) => /^\d{4,17}$/.test(v), "Enter 4 to 17 digits"),
+    .check(z.trim(), z.regex(/^\d{9}$/, "Enter the 9-digit routing number"), z.refine(abaRoutingValid, "Check the routing number — it isn't valid")),
+  bankAccountNumber: digits(30, /^\d{4,17}$/, "Enter 4 to 17 digits"),
 });
 
 export const paymentSchema = z.discriminatedUnion("kind", [cardSchema, bankSchema], { error: "Choose card or bank account" });
