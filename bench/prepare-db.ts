@@ -1,0 +1,45 @@
+/**
+ * Run by bench/run.ts before it starts the server, with the server's own environment: applies the
+ * migrations, seeds the demo accounts and creates the customers the sign-in benchmark uses, then
+ * closes the database (an embedded PGlite folder can only be open in one process at a time).
+ *
+ *   BENCH_USERS=16 node --import tsx bench/prepare-db.ts
+ */
+import { closeDb, db } from "@/db/client";
+import { runMigrations } from "@/db/migrate";
+import { seedDemo } from "@/db/seed";
+import { users } from "@/db/schema";
+import { hashPassword } from "@/lib/auth/password";
+import { benchUser } from "./users";
+
+const count = Number(process.env.BENCH_USERS ?? 16);
+
+try {
+  await runMigrations();
+  await seedDemo();
+  for (let i = 1; i <= count; i++) {
+    const u = benchUser(i);
+    // Each user gets their own hash (own salt), made with the app's real argon2id settings.
+    const passwordHash = await hashPassword(u.password);
+    await db
+      .insert(users)
+      .values({
+        role: "customer",
+        username: u.username,
+        accountNumber: u.accountNumber,
+        email: `${u.username}@bench.example`,
+        firstName: "Bench",
+        lastName: `User ${i}`,
+        passwordHash,
+        registeredAt: new Date(),
+        passwordChangedAt: new Date(),
+      })
+      .onConflictDoNothing();
+  }
+  console.log(`[bench] database ready: demo accounts and ${count} bench customers`);
+} catch (err) {
+  console.error("[bench] preparing the database failed:", err);
+  process.exitCode = 1;
+} finally {
+  await closeDb();
+}
