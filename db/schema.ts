@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -7,6 +8,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -170,7 +172,93 @@ export const emailChangeRequests = pgTable(
 );
 
 export const mailClassEnum = pgEnum("mail_class", ["transactional", "marketing"]);
-export const mailStatusEnum = pgEnum("mail_status", ["pending", "sending", "sent", "failed"]);
+// "suppressed": a marketing mail whose recipient had withdrawn consent when the worker got to it.
+export const mailStatusEnum = pgEnum("mail_status", ["pending", "sending", "sent", "failed", "suppressed"]);
+
+/**
+ * What a person can get e-mail about. `marketing` topics need consent and can be switched off;
+ * `transactional` ones (account activity, orders and payments, security and policy notices) are
+ * always sent. `wording` is the exact question shown; its version is copied into every consent event.
+ */
+export const emailTopics = pgTable("email_topics", {
+  id: text("id").primaryKey(),
+  /** Small stable number used inside unsubscribe tokens. */
+  code: integer("code").notNull().unique(),
+  mailClass: mailClassEnum("mail_class").notNull(),
+  name: text("name").notNull(),
+  description: text("description").notNull(),
+  wording: text("wording").notNull(),
+  wordingVersion: integer("wording_version").notNull().default(1),
+  listId: text("list_id").notNull(),
+  sortOrder: integer("sort_order").notNull().default(0),
+});
+
+export const consentActionEnum = pgEnum("consent_action", ["granted", "withdrawn"]);
+export const consentSourceEnum = pgEnum("consent_source", ["account", "email-link", "one-click", "rep", "chat", "register"]);
+
+/**
+ * The consent ledger: append-only (a trigger refuses UPDATE and DELETE). Every change of a
+ * marketing choice is one row, with the words shown and the policy in force.
+ */
+export const consentEvents = pgTable(
+  "consent_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    topicId: text("topic_id")
+      .notNull()
+      .references(() => emailTopics.id),
+    action: consentActionEnum("action").notNull(),
+    source: consentSourceEnum("source").notNull(),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    wording: text("wording").notNull(),
+    wordingVersion: integer("wording_version").notNull(),
+    policyVersion: text("policy_version").notNull(),
+    ip: text("ip").notNull().default(""),
+    userAgent: text("user_agent").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("consent_events_user_idx").on(t.userId, t.createdAt), index("consent_events_topic_day_idx").on(t.topicId, t.createdAt)],
+);
+
+/** Current state per person and topic, written in the same transaction as its ledger event. */
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    topicId: text("topic_id")
+      .notNull()
+      .references(() => emailTopics.id),
+    status: consentActionEnum("status").notNull(),
+    source: consentSourceEnum("source").notNull(),
+    /** When the current opt-in began (null while withdrawn). */
+    optedInAt: timestamp("opted_in_at", { withTimezone: true }),
+    wordingVersion: integer("wording_version").notNull(),
+    lastEventId: bigint("last_event_id", { mode: "number" }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.topicId] }), index("subscriptions_topic_status_idx").on(t.topicId, t.status, t.userId)],
+);
+
+export const newsletterStatusEnum = pgEnum("newsletter_status", ["queueing", "queued"]);
+
+/** A marketing send to a topic's opt-ins; its mails are mail_outbox rows with its id. */
+export const newsletters = pgTable("newsletters", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  topicId: text("topic_id")
+    .notNull()
+    .references(() => emailTopics.id),
+  subject: text("subject").notNull(),
+  bodyMarkdown: text("body_markdown").notNull(),
+  createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+  status: newsletterStatusEnum("status").notNull().default("queueing"),
+  recipients: integer("recipients").notNull().default(0),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
 
 /** Written in the same transaction as the change that causes the mail; drained by lib/mail/worker. */
 export const mailOutbox = pgTable(
@@ -178,6 +266,10 @@ export const mailOutbox = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     mailClass: mailClassEnum("mail_class").notNull().default("transactional"),
+    /** For marketing mail: whose consent to check at send time, for which topic. */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    topicId: text("topic_id").references(() => emailTopics.id),
+    newsletterId: uuid("newsletter_id").references(() => newsletters.id, { onDelete: "set null" }),
     toAddress: text("to_address").notNull(),
     subject: text("subject").notNull(),
     textBody: text("text_body").notNull(),
@@ -189,7 +281,7 @@ export const mailOutbox = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
   },
-  (t) => [index("mail_outbox_due_idx").on(t.status, t.nextAttemptAt)],
+  (t) => [index("mail_outbox_due_idx").on(t.status, t.nextAttemptAt), index("mail_outbox_newsletter_idx").on(t.newsletterId, t.status)],
 );
 
 /** The local mailbox used when no SMTP_URL is set (readable at /dev/mailbox from loopback). */
@@ -199,6 +291,7 @@ export const devMailbox = pgTable("dev_mailbox", {
   toAddress: text("to_address").notNull(),
   subject: text("subject").notNull(),
   textBody: text("text_body").notNull(),
+  headers: jsonb("headers").$type<Record<string, string>>().notNull().default({}),
   receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -224,3 +317,6 @@ export type MailOutboxRow = typeof mailOutbox.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type PaymentMethod = typeof paymentMethods.$inferSelect;
 export type EmailChangeRequest = typeof emailChangeRequests.$inferSelect;
+export type EmailTopic = typeof emailTopics.$inferSelect;
+export type ConsentEvent = typeof consentEvents.$inferSelect;
+export type ConsentSource = (typeof consentSourceEnum.enumValues)[number];

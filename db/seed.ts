@@ -1,5 +1,6 @@
 import { count } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
+import { recordConsent } from "@/lib/preferences/consent";
 import { closeDb, db } from "./client";
 import { addresses, users, type NewUser } from "./schema";
 import { runMigrations } from "./migrate";
@@ -35,6 +36,8 @@ export async function seedDemo(): Promise<void> {
         .returning({ id: users.id });
       if (row && account.role === "customer") {
         await tx.insert(addresses).values({ userId: row.id, kind: "service", line1: "123 Main St", city: "Denver", state: "CO", zip: "80202" });
+        // The demo customer said yes to special offers when registering.
+        await recordConsent(tx, { userId: row.id, topicId: "offers", action: "granted", source: "register", actorId: row.id, ip: "", userAgent: "seed" });
       }
     }
     for (const c of unregisteredCustomers) {

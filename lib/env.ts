@@ -40,6 +40,7 @@ const envSchema = z
       .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
       .optional(),
     MAIL_FROM: z.string().min(3).default("MyAccount <no-reply@myaccount.localhost>"),
+    MAIL_FROM_MARKETING: z.string().min(3).default("Lumen Telecom News <news@myaccount.localhost>"),
     LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),

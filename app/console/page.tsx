@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/current";
 import { roles } from "@/lib/auth/roles";
 
@@ -14,9 +15,16 @@ export default async function ConsoleHome() {
       <p>
         Signed in as {session.firstName} {session.lastName} ({roleNames[session.role]}).
       </p>
+      {(session.role === "marketing" || session.role === "admin") && (
+        <p>
+          <Link href="/console/marketing" className="text-brand-700 underline">
+            Opt-in lists, exports and newsletters
+          </Link>
+        </p>
+      )}
       <p className="text-gray-700">
-        Customer search, chat queue and opt-in lists arrive here as they are built. Every access to a customer&apos;s data
-        will ask for a reason and be logged.
+        Customer search and the chat queue arrive here as they are built. Every access to a customer&apos;s data will ask
+        for a reason and be logged.
       </p>
     </div>
   );

@@ -10,7 +10,7 @@ export const registerAction = secureAction(
   async (input, { request }) => {
     // The schema has already refused anyone who did not confirm they are 13 or older; nothing
     // they typed was stored or logged.
-    const result = await registerCustomer(input, { ip: request.clientIp });
+    const result = await registerCustomer(input, { ip: request.clientIp, userAgent: request.userAgent });
     if (!result.ok) return result;
     redirect("/login?registered=1");
   },

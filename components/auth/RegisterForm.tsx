@@ -46,6 +46,11 @@ export function RegisterForm({ action }: { action: FormAction<unknown> }) {
           error={errorFor("confirmPassword")}
         />
         <Checkbox label="I am 13 or older" registration={form.register("over13")} error={errorFor("over13")} />
+        <Checkbox
+          label="I would like to receive special offers and information on products and services"
+          registration={form.register("offers")}
+          defaultChecked={defaultValues.offers === "on"}
+        />
       </fieldset>
       <SubmitButton pending={pending} pendingText="Creating your account…">
         Create my online account

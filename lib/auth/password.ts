@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { hash, verify } from "@node-rs/argon2";
 
 // OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
@@ -8,8 +9,27 @@ const argonOptions = {
   parallelism: 1,
 } as const;
 
+/**
+ * At most (cores − 1) password hashes at once. Each one takes a core for several milliseconds; a
+ * burst of sign-ins must not take every core away from rendering pages for everyone else.
+ */
+const maxConcurrentHashes = Math.max(1, availableParallelism() - 1);
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= maxConcurrentHashes) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, argonOptions);
+  return limited(() => hash(password, argonOptions));
 }
 
 let dummyHash: Promise<string> | undefined;
@@ -22,11 +42,12 @@ let dummyHash: Promise<string> | undefined;
 export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
   if (!passwordHash) {
     dummyHash ??= hashPassword("not-a-real-password-dummy-for-timing");
-    await verify(await dummyHash, password).catch(() => false);
+    const dummy = await dummyHash;
+    await limited(() => verify(dummy, password)).catch(() => false);
     return false;
   }
   try {
-    return await verify(passwordHash, password);
+    return await limited(() => verify(passwordHash, password));
   } catch {
     return false;
   }

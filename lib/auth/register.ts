@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { fail, ok, type ActionResult } from "@/lib/actions/result";
 import { queueMail } from "@/lib/mail/outbox";
 import { welcomeMail } from "@/lib/mail/templates";
+import { recordConsent } from "@/lib/preferences/consent";
 import { isCommonPassword } from "./common-passwords";
 import { hashPassword } from "./password";
 import type { registerSchema } from "./schema";
@@ -20,7 +21,7 @@ const NO_MATCH =
  */
 export async function registerCustomer(
   input: z.infer<typeof registerSchema>,
-  meta: { ip: string },
+  meta: { ip: string; userAgent?: string },
 ): Promise<ActionResult<{ username: string }>> {
   if (isCommonPassword(input.password)) {
     return fail("Please choose a different password.", {
@@ -78,6 +79,18 @@ export async function registerCustomer(
       ip: meta.ip,
     });
     await queueMail(tx, { to: input.email, ...welcomeMail(input.username) });
+    // Opt-in is never pre-ticked; a tick is recorded in the consent ledger like any other choice.
+    if (input.offers) {
+      await recordConsent(tx, {
+        userId: customer.id,
+        topicId: "offers",
+        action: "granted",
+        source: "register",
+        actorId: customer.id,
+        ip: meta.ip,
+        userAgent: meta.userAgent ?? "",
+      });
+    }
     return ok({ username: input.username });
   });
 }

@@ -4,5 +4,6 @@ import type { Role } from "@/db/schema";
 export const roles = {
   customer: ["customer"],
   staff: ["rep", "marketing", "admin"],
+  marketing: ["marketing", "admin"],
   anySignedIn: ["customer", "rep", "marketing", "admin"],
 } as const satisfies Record<string, readonly Role[]>;

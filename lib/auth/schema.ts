@@ -59,6 +59,7 @@ export const registerSchema = z
     password: newPassword,
     confirmPassword,
     over13: z.literal("on", { error: "You must be 13 or older to create an online account." }),
+    offers: checkbox,
   })
   .check(passwordsMatch);
 

@@ -5,7 +5,10 @@ export type OutgoingMail = {
   to: string;
   subject: string;
   text: string;
+  /** Marketing mail must name the recipient and topic: consent is checked again at send time. */
   mailClass?: "transactional" | "marketing";
+  userId?: string;
+  topicId?: string;
 };
 
 /**
@@ -18,5 +21,7 @@ export async function queueMail(tx: DbOrTx, mail: OutgoingMail): Promise<void> {
     subject: mail.subject,
     textBody: mail.text,
     mailClass: mail.mailClass ?? "transactional",
+    userId: mail.userId,
+    topicId: mail.topicId,
   });
 }

@@ -3,7 +3,7 @@ import { devMailbox } from "@/db/schema";
 import { db } from "@/db/client";
 import { env } from "@/lib/env";
 
-export type Envelope = { from: string; to: string; subject: string; text: string };
+export type Envelope = { from: string; to: string; subject: string; text: string; headers?: Record<string, string> };
 export type MailTransport = { name: string; send(mail: Envelope): Promise<void> };
 
 /** SMTP when SMTP_URL is set; otherwise the local mailbox table shown at /dev/mailbox. */
@@ -25,6 +25,7 @@ export function createTransport(smtpUrl = env().SMTP_URL): MailTransport {
         toAddress: mail.to,
         subject: mail.subject,
         textBody: mail.text,
+        headers: mail.headers ?? {},
       });
     },
   };

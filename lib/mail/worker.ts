@@ -1,17 +1,60 @@
 import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { env } from "@/lib/env";
 import { noteDatabaseError } from "@/db/outage";
-import { createTransport, type MailTransport } from "./transport";
+import { env } from "@/lib/env";
+import { unsubscribeUrl } from "@/lib/preferences/unsubscribe";
+import { createTransport, type Envelope, type MailTransport } from "./transport";
 
 const MAX_ATTEMPTS = 8;
 const BATCH = 25;
 
-type ClaimedMail = { id: number; to_address: string; subject: string; text_body: string; attempts: number };
+type ClaimedMail = {
+  id: number;
+  mail_class: "transactional" | "marketing";
+  user_id: string | null;
+  topic_id: string | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  attempts: number;
+};
 
 /** Exponential backoff: 10 s, 20 s, 40 s … capped at one hour. */
 export function backoffSeconds(attempts: number): number {
   return Math.min(3600, 10 * 2 ** Math.max(0, attempts - 1));
+}
+
+type MarketingConsent = { status: string | null; code: number; list_id: string; name: string };
+
+/**
+ * Builds what goes on the wire, or null when a marketing mail must not be sent. Consent is read
+ * here, at send time, so an opt-out that lands after the mail was queued still stops it.
+ * Marketing mail gets RFC 8058 one-click unsubscribe headers, a List-Id, a visible unsubscribe
+ * link and its own sender; transactional mail gets none of these.
+ */
+async function envelopeFor(m: ClaimedMail): Promise<Envelope | null> {
+  const e = env();
+  if (m.mail_class !== "marketing") return { from: e.MAIL_FROM, to: m.to_address, subject: m.subject, text: m.text_body };
+  if (!m.user_id || !m.topic_id) return null;
+  const { rows } = await db.execute<MarketingConsent>(sql`
+    select s.status, t.code, t.list_id, t.name
+    from email_topics t
+    left join subscriptions s on s.topic_id = t.id and s.user_id = ${m.user_id}
+    where t.id = ${m.topic_id} and t.mail_class = 'marketing'`);
+  const consent = rows[0];
+  if (!consent || consent.status !== "granted") return null;
+  const url = unsubscribeUrl(m.user_id, consent.code);
+  return {
+    from: e.MAIL_FROM_MARKETING,
+    to: m.to_address,
+    subject: m.subject,
+    text: `${m.text_body}\n\n--\nYou get this because you chose to receive "${consent.name}".\nUnsubscribe with one click: ${url}\n`,
+    headers: {
+      "List-Unsubscribe": `<${url}>`,
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+      "List-Id": `${consent.name} <${consent.list_id}>`,
+    },
+  };
 }
 
 /**
@@ -31,11 +74,15 @@ export async function deliverDueMail(transport: MailTransport = createTransport(
       limit ${BATCH}
       for update skip locked
     )
-    returning id, to_address, subject, text_body, attempts`);
-  const from = env().MAIL_FROM;
+    returning id, mail_class, user_id, topic_id, to_address, subject, text_body, attempts`);
   for (const m of claimed.rows) {
     try {
-      await transport.send({ from, to: m.to_address, subject: m.subject, text: m.text_body });
+      const envelope = await envelopeFor(m);
+      if (!envelope) {
+        await db.execute(sql`update mail_outbox set status = 'suppressed', locked_until = null where id = ${m.id}`);
+        continue;
+      }
+      await transport.send(envelope);
       await db.execute(sql`update mail_outbox set status = 'sent', sent_at = now(), locked_until = null, last_error = null where id = ${m.id}`);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -58,7 +105,12 @@ export function startMailWorker(intervalMs = 1000): () => Promise<void> {
   let current: Promise<unknown> = Promise.resolve();
   const tick = async () => {
     if (stopped) return;
-    current = deliverDueMail(transport).catch((err) => {
+    current = (async () => {
+      // Drain everything due before sleeping, so a newsletter batch goes out at full speed.
+      while (!stopped && (await deliverDueMail(transport)) > 0) {
+        /* keep going */
+      }
+    })().catch((err) => {
       if (!noteDatabaseError(err)) console.error("[mail] worker error:", err);
     });
     await current;

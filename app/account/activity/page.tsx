@@ -3,6 +3,7 @@ import Link from "next/link";
 import { listActivity } from "@/lib/audit/activity";
 import { requirePageUser } from "@/lib/auth/current";
 import { roles } from "@/lib/auth/roles";
+import { listConsentHistory } from "@/lib/preferences/queries";
 
 export const metadata: Metadata = { title: "Account activity" };
 
@@ -12,7 +13,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
   const session = await requirePageUser(roles.customer, "/account/activity");
   const requested = Number((await searchParams).page ?? "1");
   const page = Number.isInteger(requested) && requested >= 1 && requested <= 10_000 ? requested : 1;
-  const { items, hasMore, total } = await listActivity(session.userId, page);
+  const [{ items, hasMore, total }, consent] = await Promise.all([listActivity(session.userId, page), listConsentHistory(session.userId)]);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Account activity</h1>
@@ -62,6 +63,45 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
           </Link>
         )}
       </nav>
+      <section aria-labelledby="consent-heading" className="space-y-3">
+        <h2 id="consent-heading" className="text-xl font-semibold">
+          Your e-mail choices
+        </h2>
+        {consent.length === 0 ? (
+          <p>You haven&apos;t made any marketing e-mail choices yet.</p>
+        ) : (
+          <table className="w-full border-collapse text-left text-sm">
+            <caption className="sr-only">History of your marketing e-mail choices, newest first</caption>
+            <thead>
+              <tr className="border-b border-gray-400">
+                <th scope="col" className="py-2 pr-4">When (UTC)</th>
+                <th scope="col" className="py-2 pr-4">Topic</th>
+                <th scope="col" className="py-2 pr-4">Choice</th>
+                <th scope="col" className="py-2">How</th>
+              </tr>
+            </thead>
+            <tbody>
+              {consent.map((c) => (
+                <tr key={c.id} className="border-b border-gray-200" data-testid="consent-row">
+                  <td className="py-2 pr-4 whitespace-nowrap">{when.format(c.createdAt)}</td>
+                  <td className="py-2 pr-4">{c.topic}</td>
+                  <td className="py-2 pr-4">{c.action === "granted" ? "Yes" : "No"}</td>
+                  <td className="py-2">{consentSources[c.source] ?? c.source}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
     </div>
   );
 }
+
+const consentSources: Record<string, string> = {
+  account: "In MyAccount",
+  "email-link": "Unsubscribe link in an e-mail",
+  "one-click": "One-click unsubscribe in your mail app",
+  rep: "Through customer service",
+  chat: "In a support chat",
+  register: "When you registered",
+};

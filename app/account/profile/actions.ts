@@ -5,6 +5,8 @@ import { secureAction } from "@/lib/actions/secure-action-next";
 import type { ActionResult } from "@/lib/actions/result";
 import { roles } from "@/lib/auth/roles";
 import { emptySchema } from "@/lib/auth/schema";
+import { preferencesSchema } from "@/lib/preferences/schema";
+import { savePreferences } from "@/lib/preferences/update";
 import { cancelEmailChange, requestEmailChange, resendEmailChange } from "@/lib/profile/email-change";
 import { addressSchema, emailChangeSchema, nameSchema, paymentSchema, phoneSchema } from "@/lib/profile/schema";
 import type { ProfileActor } from "@/lib/profile/sections";
@@ -50,4 +52,13 @@ export const resendEmailChangeAction = secureAction({ ...door, schema: emptySche
 
 export const cancelEmailChangeAction = secureAction({ ...door, schema: emptySchema }, async (_input, ctx) =>
   refreshed(cancelEmailChange(actorOf(ctx))),
+);
+
+export const savePreferencesAction = secureAction({ ...door, schema: preferencesSchema }, async (input, ctx) =>
+  refreshed(
+    savePreferences(
+      { userId: ctx.session.userId, actorId: ctx.session.userId, ip: ctx.request.clientIp, userAgent: ctx.request.userAgent, source: "account" },
+      input,
+    ),
+  ),
 );

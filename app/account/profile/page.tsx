@@ -6,9 +6,11 @@ import { EmailSection } from "@/components/profile/EmailSection";
 import { NameForm } from "@/components/profile/NameForm";
 import { PaymentForm } from "@/components/profile/PaymentForm";
 import { PhoneForm } from "@/components/profile/PhoneForm";
+import { PreferencesForm } from "@/components/profile/PreferencesForm";
 import { ProfileSection } from "@/components/profile/ProfileSection";
 import { requirePageUser } from "@/lib/auth/current";
 import { roles } from "@/lib/auth/roles";
+import { getPreferences } from "@/lib/preferences/queries";
 import { describePayment, getProfile } from "@/lib/profile/queries";
 import { changePasswordAction } from "../security/actions";
 import {
@@ -16,6 +18,7 @@ import {
   requestEmailChangeAction,
   resendEmailChangeAction,
   savePaymentAction,
+  savePreferencesAction,
   updateAddressAction,
   updateNameAction,
   updatePhoneAction,
@@ -27,7 +30,7 @@ const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: 
 
 export default async function EditProfilePage() {
   const session = await requirePageUser(roles.customer, "/account/profile");
-  const profile = await getProfile(session.userId);
+  const [profile, preferences] = await Promise.all([getProfile(session.userId), getPreferences(session.userId)]);
   if (!profile) notFound();
   const pending = profile.email.pending;
   return (
@@ -60,6 +63,14 @@ export default async function EditProfilePage() {
       </ProfileSection>
       <ProfileSection id="payment" title="Payment method" why="To pay your bill automatically. We show only the last four digits." whyHref="/privacy#safeguards">
         <PaymentForm action={savePaymentAction} version={profile.payment.version} onFile={profile.payment.method ? describePayment(profile.payment.method) : null} />
+      </ProfileSection>
+      <ProfileSection
+        id="preferences"
+        title="E-mail preferences"
+        why="Marketing e-mail only goes to people who said yes. Change your mind any time, here or from any of our e-mails."
+        whyHref="/privacy#how-we-use"
+      >
+        <PreferencesForm action={savePreferencesAction} topics={preferences} />
       </ProfileSection>
       <ProfileSection id="password" title="Password" why="Changing it signs out every other device." whyHref="/privacy#safeguards">
         <ChangePasswordForm action={changePasswordAction} />

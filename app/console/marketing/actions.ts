@@ -1,0 +1,22 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { secureAction } from "@/lib/actions/secure-action-next";
+import { ok, type ActionResult } from "@/lib/actions/result";
+import type { NewsletterPreview } from "@/lib/marketing/newsletter";
+import { roles } from "@/lib/auth/roles";
+import { previewNewsletter, startNewsletter } from "@/lib/marketing/newsletter";
+import { newsletterSchema } from "@/lib/marketing/schema";
+
+export const newsletterAction = secureAction(
+  { schema: newsletterSchema, roles: roles.marketing, httpsOnly: true },
+  async (input, { session, request }): Promise<ActionResult<{ preview?: NewsletterPreview; id?: string }>> => {
+    if (input.intent === "preview") {
+      const preview = await previewNewsletter(input);
+      return preview.ok ? ok({ preview: preview.data }) : preview;
+    }
+    const started = await startNewsletter(input, { actorId: session.userId, ip: request.clientIp });
+    revalidatePath("/console/marketing");
+    return started.ok ? ok({ id: started.data.id }, started.message) : started;
+  },
+);

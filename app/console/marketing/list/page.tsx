@@ -1,0 +1,83 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requirePageUser } from "@/lib/auth/current";
+import { roles } from "@/lib/auth/roles";
+import { LIST_PAGE_SIZE, optInPage } from "@/lib/marketing/lists";
+import { listMarketingTopics } from "@/lib/preferences/queries";
+
+export const metadata: Metadata = { title: "Opt-in list" };
+
+const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
+
+export default async function OptInListPage({ searchParams }: { searchParams: Promise<{ topic?: string; q?: string; after?: string }> }) {
+  await requirePageUser(roles.marketing, "/console/marketing/list");
+  const params = await searchParams;
+  const topic = (await listMarketingTopics()).find((t) => t.id === params.topic);
+  if (!topic) notFound();
+  const q = (params.q ?? "").slice(0, 100);
+  const after = params.after && /^[0-9a-f-]{36}$/.test(params.after) ? params.after : undefined;
+  const rows = await optInPage(topic.id, { search: q, after });
+  const next = rows.length === LIST_PAGE_SIZE ? rows[rows.length - 1].userId : null;
+  return (
+    <div className="space-y-6">
+      <p>
+        <Link href="/console/marketing" className="text-brand-700 underline">
+          Back to opt-in lists
+        </Link>
+      </p>
+      <h1 className="text-2xl font-bold">Opted in to {topic.name}</h1>
+      <form method="get" className="flex flex-wrap items-end gap-3" role="search">
+        <input type="hidden" name="topic" value={topic.id} />
+        <div>
+          <label htmlFor="q" className="block text-sm font-medium">
+            Search e-mail or first name
+          </label>
+          <input id="q" name="q" defaultValue={q} maxLength={100} className="rounded-md border border-gray-400 px-3 py-2" />
+        </div>
+        <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 font-semibold text-white">
+          Search
+        </button>
+      </form>
+      {rows.length === 0 ? (
+        <p>{q ? "Nobody opted in matches that search." : "Nobody is opted in to this topic right now."}</p>
+      ) : (
+        <table className="w-full border-collapse text-left text-sm">
+          <caption className="sr-only">People opted in to {topic.name}</caption>
+          <thead>
+            <tr className="border-b border-gray-400">
+              <th scope="col" className="py-2 pr-3">E-mail</th>
+              <th scope="col" className="py-2 pr-3">First name</th>
+              <th scope="col" className="py-2 pr-3">Topic</th>
+              <th scope="col" className="py-2 pr-3">Opted in since</th>
+              <th scope="col" className="py-2">Source</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.userId} className="border-b border-gray-200" data-testid="optin-row">
+                <td className="py-2 pr-3">{r.email}</td>
+                <td className="py-2 pr-3">{r.firstName}</td>
+                <td className="py-2 pr-3">{topic.name}</td>
+                <td className="py-2 pr-3">{when.format(r.optedInAt)}</td>
+                <td className="py-2">{r.source}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav aria-label="List pages" className="flex gap-4 text-sm">
+        {after && (
+          <Link className="text-brand-700 underline" href={`/console/marketing/list?topic=${topic.id}&q=${encodeURIComponent(q)}`}>
+            First page
+          </Link>
+        )}
+        {next && (
+          <Link className="text-brand-700 underline" href={`/console/marketing/list?topic=${topic.id}&q=${encodeURIComponent(q)}&after=${next}`}>
+            Next page
+          </Link>
+        )}
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import { z } from "zod/mini";
+import { runSecureAction } from "@/lib/actions/secure-action";
+import { ok } from "@/lib/actions/result";
+import { TRANSPORT_HEADER, readTransportStamp } from "@/lib/http/transport";
+import { resolveUnsubscribeToken, unsubscribe } from "@/lib/preferences/unsubscribe";
+import { badRequestPage, invalidLinkPage, unsubscribeChoicePage, unsubscribedPage } from "@/lib/preferences/unsubscribe-page";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ token: string }> };
+
+function html(status: number, body: string) {
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
+  });
+}
+
+/** GET never unsubscribes (mail scanners open links): it shows what would stop and two buttons. */
+export async function GET(_req: Request, { params }: Params) {
+  const target = await resolveUnsubscribeToken((await params).token);
+  if (!target) return html(400, invalidLinkPage());
+  return html(200, unsubscribeChoicePage(target.topicName, target.email, target.subscribed));
+}
+
+// RFC 8058: the mail client POSTs exactly "List-Unsubscribe=One-Click", with no cookies or CSRF
+// token; the page's own buttons POST scope=topic|all. Anything else changes nothing.
+const bodySchema = z.union([
+  z.object({ "List-Unsubscribe": z.literal("One-Click") }),
+  z.object({ scope: z.enum(["topic", "all"]) }),
+]);
+
+/**
+ * The unsubscribe POST goes through the same door as every other change (HTTPS required, input
+ * parsed), with the token as its only credential.
+ */
+export async function POST(req: Request, { params }: Params) {
+  const target = await resolveUnsubscribeToken((await params).token);
+  if (!target) return html(400, invalidLinkPage());
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
+    return html(400, badRequestPage("The request body must be a form."));
+  }
+  const form = await req.formData().catch(() => null);
+  if (!form) return html(400, badRequestPage("The request body could not be read."));
+  const stamp = readTransportStamp(process.env.MYACCOUNT_TRANSPORT_KEY, req.headers.get(TRANSPORT_HEADER));
+  const userAgent = req.headers.get("user-agent") ?? "";
+  const result = await runSecureAction(
+    { schema: bodySchema, roles: "public", httpsOnly: true },
+    async (body, { request }) => {
+      const oneClick = "List-Unsubscribe" in body;
+      const scope = oneClick ? "topic" : body.scope;
+      await unsubscribe(target, { scope, source: oneClick ? "one-click" : "email-link", ip: request.clientIp, userAgent });
+      return ok({ oneClick, scope });
+    },
+    form,
+    {
+      request: async () => ({ proto: stamp?.proto ?? null, clientIp: stamp?.clientIp ?? "", userAgent }),
+      session: async () => null,
+    },
+  );
+  if (!result.ok) return html(400, badRequestPage(result.formError));
+  if (result.data.oneClick) {
+    // Plain 200, no redirect: mail providers treat a redirect as a failed one-click request.
+    return new Response("Unsubscribed.\n", { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+  }
+  return html(200, unsubscribedPage(result.data.scope === "all" ? "any marketing e-mail from us" : `“${target.topicName}” e-mail`));
+}

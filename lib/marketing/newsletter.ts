@@ -1,0 +1,111 @@
+import { desc, eq, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { emailTopics, newsletters } from "@/db/schema";
+import { fail, ok, type ActionResult } from "@/lib/actions/result";
+import { recordAudit } from "@/lib/audit/record";
+
+export const QUEUE_BATCH = 1000;
+
+export type NewsletterPreview = { topicId: string; topicName: string; recipients: number; subject: string; body: string };
+
+async function marketingTopic(topicId: string) {
+  const [topic] = await db
+    .select({ id: emailTopics.id, name: emailTopics.name, mailClass: emailTopics.mailClass })
+    .from(emailTopics)
+    .where(eq(emailTopics.id, topicId));
+  return topic?.mailClass === "marketing" ? topic : null;
+}
+
+async function currentOptIns(topicId: string): Promise<number> {
+  const { rows } = await db.execute<{ n: number }>(sql`select count(*)::int as n from subscriptions where topic_id = ${topicId} and status = 'granted'`);
+  return Number(rows[0].n);
+}
+
+/** What the send would look like, and to how many people (nothing is queued). */
+export async function previewNewsletter(input: { topicId: string; subject: string; body: string }): Promise<ActionResult<NewsletterPreview>> {
+  const topic = await marketingTopic(input.topicId);
+  if (!topic) return fail("Choose a marketing topic.", { topicId: ["Choose a marketing topic"] });
+  return ok({ topicId: topic.id, topicName: topic.name, recipients: await currentOptIns(topic.id), subject: input.subject, body: input.body });
+}
+
+/**
+ * Creates the newsletter and queues one outbox row per current opt-in, in batches of
+ * QUEUE_BATCH (each batch its own statement, so a big list neither holds one huge transaction nor
+ * blocks the page). The worker re-checks consent at send time.
+ */
+export async function startNewsletter(
+  input: { topicId: string; subject: string; body: string },
+  meta: { actorId: string; ip: string },
+): Promise<ActionResult<{ id: string }>> {
+  const topic = await marketingTopic(input.topicId);
+  if (!topic) return fail("Choose a marketing topic.", { topicId: ["Choose a marketing topic"] });
+  const [row] = await db
+    .insert(newsletters)
+    .values({ topicId: topic.id, subject: input.subject, bodyMarkdown: input.body, createdBy: meta.actorId })
+    .returning({ id: newsletters.id });
+  await recordAudit(db, { actorId: meta.actorId, subjectUserId: null, action: "marketing.newsletter_started", detail: { newsletterId: row.id, topic: topic.id }, ip: meta.ip });
+  void queueNewsletter(row.id).catch((err) => console.error(`[newsletter ${row.id}] queueing failed:`, err));
+  return ok({ id: row.id }, `Sending to everyone opted in to ${topic.name}. Progress is shown below.`);
+}
+
+export async function queueNewsletter(newsletterId: string): Promise<number> {
+  const [n] = await db.select().from(newsletters).where(eq(newsletters.id, newsletterId));
+  if (!n) return 0;
+  let after = "00000000-0000-0000-0000-000000000000";
+  let total = 0;
+  for (;;) {
+    const { rows } = await db.execute<{ user_id: string }>(sql`
+      insert into mail_outbox (mail_class, user_id, topic_id, newsletter_id, to_address, subject, text_body)
+      select 'marketing', s.user_id, s.topic_id, ${n.id}, u.email, ${n.subject}, ${n.bodyMarkdown}
+      from subscriptions s join users u on u.id = s.user_id
+      where s.topic_id = ${n.topicId} and s.status = 'granted' and u.email is not null and s.user_id > ${after}
+      order by s.user_id
+      limit ${QUEUE_BATCH}
+      returning user_id`);
+    if (rows.length === 0) break;
+    total += rows.length;
+    after = rows.reduce((max, r) => (r.user_id > max ? r.user_id : max), after);
+    await db.update(newsletters).set({ recipients: total }).where(eq(newsletters.id, n.id));
+    if (rows.length < QUEUE_BATCH) break;
+  }
+  await db.update(newsletters).set({ recipients: total, status: "queued" }).where(eq(newsletters.id, n.id));
+  return total;
+}
+
+export type NewsletterProgress = {
+  id: string;
+  topicId: string;
+  subject: string;
+  createdAt: Date;
+  status: "queueing" | "queued";
+  recipients: number;
+  waiting: number;
+  sent: number;
+  failed: number;
+  suppressed: number;
+};
+
+export async function recentNewsletters(limit = 10): Promise<NewsletterProgress[]> {
+  const rows = await db.select().from(newsletters).orderBy(desc(newsletters.createdAt)).limit(limit);
+  if (rows.length === 0) return [];
+  const { rows: counts } = await db.execute<{ newsletter_id: string; status: string; n: number }>(sql`
+    select newsletter_id, status, count(*)::int as n from mail_outbox
+    where newsletter_id in (${sql.join(rows.map((r) => sql`${r.id}`), sql`, `)})
+    group by newsletter_id, status`);
+  return rows.map((r) => {
+    const of = (...statuses: string[]) =>
+      counts.filter((c) => c.newsletter_id === r.id && statuses.includes(c.status)).reduce((a, c) => a + Number(c.n), 0);
+    return {
+      id: r.id,
+      topicId: r.topicId,
+      subject: r.subject,
+      createdAt: r.createdAt,
+      status: r.status,
+      recipients: r.recipients,
+      waiting: of("pending", "sending"),
+      sent: of("sent"),
+      failed: of("failed"),
+      suppressed: of("suppressed"),
+    };
+  });
+}

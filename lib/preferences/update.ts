@@ -1,0 +1,38 @@
+import { db } from "@/db/client";
+import type { ConsentSource } from "@/db/schema";
+import { fail, ok, type ActionResult } from "@/lib/actions/result";
+import { recordConsent } from "./consent";
+import { listMarketingTopics } from "./queries";
+import type { PreferencesInput } from "./schema";
+
+export type ConsentActor = { userId: string; actorId: string; ip: string; userAgent: string; source: ConsentSource };
+
+/**
+ * Saves the E-mail preferences form: "offers" from its Yes/No question, every other marketing
+ * topic from its checkbox (absent = off, as a browser sends an unticked box).
+ */
+export async function savePreferences(actor: ConsentActor, input: PreferencesInput): Promise<ActionResult<{ changed: string[] }>> {
+  const topics = await listMarketingTopics();
+  // A topic that does not exist or is transactional cannot be switched: refuse, change nothing.
+  const unknown = Object.keys(input).filter((k) => k.startsWith("topic:") && !topics.some((t) => `topic:${t.id}` === k && t.id !== "offers"));
+  if (unknown.length) return fail("That e-mail topic can't be changed here. Transactional e-mail is always sent.");
+  const changed = await db.transaction(async (tx) => {
+    const names: string[] = [];
+    for (const topic of topics) {
+      const box = input[`topic:${topic.id}`];
+      const wanted = topic.id === "offers" ? input.offers === "yes" : box === "on" || box === true;
+      const didChange = await recordConsent(tx, {
+        userId: actor.userId,
+        topicId: topic.id,
+        action: wanted ? "granted" : "withdrawn",
+        source: actor.source,
+        actorId: actor.actorId,
+        ip: actor.ip,
+        userAgent: actor.userAgent,
+      });
+      if (didChange) names.push(`${topic.name}: ${wanted ? "yes" : "no"}`);
+    }
+    return names;
+  });
+  return ok({ changed }, changed.length ? `Your e-mail preferences were saved (${changed.join("; ")}).` : "No changes — your e-mail preferences are as they were.");
+}
