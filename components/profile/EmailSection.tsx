@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { emailChangeSchema } from "@/lib/profile/schema";
 import type { ActionResult } from "@/lib/actions/result";
 import { Field } from "@/components/ui/Field";
@@ -9,27 +9,40 @@ import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 
 type Simple = (prev: unknown, data: FormData) => Promise<ActionResult<undefined>>;
 
-function PendingChange({ newEmail, expiresAt, resend, cancel }: { newEmail: string; expiresAt: string; resend: Simple; cancel: Simple }) {
-  const [resendState, resendAction, resending] = useActionState(resend, null);
-  const [cancelState, cancelAction, cancelling] = useActionState(cancel, null);
+function PendingChange({
+  newEmail,
+  expiresAt,
+  resendAction,
+  cancelAction,
+  resending,
+  cancelling,
+  onChoose,
+}: {
+  newEmail: string;
+  expiresAt: string;
+  resendAction: (data: FormData) => void;
+  cancelAction: (data: FormData) => void;
+  resending: boolean;
+  cancelling: boolean;
+  onChoose: (choice: "resend" | "cancel") => void;
+}) {
   return (
     <div className="space-y-2 rounded-md border border-amber-600 bg-amber-50 p-3" data-testid="pending-email">
       <p>
         Waiting for confirmation: <strong>{newEmail}</strong>. Follow the link we sent there (it works until {expiresAt} UTC).
       </p>
       <div className="flex gap-3">
-        <form action={resendAction}>
+        <form action={resendAction} onSubmit={() => onChoose("resend")}>
           <button type="submit" disabled={resending} className="rounded-md border border-gray-600 px-3 py-1 text-sm">
             {resending ? "Sending…" : "Resend"}
           </button>
         </form>
-        <form action={cancelAction}>
+        <form action={cancelAction} onSubmit={() => onChoose("cancel")}>
           <button type="submit" disabled={cancelling} className="rounded-md border border-gray-600 px-3 py-1 text-sm">
             {cancelling ? "Cancelling…" : "Cancel"}
           </button>
         </form>
       </div>
-      <FormMessage id="pending-email-message" state={resendState ?? cancelState} />
     </div>
   );
 }
@@ -54,13 +67,40 @@ export function EmailSection({
     newEmail: "",
     currentPassword: "",
   });
+  // Resend and Cancel keep their outcome here, outside the pending box: a cancel removes the box,
+  // and its confirmation must stay on screen. Only the latest choice is shown.
+  const [resendState, resendAction, resending] = useActionState(resend, null);
+  const [cancelState, cancelAction, cancelling] = useActionState(cancel, null);
+  const [latest, setLatest] = useState<"resend" | "cancel" | "change" | "none">("none");
+  // Without JavaScript each post renders afresh, so at most one of the two states is set.
+  const pendingOutcome = { resend: resendState, cancel: cancelState, change: null, none: resendState ?? cancelState }[latest];
   return (
     <div className="space-y-4">
       <p>
         Current address (used to sign in and to contact you): <strong data-testid="current-email">{email || "none"}</strong>
       </p>
-      {pending && <PendingChange {...pending} resend={resend} cancel={cancel} />}
-      <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Change e-mail address">
+      {pending && (
+        <PendingChange
+          {...pending}
+          resendAction={resendAction}
+          cancelAction={cancelAction}
+          resending={resending}
+          cancelling={cancelling}
+          onChoose={setLatest}
+        />
+      )}
+      <FormMessage id="pending-email-message" state={pendingOutcome} />
+      <form
+        ref={formRef}
+        action={formAction}
+        onSubmit={(event) => {
+          setLatest("change");
+          return onSubmit(event);
+        }}
+        noValidate
+        className="space-y-3"
+        aria-label="Change e-mail address"
+      >
         <FormMessage id="email-message" state={state} />
         <input type="hidden" {...form.register("version")} defaultValue={String(defaultValues.version)} />
         <fieldset disabled={saving} className="grid gap-x-4 sm:grid-cols-2">

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { consentEvents, emailTopics, subscriptions, type ConsentSource } from "@/db/schema";
+import { consentEvents, emailTopics, subscriptions, users, type ConsentSource } from "@/db/schema";
 import { CURRENT_POLICY_VERSION } from "@/lib/policy/current";
 
 export type ConsentChange = {
@@ -31,12 +31,13 @@ export async function recordConsent(tx: DbOrTx, change: ConsentChange): Promise<
     .from(emailTopics)
     .where(eq(emailTopics.id, change.topicId));
   if (!topic || topic.mailClass !== "marketing") throw new TopicNotSwitchableError(change.topicId);
-  // Lock the person's current row so two changes at once serialise instead of both appending.
+  // Lock the person (their subscription row may not exist yet, and FOR UPDATE on no row locks
+  // nothing), so two changes at once serialise instead of both appending an event.
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, change.userId)).for("update");
   const [current] = await tx
     .select({ status: subscriptions.status })
     .from(subscriptions)
-    .where(and(eq(subscriptions.userId, change.userId), eq(subscriptions.topicId, change.topicId)))
-    .for("update");
+    .where(and(eq(subscriptions.userId, change.userId), eq(subscriptions.topicId, change.topicId)));
   // No row means never opted in, which is the same as withdrawn.
   if ((current?.status ?? "withdrawn") === change.action) return false;
   const [event] = await tx

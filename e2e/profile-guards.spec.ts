@@ -1,0 +1,157 @@
+import { expect, test, type Page, type Request } from "@playwright/test";
+import { newContext, signIn } from "./support/auth";
+import { e2e } from "./support/config";
+import {
+  CONFLICT,
+  expectFieldError,
+  isServerAction,
+  openProfileAsNewCustomer,
+  profileForm,
+  profileRow,
+  profileSnapshot,
+  sectionMessage,
+  submitAction,
+} from "./support/profile";
+import { createCustomer } from "./support/users";
+
+async function fillName(page: Page, firstName: string, lastName: string) {
+  await profileForm.name(page).getByLabel("First name").fill(firstName);
+  await profileForm.name(page).getByLabel("Last name").fill(lastName);
+}
+const saveNameButton = (page: Page) => profileForm.name(page).getByRole("button", { name: "Save name" });
+
+test("profile: with JavaScript off the name form saves by plain POST, and a bad value shows the server's error", async ({
+  browser,
+}) => {
+  const user = await createCustomer();
+  const context = await newContext(browser, { javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await signIn(page, user.username, user.password);
+    await page.goto("/account/profile");
+
+    await fillName(page, "Zoë", "D'Arcy");
+    await saveNameButton(page).click();
+    await expect(sectionMessage.name(page)).toHaveText("Your name was saved.");
+    await expect(profileForm.name(page).getByLabel("First name")).toHaveValue("Zoë");
+    expect(await profileRow(user.id)).toMatchObject({ first_name: "Zoë", last_name: "D'Arcy", name_version: 2 });
+
+    const before = await profileSnapshot(user.id);
+    await fillName(page, "R2-D2", "Droid");
+    await saveNameButton(page).click();
+    await expect(sectionMessage.name(page)).toHaveText("Please correct the highlighted fields.");
+    await expectFieldError(profileForm.name(page), "First name", "Use letters, spaces, hyphens and apostrophes only");
+    // What was typed is still there to correct.
+    await expect(profileForm.name(page).getByLabel("First name")).toHaveValue("R2-D2");
+    await expect(profileForm.name(page).getByLabel("Last name")).toHaveValue("Droid");
+    expect(await profileSnapshot(user.id)).toEqual(before);
+  } finally {
+    await context.close();
+  }
+});
+
+test("profile: a save from a second tab opened before another save is refused and shows the current values", async ({ page }) => {
+  const user = await openProfileAsNewCustomer(page);
+  const tabB = await page.context().newPage();
+  await tabB.goto("/account/profile");
+  await expect(profileForm.name(tabB).getByLabel("First name")).toHaveValue(user.firstName);
+
+  await fillName(page, "Alpha", "Ames");
+  await submitAction(page, saveNameButton(page));
+  await expect(sectionMessage.name(page)).toHaveText("Your name was saved.");
+
+  await fillName(tabB, "Bravo", "Banks");
+  await submitAction(tabB, saveNameButton(tabB));
+  await expect(sectionMessage.name(tabB)).toContainText(CONFLICT);
+  await expect(profileForm.name(tabB).getByLabel("First name")).toHaveValue("Alpha");
+  await expect(profileForm.name(tabB).getByLabel("Last name")).toHaveValue("Ames");
+  expect(await profileRow(user.id)).toMatchObject({ first_name: "Alpha", last_name: "Ames", name_version: 2 });
+
+  // Tab B now holds the current version: making the change again goes through.
+  await fillName(tabB, "Bravo", "Banks");
+  await submitAction(tabB, saveNameButton(tabB));
+  await expect(sectionMessage.name(tabB)).toHaveText("Your name was saved.");
+  expect(await profileRow(user.id)).toMatchObject({ first_name: "Bravo", last_name: "Banks", name_version: 3 });
+});
+
+test("profile: role, userId, id and emailVerified added to the form are ignored; only the session's user changes", async ({ page }) => {
+  const other = await createCustomer();
+  const otherBefore = await profileSnapshot(other.id);
+  const user = await openProfileAsNewCustomer(page);
+
+  await profileForm.name(page).evaluate((form, otherId) => {
+    for (const [name, value] of Object.entries({ role: "admin", userId: otherId, id: otherId, emailVerified: "true" })) {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      form.appendChild(input);
+    }
+  }, other.id);
+  await fillName(page, "Mallory", "Smith");
+  const posted = page.waitForRequest((req) => isServerAction(req, "/account/profile"));
+  await submitAction(page, saveNameButton(page));
+  // The extra fields really went to the server (React prefixes form fields with "_<n>_").
+  const body = (await posted).postData() ?? "";
+  for (const field of ["role", "userId", "id", "emailVerified"]) expect(body).toMatch(new RegExp(`name="(_\\d+_)?${field}"`));
+  expect(body).toContain(other.id);
+
+  await expect(sectionMessage.name(page)).toHaveText("Your name was saved.");
+  expect(await profileRow(user.id)).toMatchObject({ role: "customer", first_name: "Mallory", last_name: "Smith" });
+  expect(await profileSnapshot(other.id)).toEqual(otherBefore);
+});
+
+test("profile: a name save replayed over plain HTTP with a spoofed X-Forwarded-Proto is refused and nothing is written", async ({
+  page,
+  request,
+}) => {
+  const user = await openProfileAsNewCustomer(page);
+
+  // Capture the real server-action POST of the name form, without letting it through.
+  let captured: Request | undefined;
+  await page.route("**/account/profile", async (route) => {
+    if (isServerAction(route.request(), "/account/profile")) {
+      captured = route.request();
+      await route.abort();
+    } else {
+      await route.continue();
+    }
+  });
+  await fillName(page, "Httpy", "Plain");
+  await saveNameButton(page).click();
+  await expect.poll(() => captured).toBeDefined();
+  const action = captured!;
+  const body = action.postDataBuffer()!;
+  const cookie = (await page.context().cookies())
+    .filter((c) => c.name.includes("authjs.session-token"))
+    .map((c) => `${c.name}=${c.value}`)
+    .join("; ");
+  expect(cookie).not.toBe("");
+  const forwardedHeaders = Object.fromEntries(
+    Object.entries(await action.allHeaders()).filter(([name]) => !/^(host|cookie|content-length|origin|referer)$/i.test(name)),
+  );
+  const before = await profileSnapshot(user.id);
+
+  const replay = (origin: string) =>
+    request.post(`${origin}/account/profile`, {
+      maxRedirects: 0,
+      data: body,
+      headers: {
+        ...forwardedHeaders,
+        Origin: `https://localhost:${e2e.port}`,
+        Cookie: cookie,
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": `localhost:${e2e.port}`,
+      },
+    });
+
+  const overHttp = await replay(`http://localhost:${e2e.httpPort}`);
+  expect(overHttp.status()).toBe(308);
+  expect(overHttp.headers()["location"]).toBe(`https://localhost:${e2e.port}/account/profile`);
+  expect(await profileSnapshot(user.id)).toEqual(before);
+
+  // Control: the same request over HTTPS is saved, so the refusal was the transport check.
+  const overHttps = await replay(e2e.baseURL);
+  expect(overHttps.status()).toBe(200);
+  expect(await profileRow(user.id)).toMatchObject({ first_name: "Httpy", last_name: "Plain", name_version: 2 });
+});

@@ -1,0 +1,114 @@
+import { randomInt } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { emailTopics, users } from "@/db/schema";
+import { recordConsent } from "@/lib/preferences/consent";
+import { verifyUnsubscribeToken } from "@/lib/preferences/tokens";
+import { createUser } from "@/lib/test/factories";
+import { EXPORT_COLUMNS, exportOptIns, neutralizeCell } from "./export";
+
+// A topic of this test's own, so other test files opting people in cannot change the expected set.
+const topicId = `export-test-${randomInt(1e9)}`;
+// Topic codes travel as a 16-bit number in the token (and as int2 in SQL): keep them under 32768.
+const topicCode = randomInt(1000, 32000);
+
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let field = "";
+  let row: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") row.push(field), (field = "");
+    else if (c === "\n") row.push(field), rows.push(row), (row = []), (field = "");
+    else field += c;
+  }
+  return rows;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let out = "";
+  for await (const chunk of stream) out += chunk.toString();
+  return out;
+}
+
+const consent = (userId: string, action: "granted" | "withdrawn") =>
+  db.transaction((tx) => recordConsent(tx, { userId, topicId, action, source: "account", actorId: userId, ip: "", userAgent: "" }));
+
+const tricky = ["=HYPERLINK(\"http://evil\")", "+1 555", "-2+3", "@SUM(A1)", "\tTab", "\rCR", 'Quote "me", please'];
+
+beforeAll(async () => {
+  await db.insert(emailTopics).values({
+    id: topicId,
+    code: topicCode,
+    mailClass: "marketing",
+    name: "Export test",
+    description: "test",
+    wording: "Send me export tests",
+    listId: "export-test.example",
+  });
+});
+
+afterAll(async () => {
+  await db.execute(sql`delete from subscriptions where topic_id = ${topicId}`);
+});
+
+describe("opt-in export", () => {
+  it("export: exactly the people whose current state is opted in, one row each, with working unsubscribe URLs and no formulas", async () => {
+    const optedIn: string[] = [];
+    for (let i = 0; i < tricky.length; i++) {
+      const u = await createUser();
+      await db.update(users).set({ firstName: tricky[i] }).where(eq(users.id, u.id));
+      await consent(u.id, "granted");
+      optedIn.push(u.id);
+    }
+    const changedMind = await createUser();
+    await consent(changedMind.id, "granted");
+    await consent(changedMind.id, "withdrawn");
+    const backAgain = await createUser();
+    await consent(backAgain.id, "granted");
+    await consent(backAgain.id, "withdrawn");
+    await consent(backAgain.id, "granted");
+    optedIn.push(backAgain.id);
+    await createUser(); // never asked
+
+    const { stream, rows } = await exportOptIns(topicId);
+    const csv = parseCsv(await readAll(stream));
+    expect(csv[0]).toEqual([...EXPORT_COLUMNS]);
+    const body = csv.slice(1);
+    expect(rows()).toBe(body.length);
+
+    const { rows: expected } = await db.execute<{ email: string }>(sql`
+      select u.email from subscriptions s join users u on u.id = s.user_id
+      where s.topic_id = ${topicId} and s.status = 'granted' order by u.email`);
+    expect(body.map((r) => r[0]).sort()).toEqual(expected.map((r) => r.email).sort());
+    expect(body).toHaveLength(optedIn.length);
+
+    for (const r of body) {
+      const [, firstName, topic, optedInAt, source, wordingVersion, url] = r;
+      expect(topic).toBe(topicId);
+      expect(source).toBe("account");
+      expect(wordingVersion).toBe("1");
+      expect(optedInAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(firstName).not.toMatch(/^[=+\-@\t\r]/);
+      const token = url.split("/u/")[1];
+      const claims = verifyUnsubscribeToken(token);
+      expect(claims?.topicCode).toBe(topicCode);
+      expect(optedIn).toContain(claims?.userId);
+    }
+    const names = body.map((r) => r[1]);
+    expect(names).toContain(`'=HYPERLINK("http://evil")`);
+    expect(names).toContain("'@SUM(A1)");
+    expect(names).toContain('Quote "me", please');
+  });
+
+  it("export: neutralizeCell prefixes formula starters only", () => {
+    expect(["=1", "+1", "-1", "@x", "\tx", "\rx", "ok", "a=b"].map(neutralizeCell)).toEqual(["'=1", "'+1", "'-1", "'@x", "'\tx", "'\rx", "ok", "a=b"]);
+  });
+});

@@ -1,0 +1,118 @@
+import { and, eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { consentEvents, subscriptions } from "@/db/schema";
+import { CURRENT_POLICY_VERSION } from "@/lib/policy/current";
+import { createUser } from "@/lib/test/factories";
+import { TopicNotSwitchableError, recordConsent } from "./consent";
+import { getPreferences, listConsentHistory } from "./queries";
+import { preferencesSchema } from "./schema";
+import { resolveUnsubscribeToken, unsubscribe } from "./unsubscribe";
+import { signUnsubscribeToken } from "./tokens";
+import { savePreferences, type ConsentActor } from "./update";
+
+const actorFor = (userId: string): ConsentActor => ({ userId, actorId: userId, ip: "203.0.113.9", userAgent: "vitest", source: "account" });
+
+async function state(userId: string, topicId: string) {
+  const [row] = await db.select().from(subscriptions).where(and(eq(subscriptions.userId, userId), eq(subscriptions.topicId, topicId)));
+  return row?.status ?? null;
+}
+
+async function events(userId: string) {
+  return db.select().from(consentEvents).where(eq(consentEvents.userId, userId)).orderBy(consentEvents.id);
+}
+
+describe("e-mail preferences", () => {
+  it("preferences: Yes/No and toggles record ledger events with the exact wording, version, policy, address and agent", async () => {
+    const user = await createUser();
+    const result = await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes", "topic:newsletter": "on" }));
+    expect(result).toMatchObject({ ok: true });
+    expect(await state(user.id, "offers")).toBe("granted");
+    expect(await state(user.id, "newsletter")).toBe("granted");
+    const [offers] = (await events(user.id)).filter((e) => e.topicId === "offers");
+    expect(offers).toMatchObject({
+      action: "granted",
+      source: "account",
+      actorId: user.id,
+      wording: "I would like to receive special offers and information on products and services",
+      wordingVersion: 1,
+      policyVersion: CURRENT_POLICY_VERSION,
+      ip: "203.0.113.9",
+      userAgent: "vitest",
+    });
+    // Unticked box (absent, as a browser sends it) = withdraw; unchanged choices record nothing.
+    await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes" }));
+    expect(await state(user.id, "newsletter")).toBe("withdrawn");
+    expect(await events(user.id)).toHaveLength(3);
+    const prefs = await getPreferences(user.id);
+    expect(prefs.find((t) => t.id === "offers")?.subscribed).toBe(true);
+    expect(prefs.find((t) => t.id === "account-activity")).toMatchObject({ mailClass: "transactional", subscribed: true });
+    expect((await listConsentHistory(user.id)).map((h) => [h.topic, h.action])).toEqual([
+      ["Monthly newsletter", "withdrawn"],
+      ["Monthly newsletter", "granted"],
+      ["Special offers", "granted"],
+    ]);
+  });
+
+  it("preferences: a transactional or unknown topic cannot be switched", async () => {
+    const user = await createUser();
+    await expect(
+      recordConsent(db, { userId: user.id, topicId: "account-activity", action: "withdrawn", source: "account", actorId: user.id, ip: "", userAgent: "" }),
+    ).rejects.toThrow(TopicNotSwitchableError);
+    await expect(
+      recordConsent(db, { userId: user.id, topicId: "no-such-topic", action: "granted", source: "account", actorId: user.id, ip: "", userAgent: "" }),
+    ).rejects.toThrow(TopicNotSwitchableError);
+    const viaForm = await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "no", "topic:account-activity": "on" }));
+    expect(viaForm).toMatchObject({ ok: false, formError: expect.stringContaining("can't be changed") });
+    expect(await events(user.id)).toEqual([]);
+  });
+
+  it("preferences: the ledger is append-only", async () => {
+    const user = await createUser();
+    await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes" }));
+    await expect(db.execute(sql`update consent_events set action = 'withdrawn' where user_id = ${user.id}`)).rejects.toThrow();
+    expect((await events(user.id))[0].action).toBe("granted");
+  });
+
+  it("preferences: one-click unsubscribe withdraws once; a second request records nothing", async () => {
+    const user = await createUser();
+    await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes", "topic:newsletter": "on" }));
+    const target = (await resolveUnsubscribeToken(signUnsubscribeToken(user.id, 2)))!;
+    expect(target).toMatchObject({ userId: user.id, topicId: "newsletter", subscribed: true });
+    const opts = { scope: "topic" as const, source: "one-click" as const, ip: "198.51.100.1", userAgent: "Gmail" };
+    expect(await unsubscribe(target, opts)).toEqual(["newsletter"]);
+    expect(await unsubscribe(target, opts)).toEqual([]);
+    expect(await state(user.id, "newsletter")).toBe("withdrawn");
+    expect(await state(user.id, "offers")).toBe("granted");
+    const oneClick = (await events(user.id)).filter((e) => e.source === "one-click");
+    expect(oneClick).toHaveLength(1);
+    expect(oneClick[0]).toMatchObject({ actorId: null, ip: "198.51.100.1", userAgent: "Gmail" });
+  });
+
+  it("preferences: 'unsubscribe from all marketing' withdraws every marketing topic", async () => {
+    const user = await createUser();
+    await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes", "topic:newsletter": "on" }));
+    const target = (await resolveUnsubscribeToken(signUnsubscribeToken(user.id, 1)))!;
+    expect((await unsubscribe(target, { scope: "all", source: "email-link", ip: "", userAgent: "" })).sort()).toEqual(["newsletter", "offers"]);
+  });
+
+  it("preferences: a token for a transactional topic or unknown person is refused", async () => {
+    const user = await createUser();
+    expect(await resolveUnsubscribeToken(signUnsubscribeToken(user.id, 101))).toBeNull();
+    expect(await resolveUnsubscribeToken(signUnsubscribeToken("00000000-0000-4000-8000-000000000000", 1))).toBeNull();
+  });
+
+  it("preferences: two racing changes of one choice append exactly one event", async () => {
+    const user = await createUser();
+    // Each transaction waits a moment after its read, so without the lock all five would append.
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        db.transaction(async (tx) => {
+          await tx.execute(sql`select pg_sleep(0.05)`);
+          return recordConsent(tx, { userId: user.id, topicId: "offers", action: "granted", source: "account", actorId: user.id, ip: "", userAgent: "" });
+        }),
+      ),
+    );
+    expect(await events(user.id)).toHaveLength(1);
+  });
+});
