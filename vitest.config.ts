@@ -11,6 +11,9 @@ export default defineConfig({
     globalSetup: ["lib/test/global-setup.ts"],
     setupFiles: ["lib/test/setup.ts"],
     pool: "forks",
+    // On Postgres every file shares one database, and the mail tests drain the one shared outbox
+    // into their own SMTP servers: run files one at a time there so no test takes another's mail.
+    fileParallelism: process.env.TEST_DB !== "postgres",
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },
