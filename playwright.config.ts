@@ -31,7 +31,7 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath(), args: chromiumArgs },
   },
   projects: [
-    // Signs in each demo role once and saves the state the specs reuse (e2e/.auth/<role>.json).
+    // Signs in each demo role once and saves the state the specs reuse (e2e/.auth/<run id>/<role>.json).
     { name: "setup", testMatch: /.*\.setup\.ts$/, use: { ...devices["Desktop Chrome"] } },
     {
       name: "chromium",

@@ -19,7 +19,8 @@ export type DemoRole = keyof typeof demoRoles;
  * out or revoke sessions: every spec shares these sessions.
  */
 export function storageStateFor(role: DemoRole): string {
-  return path.join(import.meta.dirname, "..", ".auth", `${role}.json`);
+  // Per run: two runs at once (another port, another database) must not share sessions.
+  return path.join(import.meta.dirname, "..", ".auth", e2e.runId, `${role}.json`);
 }
 
 /** Fills and submits the sign-in form on the current /login page. */

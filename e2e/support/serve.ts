@@ -63,5 +63,6 @@ process.on("SIGINT", stop);
 child.on("exit", async (code) => {
   await cleanup().catch((err) => console.error("[e2e] cleanup failed:", err));
   rmSync(e2e.dataDir, { recursive: true, force: true });
+  rmSync(path.join("e2e", ".auth", e2e.runId), { recursive: true, force: true });
   process.exit(stopping ? 0 : (code ?? 1));
 });
