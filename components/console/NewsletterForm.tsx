@@ -25,7 +25,9 @@ export function NewsletterForm({ action, topics }: { action: (prev: unknown, dat
           <label htmlFor="nl-topic" className="block text-sm font-medium">
             Topic
           </label>
-          <select id="nl-topic" name="topicId" defaultValue={values?.topicId || topics[0]?.id} className="block rounded-md border border-gray-400 bg-white px-3 py-2">
+          {/* Keyed by the topic shown: React resets the form after each action, and a select's new
+              defaultValue only takes on a fresh element — else "Send" goes to the first topic. */}
+          <select key={values?.topicId || "initial"} id="nl-topic" name="topicId" defaultValue={values?.topicId || topics[0]?.id} className="block rounded-md border border-gray-400 bg-white px-3 py-2">
             {topics.map((t) => (
               <option key={t.id} value={t.id}>
                 {t.name}
