@@ -54,6 +54,7 @@ export function NewsletterForm({ action, topics }: { action: (prev: unknown, dat
           </p>
         </div>
       </fieldset>
+      {preview && <input type="hidden" name="previewedTopicId" value={preview.topicId} />}
       {preview && (
         <section aria-labelledby="preview-heading" className="space-y-2 rounded-md border border-brand-600 bg-brand-50 p-4" data-testid="newsletter-preview">
           <h3 id="preview-heading" className="font-semibold">

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { secureAction } from "@/lib/actions/secure-action-next";
-import { ok, type ActionResult } from "@/lib/actions/result";
+import { fail, ok, type ActionResult } from "@/lib/actions/result";
 import type { NewsletterPreview } from "@/lib/marketing/newsletter";
 import { roles } from "@/lib/auth/roles";
 import { previewNewsletter, startNewsletter } from "@/lib/marketing/newsletter";
@@ -14,6 +14,9 @@ export const newsletterAction = secureAction(
     if (input.intent === "preview") {
       const preview = await previewNewsletter(input);
       return preview.ok ? ok({ preview: preview.data }) : preview;
+    }
+    if (input.previewedTopicId !== input.topicId) {
+      return fail("The topic changed since the preview. Preview again before sending.", { topicId: ["Preview this topic first"] });
     }
     const started = await startNewsletter(input, { actorId: session.userId, ip: request.clientIp });
     revalidatePath("/console/marketing");

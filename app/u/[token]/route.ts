@@ -59,7 +59,11 @@ export async function POST(req: Request, { params }: Params) {
       session: async () => null,
     },
   );
-  if (!result.ok) return html(400, badRequestPage(result.formError));
+  if (!result.ok) {
+    // Field errors here mean the body was not one of the two forms this endpoint understands.
+    const reason = result.fieldErrors ? "The request must be a one-click unsubscribe (List-Unsubscribe=One-Click) or one of this page's buttons." : result.formError;
+    return html(400, badRequestPage(reason));
+  }
   if (result.data.oneClick) {
     // Plain 200, no redirect: mail providers treat a redirect as a failed one-click request.
     return new Response("Unsubscribed.\n", { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
