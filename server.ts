@@ -17,12 +17,17 @@ const dev = process.argv.includes("--dev");
 (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
 if (existsSync(".env")) process.loadEnvFile(".env");
 
-const { env } = await import("./lib/env");
+const { env, listenHost, localMailboxConfigured } = await import("./lib/env");
 let config: ReturnType<typeof env>;
 try {
   config = env();
 } catch (err) {
   console.error(`\n${(err as Error).message}\n\nSee .env.example for every variable and its meaning.`);
+  process.exit(1);
+}
+if (config.SMTP_URL && !config.APP_URL) {
+  // Mailed links (password reset, e-mail verification, unsubscribe) must point at the real site.
+  console.error("\nInvalid environment configuration:\n  APP_URL: required when SMTP_URL is set (the https:// address users reach)\n");
   process.exit(1);
 }
 if (config.DATABASE_URL) {
@@ -176,8 +181,9 @@ if (dev) {
   httpsServer.on("upgrade", (req, socket, head) => void upgrade(req, socket, head));
 }
 
-await new Promise<void>((resolve) => httpsServer.listen(config.PORT, config.LISTEN_HOST, resolve));
-await new Promise<void>((resolve) => httpServer.listen(config.HTTP_PORT, config.LISTEN_HOST, resolve));
+const host = listenHost(config);
+await new Promise<void>((resolve) => httpsServer.listen(config.PORT, host, resolve));
+await new Promise<void>((resolve) => httpServer.listen(config.HTTP_PORT, host, resolve));
 const stopMailWorker = startMailWorker();
 
 const base = `https://localhost:${config.PORT}`;
@@ -187,7 +193,14 @@ MyAccount is running${dev ? " (development)" : ""}
   HTTP:         http://localhost:${config.HTTP_PORT} (redirects to HTTPS)
   Database:     ${embedded ? `embedded PGlite in ${path.join(dataDir, "pglite")}` : "Postgres (DATABASE_URL)"}
   Certificate:  ${tls.source}${config.TLS_CERT ? "" : " (self-signed for localhost; your browser will ask you to accept it once)"}
-  Mail:         ${config.SMTP_URL ? "SMTP (SMTP_URL)" : `local mailbox at ${base}/dev/mailbox`}${
+  Listening on: ${host}${host === "localhost" ? " only (set LISTEN_HOST=:: to accept other machines)" : ""}
+  Mail:         ${
+    config.SMTP_URL
+      ? "SMTP (SMTP_URL)"
+      : localMailboxConfigured(config)
+        ? `local mailbox at ${base}/dev/mailbox`
+        : "not sent anywhere: set SMTP_URL (the local mailbox needs a loopback-only LISTEN_HOST)"
+  }${
     seeded || embedded
       ? `
   Demo accounts (password ${DEMO_PASSWORD}):

@@ -39,6 +39,12 @@ test("config: DATABASE_URL without AUTH_SECRET is refused @smoke", async () => {
   expect(server.output()).toContain("AUTH_SECRET: required when DATABASE_URL is set");
 });
 
+test("config: SMTP_URL without APP_URL is refused, so mailed links never point at localhost @smoke", async () => {
+  const server = startServer({ SMTP_URL: "smtp://127.0.0.1:2525", APP_URL: "", DATA_DIR: mkdtempSync(path.join(tmpdir(), "myaccount-")) });
+  expect(await server.exited).toBe(1);
+  expect(server.output()).toContain("APP_URL: required when SMTP_URL is set");
+});
+
 test("server: first start makes a sha256 localhost certificate, seeds the demo accounts, and SIGTERM finishes in-flight requests then exits 0 @smoke", async () => {
   test.setTimeout(120_000);
   const dataDir = mkdtempSync(path.join(tmpdir(), "myaccount-"));

@@ -16,7 +16,7 @@ const envSchema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
     PORT: port(3000),
     HTTP_PORT: port(3080),
-    LISTEN_HOST: z.string().min(1).default("::"),
+    LISTEN_HOST: z.string().min(1).optional(),
     APP_URL: z.url({ protocol: /^https$/ }).optional(),
     DATA_DIR: z.string().min(1).default(".data"),
     DATABASE_URL: z
@@ -45,6 +45,7 @@ const envSchema = z
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
     SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
+    LOCAL_MAILBOX: z.enum(["auto", "on", "off"]).default("auto"),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
@@ -68,6 +69,28 @@ export function env(): Env {
   }
   cached = parsed.data;
   return cached;
+}
+
+/**
+ * Where to listen. The embedded default (no DATABASE_URL) is a developer machine with demo
+ * accounts and a local mailbox, so it listens on loopback only; with DATABASE_URL, everywhere.
+ */
+export function listenHost(e: Env = env()): string {
+  return e.LISTEN_HOST ?? (e.DATABASE_URL ? "::" : "localhost");
+}
+
+export function listensOnLoopbackOnly(e: Env = env()): boolean {
+  return ["localhost", "127.0.0.1", "::1"].includes(listenHost(e));
+}
+
+/**
+ * The local mailbox (/dev/mailbox) shows every reset and verification link, so it exists only
+ * where nobody else can reach the server: no SMTP_URL, a loopback-only listener, and either the
+ * embedded database (auto) or an explicit LOCAL_MAILBOX=on (the e2e tests on Postgres).
+ */
+export function localMailboxConfigured(e: Env = env()): boolean {
+  if (e.SMTP_URL || e.LOCAL_MAILBOX === "off" || !listensOnLoopbackOnly(e)) return false;
+  return e.LOCAL_MAILBOX === "on" || !e.DATABASE_URL;
 }
 
 /** The public base URL used in e-mailed links. */

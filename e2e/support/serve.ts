@@ -22,6 +22,8 @@ const env: NodeJS.ProcessEnv = {
   // the per-account limit (what the rate-limit test checks) stays at its default.
   LOGIN_MAX_FAILURES_PER_IP: "10000",
   SMTP_URL: "",
+  // The specs read password-reset and verification links from the local mailbox, on Postgres too.
+  LOCAL_MAILBOX: "on",
   NEXT_TELEMETRY_DISABLED: "1",
 };
 

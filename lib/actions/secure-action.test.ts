@@ -102,6 +102,29 @@ describe("secure action door", () => {
     expect(await firstName(user.id)).toBe("Test");
   });
 
+  it("door: a refused form never echoes passwords, card, bank or routing numbers, or tokens", async () => {
+    const { sessionId } = await signedIn();
+    const form = new FormData();
+    for (const [k, v] of Object.entries({
+      firstName: "",
+      cardNumber: "4111111111111111",
+      bankAccountNumber: "000123456789",
+      routingNumber: "021000021",
+      currentPassword: "hunter2-hunter2",
+      token: "secret-token",
+      cardName: "Visible Name",
+    })) form.set(k, v);
+    const result = await runSecureAction(options, rename([]), form, {
+      request: async () => requestVia(true),
+      session: () => findActiveSession(sessionId),
+    });
+    expect(result.ok).toBe(false);
+    const echoed = JSON.stringify(result);
+    for (const secret of ["4111111111111111", "000123456789", "021000021", "hunter2-hunter2", "secret-token"]) {
+      expect(echoed).not.toContain(secret);
+    }
+  });
+
   it("door: extra fields such as userId are ignored — the user is always the session's", async () => {
     const { user, sessionId } = await signedIn();
     const victim = await createUser();

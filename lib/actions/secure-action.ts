@@ -2,7 +2,7 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod/mini";
 import type * as zcore from "zod/v4/core";
 import type { Role } from "@/db/schema";
-import { OUTAGE_MESSAGE, isDatabaseUnavailable, noteDatabaseError } from "@/db/outage";
+import { OUTAGE_MESSAGE, noteDatabaseError } from "@/db/outage";
 import type { ActiveSession } from "@/lib/auth/sessions";
 import type { RequestContext } from "@/lib/http/request-context";
 import {
@@ -38,7 +38,12 @@ export type DoorDeps = {
   session: () => Promise<ActiveSession | null>;
 };
 
-const secretField = /password|card|account_?number_?full|cvc|cvv/i;
+/**
+ * Fields never echoed back to a re-rendered form: passwords, card and bank numbers, tokens. (The
+ * register form's own account number is caught too; retyping it is the price of never echoing a
+ * bank account number.)
+ */
+export const SECRET_FIELD = /password|card|account_?number|routing|token|secret|cvc|cvv/i;
 
 /** FormData → plain object. React's own `$ACTION_*` fields are dropped; repeated keys become arrays. */
 export function formDataToObject(input: FormData | Record<string, unknown>): Record<string, unknown> {
@@ -56,7 +61,7 @@ export function formDataToObject(input: FormData | Record<string, unknown>): Rec
 function echoValues(raw: Record<string, unknown>): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (typeof v === "string" && !secretField.test(k)) values[k] = v.slice(0, 1000);
+    if (typeof v === "string" && !SECRET_FIELD.test(k)) values[k] = v.slice(0, 1000);
   }
   return values;
 }
@@ -97,7 +102,7 @@ export async function runSecureAction<S extends zcore.$ZodType, T, R extends rea
     return result.ok ? result : { ...result, values: result.values ?? echoValues(raw) };
   } catch (err) {
     unstable_rethrow(err);
-    if (noteDatabaseError(err) || isDatabaseUnavailable(err)) {
+    if (noteDatabaseError(err)) {
       return { ok: false, formError: OUTAGE_MESSAGE, values: echoValues(raw) };
     }
     console.error("[action] unexpected error:", err);

@@ -60,6 +60,16 @@ describe("password reset", () => {
     expect(await verifyPassword(await hashOf(user.id), user.password)).toBe(true);
   });
 
+  it("reset: using one link ends every other outstanding link", async () => {
+    const user = await createUser();
+    await requestPasswordReset(user.username, { ip: "" });
+    await requestPasswordReset(user.email, { ip: "" });
+    const tokens = (await resetMailFor(user.email)).map((m) => tokenFrom(m.textBody));
+    expect(tokens).toHaveLength(2);
+    expect(await resetPassword({ token: tokens[1], password: "brand new long passphrase" }, { ip: "" })).toMatchObject({ ok: true });
+    expect(await resetPassword({ token: tokens[0], password: "another long passphrase" }, { ip: "" })).toMatchObject({ ok: false });
+  });
+
   it("reset: two racing uses of one link — exactly one succeeds", async () => {
     const user = await createUser();
     await requestPasswordReset(user.username, { ip: "" });

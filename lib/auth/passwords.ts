@@ -10,6 +10,7 @@ import { passwordChangedMail, passwordResetMail } from "@/lib/mail/templates";
 import { isCommonPassword } from "./common-passwords";
 import { hashPassword, verifyPassword } from "./password";
 import { revokeOtherSessions } from "./sessions";
+import { passwordCheckLimits, releaseAttempt, reserveAttempt, resetRequestLimits, tooManyAttempts } from "./throttle";
 
 export const RESET_TTL_MINUTES = 30;
 export const RESET_REQUESTED_MESSAGE =
@@ -39,6 +40,8 @@ export async function requestPasswordReset(identifier: string, meta: { ip: strin
       ),
     )
     .limit(1);
+  // Limited per address and per account, silently: the answer must stay the same either way.
+  if ((await reserveAttempt(resetRequestLimits(meta.ip, user?.id ?? null))) > 0) return;
   if (!user?.email) return;
   const token = randomBytes(32).toString("base64url");
   await db.transaction(async (tx) => {
@@ -52,14 +55,18 @@ export async function requestPasswordReset(identifier: string, meta: { ip: strin
   });
 }
 
+/**
+ * Stores a new password hash (made by the caller before its transaction: hashing is slow, and on
+ * PGlite an open transaction holds the whole database), signs out the other sessions and ends every
+ * reset link still outstanding.
+ */
 async function setPassword(
   tx: Parameters<Parameters<typeof db.transaction>[0]>[0],
   userId: string,
-  password: string,
+  passwordHash: string,
   keepSessionId: string | null,
   meta: { ip: string; actorId: string; action: string },
 ) {
-  const passwordHash = await hashPassword(password);
   const [user] = await tx
     .update(users)
     .set({
@@ -71,6 +78,10 @@ async function setPassword(
     .where(eq(users.id, userId))
     .returning({ email: users.email });
   const signedOut = await revokeOtherSessions(tx, userId, keepSessionId, "password changed");
+  await tx
+    .update(passwordResets)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
   await recordAudit(tx, {
     actorId: meta.actorId,
     subjectUserId: userId,
@@ -87,6 +98,7 @@ export async function resetPassword(
   meta: { ip: string },
 ): Promise<ActionResult<undefined>> {
   if (isCommonPassword(input.password)) return fail("Please choose a different password.", { password: COMMON_PASSWORD });
+  const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     // Marking the token used in the same statement that finds it makes it single-use even when
     // two requests race with the same link.
@@ -104,7 +116,7 @@ export async function resetPassword(
     if (!reset) {
       return fail("This reset link has expired or was already used. Ask for a new one below.");
     }
-    await setPassword(tx, reset.userId, input.password, null, {
+    await setPassword(tx, reset.userId, passwordHash, null, {
       ip: meta.ip,
       actorId: reset.userId,
       action: "auth.password_reset",
@@ -119,20 +131,33 @@ export async function changePassword(
   session: { userId: string; sessionId: string },
   meta: { ip: string },
 ): Promise<ActionResult<undefined>> {
-  const [user] = await db
-    .select({ passwordHash: users.passwordHash })
-    .from(users)
-    .where(eq(users.id, session.userId));
-  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    return fail("Please correct the highlighted fields.", { currentPassword: ["The current password is incorrect"] });
-  }
+  const check = await checkCurrentPassword(session.userId, input.currentPassword);
+  if (check) return check;
   if (isCommonPassword(input.password)) return fail("Please choose a different password.", { password: COMMON_PASSWORD });
+  const passwordHash = await hashPassword(input.password);
   await db.transaction((tx) =>
-    setPassword(tx, session.userId, input.password, session.sessionId, {
+    setPassword(tx, session.userId, passwordHash, session.sessionId, {
       ip: meta.ip,
       actorId: session.userId,
       action: "auth.password_changed",
     }),
   );
   return ok(undefined, "Your password was changed. Your other devices were signed out.");
+}
+
+/**
+ * Checks a signed-in user's current password before a sensitive change. Wrong answers are
+ * limited per user, so a stolen session cannot be used to guess the password. Returns the refusal,
+ * or null when the password is right.
+ */
+export async function checkCurrentPassword(userId: string, currentPassword: string): Promise<ActionResult<never> | null> {
+  const limits = passwordCheckLimits(userId);
+  const wait = await reserveAttempt(limits);
+  if (wait > 0) return fail(tooManyAttempts(wait, "password attempts"));
+  const [user] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
+  if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+    return fail("Please correct the highlighted fields.", { currentPassword: ["The current password is incorrect"] });
+  }
+  await releaseAttempt(limits);
+  return null;
 }

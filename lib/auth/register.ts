@@ -10,6 +10,7 @@ import { recordConsent } from "@/lib/preferences/consent";
 import { isCommonPassword } from "./common-passwords";
 import { hashPassword } from "./password";
 import type { registerSchema } from "./schema";
+import { registerLimits, releaseAttempt, reserveAttempt, tooManyAttempts } from "./throttle";
 
 const NO_MATCH =
   "We couldn't match that account number and service ZIP code to an account that can be registered. Check your bill, or contact us.";
@@ -28,9 +29,13 @@ export async function registerCustomer(
       password: ["This password is too common — it appears in lists of breached passwords"],
     });
   }
+  // Account number + ZIP must not be guessable by brute force: attempts per address are limited.
+  const limits = registerLimits(meta.ip);
+  const wait = await reserveAttempt(limits);
+  if (wait > 0) return fail(tooManyAttempts(wait, "registration attempts"));
   const passwordHash = await hashPassword(input.password);
   const zip5 = input.serviceZip.slice(0, 5);
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [customer] = await tx
       .select({ id: users.id, username: users.username })
       .from(users)
@@ -93,4 +98,6 @@ export async function registerCustomer(
     }
     return ok({ username: input.username });
   });
+  if (result.ok) await releaseAttempt(limits);
+  return result;
 }

@@ -4,61 +4,96 @@ import { loginThrottle } from "@/db/schema";
 import { env } from "@/lib/env";
 
 /**
- * Failed sign-in counters per account and per client address, kept in the database so every
- * instance enforces the same limit. A window starts at the first failure and lasts
- * LOGIN_WINDOW_MINUTES; once a key reaches its limit, attempts are refused (before any password
- * hashing) until the window ends.
+ * Attempt counters kept in the database, so every instance enforces the same limits. A window
+ * starts at the first counted attempt and lasts LOGIN_WINDOW_MINUTES.
+ *
+ * The pattern is reserve-first: an attempt is counted *before* the slow work (a password hash),
+ * atomically, so N parallel attempts cannot all slip under the limit; a successful attempt hands
+ * its reservation back.
  */
-export type ThrottleKeys = { account?: string | null; ip: string };
+export type Limit = { key: string; max: number };
 
-function keysFor(k: ThrottleKeys): { key: string; limit: number }[] {
-  const e = env();
-  const keys = [{ key: `ip:${k.ip}`, limit: e.LOGIN_MAX_FAILURES_PER_IP }];
-  if (k.account) keys.push({ key: `account:${k.account.toLowerCase()}`, limit: e.LOGIN_MAX_FAILURES_PER_ACCOUNT });
-  return keys;
+function windowMinutes(): number {
+  return env().LOGIN_WINDOW_MINUTES;
 }
 
-/** Seconds until the caller may try again, or 0 when not limited. */
-export async function throttleRetryAfter(k: ThrottleKeys): Promise<number> {
-  const keys = keysFor(k);
-  const windowMs = env().LOGIN_WINDOW_MINUTES * 60_000;
-  const rows = await db
-    .select()
-    .from(loginThrottle)
-    .where(inArray(loginThrottle.key, keys.map((x) => x.key)));
+/** Seconds until every limit has room again, or 0 (read-only: for telling people when to retry). */
+export async function retryAfter(limits: Limit[]): Promise<number> {
+  const windowMs = windowMinutes() * 60_000;
+  const rows = await db.select().from(loginThrottle).where(inArray(loginThrottle.key, limits.map((l) => l.key)));
   let wait = 0;
   for (const row of rows) {
-    const limit = keys.find((x) => x.key === row.key)!.limit;
+    const max = limits.find((l) => l.key === row.key)!.max;
     const endsAt = row.windowStartedAt.getTime() + windowMs;
-    if (row.failures >= limit && endsAt > Date.now()) {
-      wait = Math.max(wait, Math.ceil((endsAt - Date.now()) / 1000));
-    }
+    if (row.failures >= max && endsAt > Date.now()) wait = Math.max(wait, Math.ceil((endsAt - Date.now()) / 1000));
   }
   return wait;
 }
 
-/** Counts one failed attempt against every key (atomic upsert; restarts an expired window). */
-export async function recordFailedLogin(k: ThrottleKeys): Promise<void> {
-  const minutes = env().LOGIN_WINDOW_MINUTES;
-  for (const { key } of keysFor(k)) {
-    await db.execute(sql`
+/**
+ * Counts one attempt against every limit (an atomic upsert each; an expired window restarts).
+ * Returns 0 when the attempt may go ahead, else the seconds to wait.
+ */
+export async function reserveAttempt(limits: Limit[]): Promise<number> {
+  const minutes = windowMinutes();
+  let wait = 0;
+  for (const { key, max } of limits) {
+    const { rows } = await db.execute<{ failures: number; window_started_at: string | Date }>(sql`
       insert into login_throttle (key, failures, window_started_at) values (${key}, 1, now())
       on conflict (key) do update set
         failures = case when login_throttle.window_started_at < now() - make_interval(mins => ${minutes})
                         then 1 else login_throttle.failures + 1 end,
         window_started_at = case when login_throttle.window_started_at < now() - make_interval(mins => ${minutes})
-                        then now() else login_throttle.window_started_at end`);
+                        then now() else login_throttle.window_started_at end
+      returning failures, window_started_at`);
+    const row = rows[0];
+    if (Number(row.failures) > max) {
+      const endsAt = new Date(row.window_started_at).getTime() + minutes * 60_000;
+      wait = Math.max(wait, Math.max(1, Math.ceil((endsAt - Date.now()) / 1000)));
+    }
   }
+  return wait;
 }
 
-/** A successful sign-in clears the account's counter (not the address's: one good password
- * from an address must not reset an attacker's budget for every other account). */
-export async function clearAccountFailures(account: string): Promise<void> {
-  await db.delete(loginThrottle).where(sql`${loginThrottle.key} = ${`account:${account.toLowerCase()}`}`);
+/** Hands back a successful attempt's reservation; `reset` keys are cleared altogether. */
+export async function releaseAttempt(limits: Limit[], reset: string[] = []): Promise<void> {
+  const keys = limits.map((l) => l.key).filter((k) => !reset.includes(k));
+  if (keys.length) {
+    await db.execute(sql`update login_throttle set failures = greatest(failures - 1, 0) where key in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)})`);
+  }
+  if (reset.length) await db.delete(loginThrottle).where(inArray(loginThrottle.key, reset));
+}
+
+/** Sign-in limits: failures per account (or per name typed, for unknown ones) and per address. */
+export function signInLimits(k: { account: string; ip: string }): Limit[] {
+  const e = env();
+  return [
+    { key: `ip:${k.ip}`, max: e.LOGIN_MAX_FAILURES_PER_IP },
+    { key: `account:${k.account.toLowerCase()}`, max: e.LOGIN_MAX_FAILURES_PER_ACCOUNT },
+  ];
+}
+
+/** Wrong current-password answers (change password, change e-mail) per signed-in user. */
+export function passwordCheckLimits(userId: string): Limit[] {
+  return [{ key: `password-check:${userId}`, max: env().LOGIN_MAX_FAILURES_PER_ACCOUNT }];
+}
+
+/** Registration attempts that match no account, per address (account number + ZIP guessing). */
+export function registerLimits(ip: string): Limit[] {
+  return [{ key: `register:${ip}`, max: 10 }];
+}
+
+/** Reset mails per address and per account, so nobody can flood someone's inbox. */
+export function resetRequestLimits(ip: string, userId: string | null): Limit[] {
+  return [{ key: `reset-ip:${ip}`, max: 10 }, ...(userId ? [{ key: `reset-account:${userId}`, max: 3 }] : [])];
 }
 
 export function formatRetryAfter(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+export function tooManyAttempts(seconds: number, what = "attempts"): string {
+  return `Too many unsuccessful ${what}. Please try again in ${formatRetryAfter(seconds)}.`;
 }

@@ -4,7 +4,7 @@ import { users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { verifyPassword } from "./password";
 import { createSession } from "./sessions";
-import { clearAccountFailures, recordFailedLogin, throttleRetryAfter } from "./throttle";
+import { releaseAttempt, reserveAttempt, signInLimits } from "./throttle";
 
 export type SignInAttempt = { identifier: string; password: string; ip: string; userAgent: string };
 export type SignInOutcome =
@@ -35,19 +35,21 @@ export function accountThrottleKey(user: { id: string } | null, identifier: stri
  */
 export async function verifyCredentials(attempt: SignInAttempt): Promise<SignInOutcome> {
   const user = await findUserBySignInName(attempt.identifier);
-  const keys = { account: accountThrottleKey(user, attempt.identifier), ip: attempt.ip };
-  const wait = await throttleRetryAfter(keys);
+  const limits = signInLimits({ account: accountThrottleKey(user, attempt.identifier), ip: attempt.ip });
+  // Counted before the hash, atomically: parallel attempts cannot all slip under the limit.
+  const wait = await reserveAttempt(limits);
   if (wait > 0) return { ok: false, reason: "rate_limited", retryAfterSeconds: wait };
 
   const valid = await verifyPassword(user?.passwordHash ?? null, attempt.password);
   if (!user || !valid) {
-    await recordFailedLogin(keys);
     if (user) {
       await recordAudit(db, { actorId: null, subjectUserId: user.id, action: "auth.sign_in_failed", ip: attempt.ip });
     }
     return { ok: false, reason: "invalid" };
   }
-  await clearAccountFailures(keys.account);
+  // One good password clears the account's count, but only hands back this attempt's place in the
+  // address's count: it must not reset an attacker's budget for every other account.
+  await releaseAttempt(limits, [limits[1].key]);
   const sessionId = await db.transaction(async (tx) => {
     const id = await createSession(tx, { userId: user.id, userAgent: attempt.userAgent, ip: attempt.ip });
     await recordAudit(tx, {

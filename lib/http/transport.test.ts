@@ -43,6 +43,17 @@ describe("transport", () => {
     expect(t.clientIp).toBe("198.51.100.7");
   });
 
+  it("transport: behind an appending proxy, a client-sent X-Forwarded-Proto on the left is not believed", () => {
+    const t = resolveTransport({
+      socketEncrypted: false,
+      socketPeer: "10.0.0.2",
+      headers: { host: "app", "x-forwarded-proto": "https, http", "x-forwarded-host": "evil.example, myaccount.example" },
+      trustProxy: ["10.0.0.2"],
+    });
+    expect(t.proto).toBe("http");
+    expect(t.host).toBe("myaccount.example");
+  });
+
   it("transport: the stamp is only read back with the process key", () => {
     const stamp = transportStamp("k3y", { proto: "https", clientIp: "::1", host: "x", viaTrustedProxy: false });
     expect(readTransportStamp("k3y", stamp)).toEqual({ proto: "https", clientIp: "::1" });

@@ -34,6 +34,15 @@ function firstValue(h: string | string[] | undefined): string | undefined {
   return v?.split(",")[0]?.trim() || undefined;
 }
 
+/**
+ * The value our trusted proxy added: the right-most one. A proxy that appends to a header lets
+ * the client put anything to the left (e.g. "X-Forwarded-Proto: https" over plain HTTP).
+ */
+function lastValue(h: string | string[] | undefined): string | undefined {
+  const all = ([] as string[]).concat(h ?? []).join(",").split(",").map((s) => s.trim()).filter(Boolean);
+  return all[all.length - 1];
+}
+
 export function resolveTransport(input: {
   socketEncrypted: boolean;
   socketPeer: string | undefined;
@@ -46,7 +55,7 @@ export function resolveTransport(input: {
   if (!isTrustedProxy(peer, input.trustProxy)) {
     return { proto: socketProto, clientIp: peer, host: hostHeader, viaTrustedProxy: false };
   }
-  const claimedProto = firstValue(input.headers["x-forwarded-proto"])?.toLowerCase();
+  const claimedProto = lastValue(input.headers["x-forwarded-proto"])?.toLowerCase();
   const proto = claimedProto === "https" || claimedProto === "http" ? claimedProto : socketProto;
   // Walk X-Forwarded-For from the right, skipping our own trusted proxies: the first address
   // that is not one of them is the client (anything further left could be forged by the client).
@@ -61,7 +70,7 @@ export function resolveTransport(input: {
     clientIp = hops[i];
     if (!isTrustedProxy(hops[i], input.trustProxy)) break;
   }
-  const host = firstValue(input.headers["x-forwarded-host"]) ?? hostHeader;
+  const host = lastValue(input.headers["x-forwarded-host"]) ?? hostHeader;
   return { proto, clientIp, host, viaTrustedProxy: true };
 }
 

@@ -1,11 +1,15 @@
 import { desc } from "drizzle-orm";
 import { db } from "@/db/client";
 import { devMailbox } from "@/db/schema";
-import { env } from "@/lib/env";
+import { localMailboxConfigured } from "@/lib/env";
 
-/** The local mailbox exists only while no SMTP_URL is set, and only for loopback clients. */
+/**
+ * The local mailbox answers only when configured (see localMailboxConfigured: loopback-only
+ * server, no SMTP) and only to loopback clients. The client-address check alone would not do:
+ * Next fetches a server action's redirect target from this same process, over loopback.
+ */
 export function localMailboxEnabled(clientIp: string): boolean {
-  return !env().SMTP_URL && (clientIp === "127.0.0.1" || clientIp === "::1");
+  return localMailboxConfigured() && (clientIp === "127.0.0.1" || clientIp === "::1");
 }
 
 export function latestLocalMail(limit = 50) {

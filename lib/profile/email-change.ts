@@ -4,8 +4,7 @@ import { db, type Tx } from "@/db/client";
 import { emailChangeRequests, users } from "@/db/schema";
 import { fail, ok, type ActionResult } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
-import { verifyPassword } from "@/lib/auth/password";
-import { hashToken } from "@/lib/auth/passwords";
+import { checkCurrentPassword, hashToken } from "@/lib/auth/passwords";
 import { appUrl } from "@/lib/env";
 import { queueMail } from "@/lib/mail/outbox";
 import { emailChangeRequestedMail, emailChangedMail, verifyNewEmailMail } from "@/lib/mail/templates";
@@ -58,10 +57,9 @@ export async function requestEmailChange(
   actor: ProfileActor,
   input: { version: number; newEmail: string; currentPassword: string },
 ): Promise<ActionResult<{ version: number }>> {
-  const [user] = await db.select({ email: users.email, passwordHash: users.passwordHash }).from(users).where(eq(users.id, actor.userId));
-  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    return fail("Please correct the highlighted fields.", { currentPassword: ["The current password is incorrect"] });
-  }
+  const refused = await checkCurrentPassword(actor.userId, input.currentPassword);
+  if (refused) return refused;
+  const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, actor.userId));
   if (user.email && user.email.toLowerCase() === input.newEmail.toLowerCase()) {
     return fail("Please correct the highlighted fields.", { newEmail: ["That is already your e-mail address"] });
   }
