@@ -16,6 +16,12 @@ export function PreferencesForm({ action, topics }: { action: FormAction<unknown
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="E-mail preferences">
       <FormMessage id="preferences-message" state={state} />
+      {/* What each choice was when this page loaded, so untouched choices are not re-saved. */}
+      {topics
+        .filter((t) => t.mailClass === "marketing")
+        .map((t) => (
+          <input key={t.id} type="hidden" name={`was:${t.id}`} value={t.subscribed ? "yes" : "no"} readOnly />
+        ))}
       <fieldset disabled={pending} className="space-y-2" aria-describedby="offers-error">
         <legend className="font-medium">{offers?.wording ?? "I would like to receive special offers and information on products and services"}</legend>
         <div className="flex gap-6">

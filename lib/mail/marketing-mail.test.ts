@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { mailOutbox } from "@/db/schema";
+import { mailOutbox, users } from "@/db/schema";
 import { queueNewsletter } from "@/lib/marketing/newsletter";
 import { newsletters } from "@/db/schema";
 import { recordConsent } from "@/lib/preferences/consent";
@@ -116,5 +116,17 @@ describe("marketing mail", () => {
     await db.transaction((tx) => queueMail(tx, { to, subject: "Orphan", text: "x", mailClass: "marketing" }));
     await drain();
     expect(mailTo(to)).toEqual([]);
+    const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, to));
+    expect(row.status).toBe("suppressed");
+  });
+
+  it("mail: a newsletter goes to the address the person has when it is sent", async () => {
+    const user = await optedIn();
+    await sendNewsletter("News 4");
+    const moved = `moved-${Date.now()}@example.test`;
+    await db.update(users).set({ email: moved }).where(eq(users.id, user.id));
+    await drain();
+    expect(mailTo(moved).map((m) => header(m.raw, "Subject"))).toContain("News 4");
+    expect(mailTo(user.email).map((m) => header(m.raw, "Subject"))).not.toContain("News 4");
   });
 });

@@ -9,7 +9,9 @@ export type MailTransport = { name: string; send(mail: Envelope): Promise<void> 
 /** SMTP when SMTP_URL is set; otherwise the local mailbox table shown at /dev/mailbox. */
 export function createTransport(smtpUrl = env().SMTP_URL): MailTransport {
   if (smtpUrl) {
-    const smtp = nodemailer.createTransport(smtpUrl);
+    // Timeouts well inside the worker's lease on a claimed row (see worker.ts), so a hung server
+    // fails the attempt instead of letting another instance send the same mail again.
+    const smtp = nodemailer.createTransport(smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
     return {
       name: "smtp",
       async send(mail) {

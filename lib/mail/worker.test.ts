@@ -97,6 +97,22 @@ describe("mail worker", () => {
     expect(rows.every((r) => r.status === "sent" && r.attempts === 1)).toBe(true);
   });
 
+  it("mail: a worker whose lease was taken over does not record an outcome over the new owner's", async () => {
+    const to = `${randomName()}@example.test`;
+    await db.transaction((tx) => queueMail(tx, { to, subject: "Lease", text: "x" }));
+    // Another instance reclaimed the row (attempt 2) while a slow first worker was still sending.
+    const slow: MailTransport = {
+      name: "slow",
+      async send() {
+        await db.update(mailOutbox).set({ attempts: 2, lockedUntil: new Date(Date.now() + 60_000) }).where(eq(mailOutbox.toAddress, to));
+        throw new Error("timed out");
+      },
+    };
+    await deliverDueMail(slow);
+    const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, to));
+    expect(row).toMatchObject({ status: "sending", attempts: 2, lastError: null });
+  });
+
   it("mail: without SMTP_URL mail lands in the local mailbox", async () => {
     const to = `${randomName()}@example.test`;
     await db.transaction((tx) => queueMail(tx, { to, subject: "Local", text: "https://localhost:3000/x" }));

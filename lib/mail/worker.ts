@@ -24,7 +24,7 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(3600, 10 * 2 ** Math.max(0, attempts - 1));
 }
 
-type MarketingConsent = { status: string | null; code: number; list_id: string; name: string };
+type MarketingConsent = { status: string | null; code: number; list_id: string; name: string; email: string | null };
 
 /**
  * Builds what goes on the wire, or null when a marketing mail must not be sent. Consent is read
@@ -36,17 +36,19 @@ async function envelopeFor(m: ClaimedMail): Promise<Envelope | null> {
   const e = env();
   if (m.mail_class !== "marketing") return { from: e.MAIL_FROM, to: m.to_address, subject: m.subject, text: m.text_body };
   if (!m.user_id || !m.topic_id) return null;
+  // The address too is read now: someone who changed it since the send was queued gets it there.
   const { rows } = await db.execute<MarketingConsent>(sql`
-    select s.status, t.code, t.list_id, t.name
+    select s.status, t.code, t.list_id, t.name, u.email
     from email_topics t
-    left join subscriptions s on s.topic_id = t.id and s.user_id = ${m.user_id}
+    join users u on u.id = ${m.user_id}
+    left join subscriptions s on s.topic_id = t.id and s.user_id = u.id
     where t.id = ${m.topic_id} and t.mail_class = 'marketing'`);
   const consent = rows[0];
-  if (!consent || consent.status !== "granted") return null;
+  if (!consent || consent.status !== "granted" || !consent.email) return null;
   const url = unsubscribeUrl(m.user_id, consent.code);
   return {
     from: e.MAIL_FROM_MARKETING,
-    to: m.to_address,
+    to: consent.email,
     subject: m.subject,
     text: `${m.text_body}\n\n--\nYou get this because you chose to receive "${consent.name}".\nUnsubscribe with one click: ${url}\n`,
     headers: {
@@ -59,8 +61,11 @@ async function envelopeFor(m: ClaimedMail): Promise<Envelope | null> {
 
 /**
  * Claims due mail and delivers it. `FOR UPDATE SKIP LOCKED` lets several instances drain one
- * outbox without sending a row twice at the same time; a claimed row is leased for two minutes, so
- * a crash mid-send only delays it (at-least-once delivery).
+ * outbox without sending a row twice at the same time. A claimed row is leased for two minutes and
+ * the lease is renewed just before each send; every later update names the attempt it belongs to,
+ * so a worker whose lease was taken over cannot overwrite the new owner's outcome. A crash mid-send
+ * only delays the mail (at-least-once delivery); a row that keeps crashing its worker is given up
+ * after MAX_ATTEMPTS.
  */
 export async function deliverDueMail(transport: MailTransport = createTransport()): Promise<number> {
   const claimed = await db.execute<ClaimedMail>(sql`
@@ -69,21 +74,24 @@ export async function deliverDueMail(transport: MailTransport = createTransport(
     where id in (
       select id from mail_outbox
       where (status = 'pending' and next_attempt_at <= now())
-         or (status = 'sending' and locked_until < now())
+         or (status = 'sending' and locked_until < now() and attempts < ${MAX_ATTEMPTS})
       order by id
       limit ${BATCH}
       for update skip locked
     )
     returning id, mail_class, user_id, topic_id, to_address, subject, text_body, attempts`);
   for (const m of claimed.rows) {
+    const mine = sql`id = ${m.id} and status = 'sending' and attempts = ${m.attempts}`;
     try {
+      const renewed = await db.execute(sql`update mail_outbox set locked_until = now() + interval '2 minutes' where ${mine} returning id`);
+      if (renewed.rows.length === 0) continue; // another worker took it over
       const envelope = await envelopeFor(m);
       if (!envelope) {
-        await db.execute(sql`update mail_outbox set status = 'suppressed', locked_until = null where id = ${m.id}`);
+        await db.execute(sql`update mail_outbox set status = 'suppressed', locked_until = null where ${mine}`);
         continue;
       }
       await transport.send(envelope);
-      await db.execute(sql`update mail_outbox set status = 'sent', sent_at = now(), locked_until = null, last_error = null where id = ${m.id}`);
+      await db.execute(sql`update mail_outbox set status = 'sent', sent_at = now(), locked_until = null, last_error = null where ${mine}`);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const failed = m.attempts >= MAX_ATTEMPTS;
@@ -92,7 +100,7 @@ export async function deliverDueMail(transport: MailTransport = createTransport(
           status = ${failed ? "failed" : "pending"},
           next_attempt_at = now() + make_interval(secs => ${backoffSeconds(m.attempts)}),
           locked_until = null, last_error = ${message.slice(0, 500)}
-        where id = ${m.id}`);
+        where ${mine}`);
     }
   }
   return claimed.rows.length;

@@ -54,6 +54,20 @@ describe("e-mail preferences", () => {
     ]);
   });
 
+  it("preferences: a form left open does not undo an unsubscribe made since from an e-mail", async () => {
+    const user = await createUser();
+    await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes", "topic:newsletter": "on" }));
+    // The page is loaded now: offers yes, newsletter yes.
+    const loaded = { "was:offers": "yes", "was:newsletter": "yes" };
+    const target = (await resolveUnsubscribeToken(signUnsubscribeToken(user.id, 2)))!;
+    await unsubscribe(target, { scope: "topic", source: "one-click", ip: "", userAgent: "" });
+    // The old tab is saved with only the offers answer changed.
+    const result = await savePreferences(actorFor(user.id), preferencesSchema.parse({ ...loaded, offers: "no", "topic:newsletter": "on" }));
+    expect(result).toMatchObject({ ok: true });
+    expect(await state(user.id, "offers")).toBe("withdrawn");
+    expect(await state(user.id, "newsletter")).toBe("withdrawn");
+  });
+
   it("preferences: a transactional or unknown topic cannot be switched", async () => {
     const user = await createUser();
     await expect(

@@ -21,6 +21,11 @@ export async function savePreferences(actor: ConsentActor, input: PreferencesInp
     for (const topic of topics) {
       const box = input[`topic:${topic.id}`];
       const wanted = topic.id === "offers" ? input.offers === "yes" : box === "on" || box === true;
+      // The form says what each choice was when it was loaded ("was:<topic>"). A choice the person
+      // did not touch is not written: a form left open in another tab must not undo an unsubscribe
+      // made since from an e-mail.
+      const loaded = input[`was:${topic.id}`];
+      if ((loaded === "yes" || loaded === "no") && (loaded === "yes") === wanted) continue;
       const didChange = await recordConsent(tx, {
         userId: actor.userId,
         topicId: topic.id,
