@@ -51,6 +51,7 @@ const { FORWARDED_HEADERS, TRANSPORT_HEADER, resolveTransport, transportStamp } 
 const { ensureAuthSecret, ensureDataKey, ensureTls } = await import("./lib/server/secrets");
 const { fallbackCsp, securityHeaders } = await import("./lib/server/security-headers");
 const { startMailWorker } = await import("./lib/mail/worker");
+const { resumeNewsletters } = await import("./lib/marketing/newsletter");
 
 const dataDir = path.resolve(config.DATA_DIR);
 mkdirSync(dataDir, { recursive: true });
@@ -185,6 +186,7 @@ const host = listenHost(config);
 await new Promise<void>((resolve) => httpsServer.listen(config.PORT, host, resolve));
 await new Promise<void>((resolve) => httpServer.listen(config.HTTP_PORT, host, resolve));
 const stopMailWorker = startMailWorker();
+void resumeNewsletters().catch((err) => console.error("[newsletter] resuming failed:", err));
 
 const base = `https://localhost:${config.PORT}`;
 console.log(`

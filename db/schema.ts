@@ -281,7 +281,12 @@ export const mailOutbox = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
   },
-  (t) => [index("mail_outbox_due_idx").on(t.status, t.nextAttemptAt), index("mail_outbox_newsletter_idx").on(t.newsletterId, t.status)],
+  (t) => [
+    index("mail_outbox_due_idx").on(t.status, t.nextAttemptAt),
+    index("mail_outbox_newsletter_idx").on(t.newsletterId, t.status),
+    // One copy of a newsletter per person: queueing can resume after a restart without doubles.
+    uniqueIndex("mail_outbox_newsletter_user_key").on(t.newsletterId, t.userId).where(sql`${t.newsletterId} is not null`),
+  ],
 );
 
 /** The local mailbox used when no SMTP_URL is set (readable at /dev/mailbox from loopback). */

@@ -28,6 +28,7 @@ const envSchema = z
     PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
     PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    UNSUBSCRIBE_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     DATA_ENCRYPTION_KEY: z
       .string()
       .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64-encoded")

@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import type { ActionResult } from "@/lib/actions/result";
 import { FormMessage } from "@/components/ui/FormMessage";
 
-type Preview = { topicId: string; topicName: string; recipients: number; subject: string; body: string };
+type Preview = { topicId: string; topicName: string; recipients: number; subject: string; body: string; digest: string };
 type Result = ActionResult<{ preview?: Preview; id?: string }>;
 
 /**
@@ -54,7 +54,7 @@ export function NewsletterForm({ action, topics }: { action: (prev: unknown, dat
           </p>
         </div>
       </fieldset>
-      {preview && <input type="hidden" name="previewedTopicId" value={preview.topicId} />}
+      {preview && <input type="hidden" name="previewDigest" value={preview.digest} />}
       {preview && (
         <section aria-labelledby="preview-heading" className="space-y-2 rounded-md border border-brand-600 bg-brand-50 p-4" data-testid="newsletter-preview">
           <h3 id="preview-heading" className="font-semibold">

@@ -6,7 +6,8 @@ import { emailTopics, users } from "@/db/schema";
 import { recordConsent } from "@/lib/preferences/consent";
 import { verifyUnsubscribeToken } from "@/lib/preferences/tokens";
 import { createUser } from "@/lib/test/factories";
-import { EXPORT_COLUMNS, exportOptIns, neutralizeCell } from "./export";
+import { EXPORT_APPLICATION_NAME, EXPORT_COLUMNS, exportOptIns, exportSelect } from "./export";
+import { sqlHmacKeys } from "@/lib/preferences/tokens";
 
 // A topic of this test's own, so other test files opting people in cannot change the expected set.
 const topicId = `export-test-${randomInt(1e9)}`;
@@ -78,7 +79,7 @@ describe("opt-in export", () => {
     optedIn.push(backAgain.id);
     await createUser(); // never asked
 
-    const { stream, rows } = await exportOptIns(topicId);
+    const { stream, rows } = exportOptIns(topicId);
     const csv = parseCsv(await readAll(stream));
     expect(csv[0]).toEqual([...EXPORT_COLUMNS]);
     const body = csv.slice(1);
@@ -108,7 +109,27 @@ describe("opt-in export", () => {
     expect(names).toContain('Quote "me", please');
   });
 
-  it("export: neutralizeCell prefixes formula starters only", () => {
-    expect(["=1", "+1", "-1", "@x", "\tx", "\rx", "ok", "a=b"].map(neutralizeCell)).toEqual(["'=1", "'+1", "'-1", "'@x", "'\tx", "'\rx", "ok", "a=b"]);
+  it.runIf(process.env.TEST_DB === "postgres")("export: a cancelled download closes its own database connection", async () => {
+    const u = await createUser();
+    await consent(u.id, "granted");
+    const exportConnections = async () => {
+      const { rows } = await db.execute<{ n: number }>(
+        sql`select count(*)::int as n from pg_stat_activity where application_name = ${EXPORT_APPLICATION_NAME} and datname = current_database()`,
+      );
+      return Number(rows[0].n);
+    };
+    const { stream } = exportOptIns(topicId);
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next(); // the header: connected, COPY started, the download now stalls
+    expect(await exportConnections()).toBe(1);
+    stream.destroy();
+    await expect.poll(exportConnections, { timeout: 5000 }).toBe(0);
+  });
+
+  it("export: no key material appears in the statement text (it would show in pg_stat_activity and logs)", () => {
+    const text = exportSelect(topicId);
+    const { ipadHex, opadHex } = sqlHmacKeys();
+    expect(text).not.toContain(ipadHex);
+    expect(text).not.toContain(opadHex);
   });
 });

@@ -1,32 +1,35 @@
 import { Readable } from "node:stream";
+import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { sql } from "drizzle-orm";
 import { db, dbHandle } from "@/db/client";
-import { appUrl } from "@/lib/env";
+import { appUrl, env } from "@/lib/env";
 import { dayNumber, sqlHmacKeys } from "@/lib/preferences/tokens";
 
 export const EXPORT_COLUMNS = ["email", "first_name", "topic", "opted_in_at", "source", "wording_version", "unsubscribe_url"] as const;
 
-/** A spreadsheet must never read a cell as a formula (CSV injection): prefix such values with '. */
-export function neutralizeCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+// A spreadsheet must never read a cell as a formula (CSV injection): values starting with
+// = + - @ tab or CR get a leading apostrophe.
+const neutralize = (expr: string) => `case when ${expr} ~ '^[=+\\-@\\t\\r]' then '''' || ${expr} else ${expr} end`;
 
-const neutralizeSql = (expr: string) => `case when ${expr} ~ '^[=+\\-@\\t\\r]' then '''' || ${expr} else ${expr} end`;
+/** Statement that puts the HMAC pads into this session's settings, as bound parameters. */
+const SET_KEYS = "select set_config('myaccount.unsub_ipad', $1, false), set_config('myaccount.unsub_opad', $2, false)";
 
 /**
- * The export's SELECT. Everything it needs is inlined as literals because COPY takes no bind
- * parameters: the topic id is checked against the topics table by the caller and passed through a
- * strict pattern here; the HMAC pads are hex; the day and the URL are ours.
+ * The export's SELECT. COPY takes no bind parameters, so what is inlined is only what cannot
+ * carry anything: the topic id (checked against the topics table by the caller and a strict
+ * pattern here), a cursor uuid, the day number and our own URL. The HMAC pads are read from
+ * session settings (SET_KEYS), so no key material appears in the statement text.
  */
 export function exportSelect(topicId: string, opts: { afterUserId?: string; limit?: number; withCursor?: boolean } = {}): string {
   if (!/^[a-z0-9-]{1,40}$/.test(topicId)) throw new Error("bad topic id");
   if (opts.afterUserId && !/^[0-9a-f-]{36}$/.test(opts.afterUserId)) throw new Error("bad cursor");
-  const { ipadHex, opadHex } = sqlHmacKeys();
   const base = `${appUrl()}/u/`.replace(/'/g, "''");
-  const payload = `'\\x01'::bytea || decode(replace(s.user_id::text, '-', ''), 'hex') || int2send(t.code::int2) || int4send(${dayNumber()}::int4)`;
-  const token = `translate(encode(${payload} || substring(sha256('\\x${opadHex}'::bytea || sha256('\\x${ipadHex}'::bytea || ${payload})) from 1 for 16), 'base64'), E'+/=\\n', '-_')`;
-  return `select ${opts.withCursor ? "s.user_id as _cursor, " : ""}${neutralizeSql("u.email")} as email, ${neutralizeSql("u.first_name")} as first_name, s.topic_id as topic,
+  const payload = `decode('01', 'hex') || decode(replace(s.user_id::text, '-', ''), 'hex') || int2send(t.code::int2) || int4send(${dayNumber()}::int4)`;
+  const ipad = `decode(current_setting('myaccount.unsub_ipad'), 'hex')`;
+  const opad = `decode(current_setting('myaccount.unsub_opad'), 'hex')`;
+  const token = `translate(encode(${payload} || substring(sha256(${opad} || sha256(${ipad} || ${payload})) from 1 for 16), 'base64'), E'+/=\\n', '-_')`;
+  return `select ${opts.withCursor ? "s.user_id as _cursor, " : ""}${neutralize("u.email")} as email, ${neutralize("u.first_name")} as first_name, s.topic_id as topic,
       to_char(s.opted_in_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as opted_in_at,
       s.source::text as source, s.wording_version, '${base}' || ${token} as unsubscribe_url
     from subscriptions s
@@ -44,49 +47,65 @@ function csvField(value: unknown): string {
 
 export type ExportStream = { stream: Readable; rows: () => number };
 
+/** Names the export's own connection in pg_stat_activity. */
+export const EXPORT_APPLICATION_NAME = "myaccount-export";
+
 /**
  * The opt-in list of a topic as CSV, streamed with flat memory: on Postgres `COPY … TO STDOUT`
  * straight from the server; on PGlite keyset-paged batches.
  */
-export async function exportOptIns(topicId: string): Promise<ExportStream> {
-  const handle = dbHandle();
+export function exportOptIns(topicId: string): ExportStream {
   const header = `${EXPORT_COLUMNS.join(",")}\n`;
-  if (handle.driver === "postgres" && handle.pool) {
-    const client = await handle.pool.connect();
-    const copy = client.query(copyTo(`COPY (${exportSelect(topicId)}) TO STDOUT WITH (FORMAT csv)`));
-    let released = false;
-    const release = (err?: Error) => {
-      if (released) return;
-      released = true;
-      client.release(err);
+  const { ipadHex, opadHex } = sqlHmacKeys();
+  let count = 0;
+
+  if (dbHandle().driver === "postgres") {
+    // A connection of its own, outside the pool: a big export may run for minutes, longer than
+    // the pool's statement and query timeouts allow, and must not hold a pooled connection.
+    let client: pg.Client | null = null;
+    const close = () => {
+      const c = client;
+      client = null;
+      // Ending the connection also makes the server abandon a COPY still running.
+      c?.end().catch(() => {});
     };
-    copy.on("end", () => release());
-    copy.on("error", (err) => release(err));
     const stream = Readable.from(
       (async function* () {
-        yield header;
+        const e = env();
+        client = new pg.Client({
+          connectionString: e.DATABASE_URL,
+          connectionTimeoutMillis: e.PG_CONNECT_TIMEOUT_MS,
+          statement_timeout: 0,
+          application_name: EXPORT_APPLICATION_NAME,
+        });
+        client.on("error", () => close());
         try {
+          await client.connect();
+          await client.query(SET_KEYS, [ipadHex, opadHex]);
+          const copy = client.query(copyTo(`COPY (${exportSelect(topicId)}) TO STDOUT WITH (FORMAT csv)`));
+          yield header;
           for await (const chunk of copy) yield chunk as Buffer;
+          count = Number((copy as unknown as { rowCount?: number }).rowCount ?? 0);
         } finally {
-          // The browser went away mid-download: stop the COPY and hand the connection back broken.
-          if (!released) {
-            copy.destroy();
-            release(new Error("export aborted"));
-          }
+          close();
         }
       })(),
     );
-    return { stream, rows: () => Number((copy as unknown as { rowCount?: number }).rowCount ?? 0) };
+    // Destroyed before the generator ran its finally (e.g. the download was cancelled early).
+    stream.on("close", close);
+    return { stream, rows: () => count };
   }
-  let count = 0;
+
   const stream = Readable.from(
     (async function* () {
       yield header;
       let after: string | undefined;
       for (;;) {
-        const { rows } = await db.execute<Record<string, unknown>>(
-          sql.raw(exportSelect(topicId, { afterUserId: after, limit: 5000, withCursor: true })),
-        );
+        const rows = await db.transaction(async (tx) => {
+          await tx.execute(sql`select set_config('myaccount.unsub_ipad', ${ipadHex}, true), set_config('myaccount.unsub_opad', ${opadHex}, true)`);
+          const result = await tx.execute<Record<string, unknown>>(sql.raw(exportSelect(topicId, { afterUserId: after, limit: 5000, withCursor: true })));
+          return result.rows;
+        });
         if (rows.length === 0) break;
         count += rows.length;
         after = String(rows[rows.length - 1]._cursor);

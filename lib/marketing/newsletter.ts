@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { desc, eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { emailTopics, newsletters } from "@/db/schema";
@@ -6,7 +7,12 @@ import { recordAudit } from "@/lib/audit/record";
 
 export const QUEUE_BATCH = 1000;
 
-export type NewsletterPreview = { topicId: string; topicName: string; recipients: number; subject: string; body: string };
+export type NewsletterPreview = { topicId: string; topicName: string; recipients: number; subject: string; body: string; digest: string };
+
+/** Identifies exactly what was previewed; a send must carry the same (see the console action). */
+export function previewDigest(input: { topicId: string; subject: string; body: string }): string {
+  return createHash("sha256").update(`${input.topicId}\n${input.subject}\n${input.body}`).digest("hex");
+}
 
 async function marketingTopic(topicId: string) {
   const [topic] = await db
@@ -25,7 +31,14 @@ async function currentOptIns(topicId: string): Promise<number> {
 export async function previewNewsletter(input: { topicId: string; subject: string; body: string }): Promise<ActionResult<NewsletterPreview>> {
   const topic = await marketingTopic(input.topicId);
   if (!topic) return fail("Choose a marketing topic.", { topicId: ["Choose a marketing topic"] });
-  return ok({ topicId: topic.id, topicName: topic.name, recipients: await currentOptIns(topic.id), subject: input.subject, body: input.body });
+  return ok({
+    topicId: topic.id,
+    topicName: topic.name,
+    recipients: await currentOptIns(topic.id),
+    subject: input.subject,
+    body: input.body,
+    digest: previewDigest(input),
+  });
 }
 
 /**
@@ -39,37 +52,61 @@ export async function startNewsletter(
 ): Promise<ActionResult<{ id: string }>> {
   const topic = await marketingTopic(input.topicId);
   if (!topic) return fail("Choose a marketing topic.", { topicId: ["Choose a marketing topic"] });
-  const [row] = await db
-    .insert(newsletters)
-    .values({ topicId: topic.id, subject: input.subject, bodyMarkdown: input.body, createdBy: meta.actorId })
-    .returning({ id: newsletters.id });
-  await recordAudit(db, { actorId: meta.actorId, subjectUserId: null, action: "marketing.newsletter_started", detail: { newsletterId: row.id, topic: topic.id }, ip: meta.ip });
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(newsletters)
+      .values({ topicId: topic.id, subject: input.subject, bodyMarkdown: input.body, createdBy: meta.actorId })
+      .returning({ id: newsletters.id });
+    await recordAudit(tx, { actorId: meta.actorId, subjectUserId: null, action: "marketing.newsletter_started", detail: { newsletterId: created.id, topic: topic.id }, ip: meta.ip });
+    return created;
+  });
+  // Queued in the background so the page answers at once; resumeNewsletters() finishes the job
+  // after a restart.
   void queueNewsletter(row.id).catch((err) => console.error(`[newsletter ${row.id}] queueing failed:`, err));
   return ok({ id: row.id }, `Sending to everyone opted in to ${topic.name}. Progress is shown below.`);
 }
 
+/**
+ * Adds one outbox row per current opt-in, in keyset-ordered batches. Safe to run again after a
+ * crash: it continues after the last person already queued, and the unique (newsletter, person)
+ * index drops any double.
+ */
 export async function queueNewsletter(newsletterId: string): Promise<number> {
   const [n] = await db.select().from(newsletters).where(eq(newsletters.id, newsletterId));
   if (!n) return 0;
-  let after = "00000000-0000-0000-0000-000000000000";
-  let total = 0;
+  const { rows: last } = await db.execute<{ user_id: string }>(
+    sql`select user_id from mail_outbox where newsletter_id = ${n.id} order by user_id desc limit 1`,
+  );
+  let after = last[0]?.user_id ?? "00000000-0000-0000-0000-000000000000";
   for (;;) {
     const { rows } = await db.execute<{ user_id: string }>(sql`
-      insert into mail_outbox (mail_class, user_id, topic_id, newsletter_id, to_address, subject, text_body)
-      select 'marketing', s.user_id, s.topic_id, ${n.id}, u.email, ${n.subject}, ${n.bodyMarkdown}
-      from subscriptions s join users u on u.id = s.user_id
-      where s.topic_id = ${n.topicId} and s.status = 'granted' and u.email is not null and s.user_id > ${after}
-      order by s.user_id
-      limit ${QUEUE_BATCH}
-      returning user_id`);
+      with batch as (
+        select s.user_id, s.topic_id, u.email
+        from subscriptions s join users u on u.id = s.user_id
+        where s.topic_id = ${n.topicId} and s.status = 'granted' and u.email is not null and s.user_id > ${after}
+        order by s.user_id
+        limit ${QUEUE_BATCH}
+      ), queued as (
+        insert into mail_outbox (mail_class, user_id, topic_id, newsletter_id, to_address, subject, text_body)
+        select 'marketing', user_id, topic_id, ${n.id}, email, ${n.subject}, ${n.bodyMarkdown} from batch
+        on conflict (newsletter_id, user_id) where newsletter_id is not null do nothing
+      )
+      select user_id from batch order by user_id`);
     if (rows.length === 0) break;
-    total += rows.length;
-    after = rows.reduce((max, r) => (r.user_id > max ? r.user_id : max), after);
-    await db.update(newsletters).set({ recipients: total }).where(eq(newsletters.id, n.id));
+    after = rows[rows.length - 1].user_id;
+    await db.execute(sql`update newsletters set recipients = (select count(*) from mail_outbox where newsletter_id = ${n.id}) where id = ${n.id}`);
     if (rows.length < QUEUE_BATCH) break;
   }
-  await db.update(newsletters).set({ recipients: total, status: "queued" }).where(eq(newsletters.id, n.id));
-  return total;
+  const { rows: done } = await db.execute<{ recipients: number }>(sql`
+    update newsletters set status = 'queued', recipients = (select count(*) from mail_outbox where newsletter_id = ${n.id})
+    where id = ${n.id} returning recipients`);
+  return Number(done[0]?.recipients ?? 0);
+}
+
+/** Finishes queueing newsletters that a stop interrupted (called when the server starts). */
+export async function resumeNewsletters(): Promise<void> {
+  const unfinished = await db.select({ id: newsletters.id }).from(newsletters).where(eq(newsletters.status, "queueing"));
+  for (const n of unfinished) await queueNewsletter(n.id);
 }
 
 export type NewsletterProgress = {

@@ -6,8 +6,8 @@ export const newsletterSchema = z.object({
   body: z.string().check(z.trim(), z.minLength(1, "Write the message"), z.maxLength(20000, "Use at most 20,000 characters")),
   /** "preview" shows what will be sent; "send" queues it. */
   intent: z.enum(["preview", "send"]),
-  /** The topic the shown preview was made for: a send must go to the list that was previewed. */
-  previewedTopicId: z.optional(z.string().check(z.maxLength(40))),
+  /** Digest of the preview shown (topic, subject, body): a send must be exactly what was previewed. */
+  previewDigest: z.optional(z.string().check(z.maxLength(64))),
 });
 
 export type NewsletterInput = z.infer<typeof newsletterSchema>;

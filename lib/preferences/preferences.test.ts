@@ -130,3 +130,26 @@ describe("e-mail preferences", () => {
     expect(await events(user.id)).toHaveLength(1);
   });
 });
+
+describe("append-only logs", () => {
+  it("logs: consent and audit rows cannot be updated, deleted or truncated, but go with a deleted person", async () => {
+    const { users, auditEvents } = await import("@/db/schema");
+    const user = await createUser();
+    await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes" }));
+    await db.insert(auditEvents).values({ actorId: user.id, subjectUserId: user.id, action: "test.row" });
+    await expect(db.execute(sql`delete from consent_events where user_id = ${user.id}`)).rejects.toThrow();
+    await expect(db.execute(sql`update audit_events set action = 'x' where subject_user_id = ${user.id}`)).rejects.toThrow();
+    await expect(db.execute(sql`delete from audit_events where subject_user_id = ${user.id}`)).rejects.toThrow();
+    await expect(db.execute(sql`truncate consent_events cascade`)).rejects.toThrow();
+    await expect(db.execute(sql`truncate audit_events`)).rejects.toThrow();
+    expect(await events(user.id)).toHaveLength(1);
+    // A staff member who recorded a choice for someone can still be deleted (actor set to null).
+    const rep = await createUser({ role: "rep" });
+    const other = await createUser();
+    await db.transaction((tx) => recordConsent(tx, { userId: other.id, topicId: "offers", action: "granted", source: "rep", actorId: rep.id, ip: "", userAgent: "" }));
+    await db.delete(users).where(eq(users.id, rep.id));
+    expect((await events(other.id))[0].actorId).toBeNull();
+    await db.delete(users).where(eq(users.id, user.id));
+    expect(await events(user.id)).toHaveLength(0);
+  });
+});

@@ -14,8 +14,11 @@ describe("unsubscribe tokens", () => {
     expect(verifyUnsubscribeToken(token.slice(0, -1))).toBeNull();
     const flipped = token.slice(0, 10) + (token[10] === "A" ? "B" : "A") + token.slice(11);
     expect(verifyUnsubscribeToken(flipped)).toBeNull();
-    const standardBase64 = Buffer.from(token, "base64url").toString("base64");
-    expect(verifyUnsubscribeToken(standardBase64)).toBeNull();
+    // The same bytes in standard base64 (when the token has a character that differs there).
+    const standardBase64 = token.replace(/-/g, "+").replace(/_/g, "/");
+    if (standardBase64 !== token) expect(verifyUnsubscribeToken(standardBase64)).toBeNull();
+    expect(verifyUnsubscribeToken(`${token}==`)).toBeNull();
+    expect(verifyUnsubscribeToken(` ${token}`)).toBeNull();
     expect(verifyUnsubscribeToken(`${token}=`)).toBeNull();
     expect(verifyUnsubscribeToken(encodeURIComponent(`${token}%`))).toBeNull();
   });

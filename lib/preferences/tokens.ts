@@ -7,8 +7,9 @@ import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
  *   payload = 0x01 | user id (16 bytes) | topic code (uint16) | issued day (uint32, days since epoch)
  *   token   = base64url(payload | first 16 bytes of HMAC-SHA256(key, payload))
  *
- * The key is derived from AUTH_SECRET. A token names one person and one topic, and works for
- * TOKEN_TTL_DAYS after it was made (mail clients keep old mail; RFC 8058 senders need ≥ 60 days).
+ * The key is derived from UNSUBSCRIBE_SECRET (or AUTH_SECRET when that is unset — then rotating
+ * AUTH_SECRET also ends every unsubscribe link already mailed). A token names one person and one
+ * topic, and works for TOKEN_TTL_DAYS after it was made (RFC 8058 senders need ≥ 60 days).
  */
 export const TOKEN_TTL_DAYS = 90;
 const VERSION = 1;
@@ -16,8 +17,8 @@ const PAYLOAD_BYTES = 1 + 16 + 2 + 4;
 const MAC_BYTES = 16;
 
 function key(): Buffer {
-  const secret = process.env.AUTH_SECRET;
-  if (!secret) throw new Error("AUTH_SECRET is not set");
+  const secret = process.env.UNSUBSCRIBE_SECRET || process.env.AUTH_SECRET;
+  if (!secret) throw new Error("UNSUBSCRIBE_SECRET or AUTH_SECRET must be set");
   return Buffer.from(hkdfSync("sha256", secret, "myaccount", "unsubscribe-token-v1", 32));
 }
 
@@ -63,8 +64,9 @@ export function verifyUnsubscribeToken(token: string, today = dayNumber()): Toke
 
 /**
  * HMAC in SQL without pgcrypto: HMAC(K, m) = sha256((K ⊕ opad) ‖ sha256((K ⊕ ipad) ‖ m)), with
- * the padded keys computed here. Returns hex literals to inline into a COPY statement (COPY takes
- * no bind parameters; hex digits cannot break out of the literal).
+ * the padded keys computed here. They are key material: pass them as bound parameters (see
+ * lib/marketing/export.ts), never inside statement text, which Postgres shows in
+ * pg_stat_activity and may write to its log.
  */
 export function sqlHmacKeys(): { ipadHex: string; opadHex: string } {
   const k = Buffer.alloc(64);

@@ -5,7 +5,7 @@ import { secureAction } from "@/lib/actions/secure-action-next";
 import { fail, ok, type ActionResult } from "@/lib/actions/result";
 import type { NewsletterPreview } from "@/lib/marketing/newsletter";
 import { roles } from "@/lib/auth/roles";
-import { previewNewsletter, startNewsletter } from "@/lib/marketing/newsletter";
+import { previewDigest, previewNewsletter, startNewsletter } from "@/lib/marketing/newsletter";
 import { newsletterSchema } from "@/lib/marketing/schema";
 
 export const newsletterAction = secureAction(
@@ -15,8 +15,8 @@ export const newsletterAction = secureAction(
       const preview = await previewNewsletter(input);
       return preview.ok ? ok({ preview: preview.data }) : preview;
     }
-    if (input.previewedTopicId !== input.topicId) {
-      return fail("The topic changed since the preview. Preview again before sending.", { topicId: ["Preview this topic first"] });
+    if (input.previewDigest !== previewDigest(input)) {
+      return fail("The topic or message changed since the preview. Preview again before sending.");
     }
     const started = await startNewsletter(input, { actorId: session.userId, ip: request.clientIp });
     revalidatePath("/console/marketing");

@@ -1,7 +1,9 @@
 import { z } from "zod/mini";
 import { runSecureAction } from "@/lib/actions/secure-action";
 import { ok } from "@/lib/actions/result";
-import { TRANSPORT_HEADER, readTransportStamp } from "@/lib/http/transport";
+import { OUTAGE_MESSAGE } from "@/db/outage";
+import { withOutage } from "@/lib/http/outage";
+import { requestContext } from "@/lib/http/request-context";
 import { resolveUnsubscribeToken, unsubscribe } from "@/lib/preferences/unsubscribe";
 import { badRequestPage, invalidLinkPage, unsubscribeChoicePage, unsubscribedPage } from "@/lib/preferences/unsubscribe-page";
 
@@ -17,11 +19,11 @@ function html(status: number, body: string) {
 }
 
 /** GET never unsubscribes (mail scanners open links): it shows what would stop and two buttons. */
-export async function GET(_req: Request, { params }: Params) {
+export const GET = withOutage(async (_req: Request, { params }: Params) => {
   const target = await resolveUnsubscribeToken((await params).token);
   if (!target) return html(400, invalidLinkPage());
   return html(200, unsubscribeChoicePage(target.topicName, target.email, target.subscribed));
-}
+});
 
 // RFC 8058: the mail client POSTs exactly "List-Unsubscribe=One-Click", with no cookies or CSRF
 // token; the page's own buttons POST scope=topic|all. Anything else changes nothing.
@@ -34,7 +36,7 @@ const bodySchema = z.union([
  * The unsubscribe POST goes through the same door as every other change (HTTPS required, input
  * parsed), with the token as its only credential.
  */
-export async function POST(req: Request, { params }: Params) {
+export const POST = withOutage(async (req: Request, { params }: Params) => {
   const target = await resolveUnsubscribeToken((await params).token);
   if (!target) return html(400, invalidLinkPage());
   const type = req.headers.get("content-type") ?? "";
@@ -43,22 +45,19 @@ export async function POST(req: Request, { params }: Params) {
   }
   const form = await req.formData().catch(() => null);
   if (!form) return html(400, badRequestPage("The request body could not be read."));
-  const stamp = readTransportStamp(process.env.MYACCOUNT_TRANSPORT_KEY, req.headers.get(TRANSPORT_HEADER));
-  const userAgent = req.headers.get("user-agent") ?? "";
+  const context = await requestContext();
   const result = await runSecureAction(
     { schema: bodySchema, roles: "public", httpsOnly: true },
     async (body, { request }) => {
       const oneClick = "List-Unsubscribe" in body;
       const scope = oneClick ? "topic" : body.scope;
-      await unsubscribe(target, { scope, source: oneClick ? "one-click" : "email-link", ip: request.clientIp, userAgent });
+      await unsubscribe(target, { scope, source: oneClick ? "one-click" : "email-link", ip: request.clientIp, userAgent: request.userAgent });
       return ok({ oneClick, scope });
     },
     form,
-    {
-      request: async () => ({ proto: stamp?.proto ?? null, clientIp: stamp?.clientIp ?? "", userAgent }),
-      session: async () => null,
-    },
+    { request: async () => context, session: async () => null },
   );
+  if (!result.ok && result.formError === OUTAGE_MESSAGE) return html(503, badRequestPage(`${OUTAGE_MESSAGE}.`));
   if (!result.ok) {
     // Field errors here mean the body was not one of the two forms this endpoint understands.
     const reason = result.fieldErrors ? "The request must be a one-click unsubscribe (List-Unsubscribe=One-Click) or one of this page's buttons." : result.formError;
@@ -69,4 +68,4 @@ export async function POST(req: Request, { params }: Params) {
     return new Response("Unsubscribed.\n", { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
   }
   return html(200, unsubscribedPage(result.data.scope === "all" ? "any marketing e-mail from us" : `“${target.topicName}” e-mail`));
-}
+});

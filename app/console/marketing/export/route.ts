@@ -3,6 +3,7 @@ import { db } from "@/db/client";
 import { recordAudit } from "@/lib/audit/record";
 import { currentSession } from "@/lib/auth/current";
 import { roles } from "@/lib/auth/roles";
+import { withOutage } from "@/lib/http/outage";
 import { requestContext } from "@/lib/http/request-context";
 import { exportOptIns } from "@/lib/marketing/export";
 import { listMarketingTopics } from "@/lib/preferences/queries";
@@ -13,7 +14,7 @@ export const dynamic = "force-dynamic";
  * The opt-in list of one topic as a streamed CSV download. Marketing and admin only — decided
  * here, not in the proxy; a refused request is audited too.
  */
-export async function GET(req: Request) {
+export const GET = withOutage(async (req: Request) => {
   const session = await currentSession();
   const { clientIp } = await requestContext();
   const topicId = new URL(req.url).searchParams.get("topic") ?? "";
@@ -26,7 +27,9 @@ export async function GET(req: Request) {
   if (!topic) return new Response("Unknown or non-marketing topic.\n", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
   const started = Date.now();
-  const { stream, rows } = await exportOptIns(topic.id);
+  // Recorded before any data leaves: an export that crashes midway is still on the record.
+  await recordAudit(db, { actorId: session.userId, subjectUserId: null, action: "marketing.export_started", detail: { topic: topic.id }, ip: clientIp });
+  const { stream, rows } = exportOptIns(topic.id);
   let audited = false;
   const audit = (complete: boolean) => {
     if (audited) return;
@@ -37,7 +40,7 @@ export async function GET(req: Request) {
       action: "marketing.export",
       detail: { topic: topic.id, rows: rows(), complete, ms: Date.now() - started },
       ip: clientIp,
-    }).catch((err) => console.error("[export] audit failed:", err));
+    }).catch((err) => console.error("[export] completion audit failed:", err));
   };
   stream.on("end", () => audit(true));
   stream.on("close", () => audit(false));
@@ -50,4 +53,4 @@ export async function GET(req: Request) {
       "X-Content-Type-Options": "nosniff",
     },
   });
-}
+});

@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { benchFloorUpdate } from "./actions";
+
+/**
+ * The form the benchmark posts to reach its bare server action (bench/run.ts), the same way it
+ * posts the Edit Profile forms: a no-JS multipart POST carrying React's `$ACTION_ID_…` field.
+ * Only served when the server runs with BENCH_ENDPOINTS=1.
+ */
+export const dynamic = "force-dynamic";
+
+export const metadata: Metadata = { title: "Benchmark floor: action", robots: { index: false } };
+
+export default function BenchFloorActionPage() {
+  if (process.env.BENCH_ENDPOINTS !== "1") notFound();
+  return (
+    <form action={benchFloorUpdate} aria-label="Benchmark floor action">
+      <label>
+        User id <input name="id" />
+      </label>
+      <button type="submit">Update</button>
+    </form>
+  );
+}

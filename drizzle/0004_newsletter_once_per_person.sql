@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "mail_outbox_newsletter_user_key" ON "mail_outbox" USING btree ("newsletter_id","user_id") WHERE "mail_outbox"."newsletter_id" is not null;
