@@ -20,7 +20,9 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!api|_next/static|_next/image|favicon.ico).*)",
+      // Not /u/*: the unsubscribe pages are plain HTML without scripts (server.ts's strict
+      // fallback CSP covers them), and the one-click endpoint should stay as cheap as it can.
+      source: "/((?!api|u/|_next/static|_next/image|favicon.ico|plain.css).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

@@ -14,6 +14,8 @@ declare module "autocannon" {
     headers?: Record<string, string>;
     body?: string | Buffer;
     tlsOptions?: ConnectionOptions;
+    /** Each entry may rewrite the request (path, body, headers) right before it is sent. */
+    requests?: { setupRequest?: (req: Record<string, unknown>, context: Record<string, unknown>) => Record<string, unknown> }[];
   };
 
   export type Histogram = {

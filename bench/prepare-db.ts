@@ -1,10 +1,14 @@
 /**
  * Run by bench/run.ts before it starts the server, with the server's own environment: applies the
- * migrations, seeds the demo accounts and creates the customers the sign-in benchmark uses, then
- * closes the database (an embedded PGlite folder can only be open in one process at a time).
+ * migrations, seeds the demo accounts and creates the customers the sign-in and profile-save
+ * benchmarks use, writes their ids to BENCH_IDS_FILE (JSON, username → id: the bench client cannot
+ * read an embedded PGlite the server holds), then closes the database (an embedded PGlite folder
+ * can only be open in one process at a time).
  *
- *   BENCH_USERS=16 node --import tsx bench/prepare-db.ts
+ *   BENCH_USERS=20 BENCH_IDS_FILE=/tmp/ids.json node --import tsx bench/prepare-db.ts
  */
+import { writeFileSync } from "node:fs";
+import { inArray } from "drizzle-orm";
 import { closeDb, db } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { seedDemo } from "@/db/seed";
@@ -36,6 +40,10 @@ try {
       })
       .onConflictDoNothing();
   }
+  const names = Array.from({ length: count }, (_, i) => benchUser(i + 1).username);
+  const rows = await db.select({ username: users.username, id: users.id }).from(users).where(inArray(users.username, names));
+  if (rows.length !== count) throw new Error(`expected ${count} bench customers, found ${rows.length}`);
+  if (process.env.BENCH_IDS_FILE) writeFileSync(process.env.BENCH_IDS_FILE, JSON.stringify(Object.fromEntries(rows.map((r) => [r.username, r.id]))));
   console.log(`[bench] database ready: demo accounts and ${count} bench customers`);
 } catch (err) {
   console.error("[bench] preparing the database failed:", err);

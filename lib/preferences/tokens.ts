@@ -16,10 +16,14 @@ const VERSION = 1;
 const PAYLOAD_BYTES = 1 + 16 + 2 + 4;
 const MAC_BYTES = 16;
 
+let cached: { secret: string; key: Buffer } | undefined;
+
+/** The signing key, derived once per secret (the one-click endpoint checks a token per request). */
 function key(): Buffer {
   const secret = process.env.UNSUBSCRIBE_SECRET || process.env.AUTH_SECRET;
   if (!secret) throw new Error("UNSUBSCRIBE_SECRET or AUTH_SECRET must be set");
-  return Buffer.from(hkdfSync("sha256", secret, "myaccount", "unsubscribe-token-v1", 32));
+  if (cached?.secret !== secret) cached = { secret, key: Buffer.from(hkdfSync("sha256", secret, "myaccount", "unsubscribe-token-v1", 32)) };
+  return cached.key;
 }
 
 export function dayNumber(date = new Date()): number {

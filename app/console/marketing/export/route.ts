@@ -49,7 +49,9 @@ export const GET = withOutage(async (req: Request) => {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="opt-ins-${topic.id}-${day}.csv"`,
-      "Cache-Control": "no-store",
+      // no-transform: Next would otherwise gzip the stream on the main thread, chunk by chunk
+      // (measured: 1.8× the time of psql's \copy, against 1.07× uncompressed).
+      "Cache-Control": "no-store, no-transform",
       "X-Content-Type-Options": "nosniff",
     },
   });
