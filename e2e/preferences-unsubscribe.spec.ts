@@ -181,16 +181,18 @@ test.describe("unsubscribe: bad input changes nothing", () => {
   }) => {
     const before = await consentSnapshot(user.id);
     const swap = (s: string, i: number) => s.slice(0, i) + (s[i] === "A" ? "B" : "A") + s.slice(i + 1);
-    const bad = {
+    const standard = Buffer.from(token, "base64url").toString("base64");
+    const bad: Record<string, string> = {
       forged: randomBytes(41).toString("base64url"),
       truncated: token.slice(0, -6),
       "altered person": swap(token, 10),
       "altered topic": swap(token, 24),
       "altered signature": swap(token, 40),
       "padded (re-encoded)": `${token}=`,
-      "standard base64 (re-encoded)": Buffer.from(token, "base64url").toString("base64"),
       "with an extra character": `${token}A`,
     };
+    // Standard base64 differs from base64url only where the token has "-" or "_".
+    if (standard !== token) bad["standard base64 (re-encoded)"] = standard;
     for (const [what, t] of Object.entries(bad)) {
       expect(t, what).not.toBe(token);
       const badUrl = `/u/${encodeURIComponent(t)}`;
