@@ -1,10 +1,9 @@
 import { eq } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSmtp, type ReceivedMail } from "@/lib/test/smtp";
 import { db } from "@/db/client";
-import { mailOutbox, users } from "@/db/schema";
+import { mailOutbox, newsletters, users } from "@/db/schema";
 import { queueNewsletter } from "@/lib/marketing/newsletter";
-import { newsletters } from "@/db/schema";
 import { recordConsent } from "@/lib/preferences/consent";
 import { resolveUnsubscribeToken, unsubscribe } from "@/lib/preferences/unsubscribe";
 import { updateName } from "@/lib/profile/update";
@@ -13,29 +12,17 @@ import { queueMail } from "./outbox";
 import { createTransport } from "./transport";
 import { deliverDueMail } from "./worker";
 
-type Received = { to: string; raw: string };
-const received: Received[] = [];
-let smtp: SMTPServer;
 let smtpUrl = "";
+let received: ReceivedMail[] = [];
+let closeSmtp: () => Promise<void>;
 
+// A real SMTP server on loopback receives what the worker sends.
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.on("data", (c: Buffer) => (raw += c.toString("utf8")));
-      stream.on("end", () => {
-        for (const r of session.envelope.rcptTo) received.push({ to: r.address, raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`;
+  const smtp = await startTestSmtp();
+  ({ url: smtpUrl, received, close: closeSmtp } = smtp);
 });
 
-afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+afterAll(() => closeSmtp());
 
 const mailTo = (to: string) => received.filter((r) => r.to === to);
 /** A header's value from the raw message, with folded lines joined (RFC 5322 §2.2.3). */

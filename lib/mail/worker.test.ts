@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSmtp, type ReceivedMail } from "@/lib/test/smtp";
 import { db } from "@/db/client";
 import { devMailbox, mailOutbox } from "@/db/schema";
 import { randomName } from "@/lib/test/factories";
@@ -8,33 +8,17 @@ import { queueMail } from "./outbox";
 import { createTransport, type MailTransport } from "./transport";
 import { backoffSeconds, deliverDueMail } from "./worker";
 
-type Received = { to: string[]; raw: string };
-const received: Received[] = [];
-let smtp: SMTPServer;
 let smtpUrl = "";
+let received: ReceivedMail[] = [];
+let closeSmtp: () => Promise<void>;
 
+// A real SMTP server on loopback receives what the worker sends.
 beforeAll(async () => {
-  // A real SMTP server on loopback receives what the worker sends.
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.on("data", (c: Buffer) => (raw += c.toString("utf8")));
-      stream.on("end", () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  const { port } = smtp.server.address() as { port: number };
-  smtpUrl = `smtp://127.0.0.1:${port}`;
+  const smtp = await startTestSmtp();
+  ({ url: smtpUrl, received, close: closeSmtp } = smtp);
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
-});
+afterAll(() => closeSmtp());
 
 async function drain(transport: MailTransport) {
   while ((await deliverDueMail(transport)) > 0) {
@@ -47,7 +31,7 @@ describe("mail worker", () => {
     const to = `${randomName()}@example.test`;
     await db.transaction((tx) => queueMail(tx, { to, subject: "Hello", text: "Line one\nLine two" }));
     await drain(createTransport(smtpUrl));
-    const got = received.filter((r) => r.to.includes(to));
+    const got = received.filter((r) => r.to === to);
     expect(got).toHaveLength(1);
     expect(got[0].raw).toContain("Subject: Hello");
     const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, to));
@@ -76,10 +60,10 @@ describe("mail worker", () => {
     expect(failed.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 5_000);
     // Not due yet: a second round does not touch it.
     await deliverDueMail(createTransport(smtpUrl));
-    expect(received.filter((r) => r.to.includes(to))).toHaveLength(0);
+    expect(received.filter((r) => r.to === to)).toHaveLength(0);
     await db.update(mailOutbox).set({ nextAttemptAt: new Date() }).where(eq(mailOutbox.id, failed.id));
     await drain(createTransport(smtpUrl));
-    expect(received.filter((r) => r.to.includes(to))).toHaveLength(1);
+    expect(received.filter((r) => r.to === to)).toHaveLength(1);
     expect(backoffSeconds(1)).toBe(10);
     expect(backoffSeconds(3)).toBe(40);
     expect(backoffSeconds(30)).toBe(3600);
@@ -92,7 +76,7 @@ describe("mail worker", () => {
     });
     const transport = createTransport(smtpUrl);
     await Promise.all([drain(transport), drain(transport)]);
-    for (const to of tos) expect(received.filter((r) => r.to.includes(to))).toHaveLength(1);
+    for (const to of tos) expect(received.filter((r) => r.to === to)).toHaveLength(1);
     const rows = await db.select().from(mailOutbox).where(inArray(mailOutbox.toAddress, tos));
     expect(rows.every((r) => r.status === "sent" && r.attempts === 1)).toBe(true);
   });

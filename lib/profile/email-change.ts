@@ -8,6 +8,7 @@ import { checkCurrentPassword, hashToken } from "@/lib/auth/passwords";
 import { appUrl } from "@/lib/env";
 import { queueMail } from "@/lib/mail/outbox";
 import { emailChangeRequestedMail, emailChangedMail, verifyNewEmailMail } from "@/lib/mail/templates";
+import { pendingEmailChange } from "./queries";
 import { CONFLICT_MESSAGE, claimSection, type ProfileActor } from "./sections";
 
 export const EMAIL_CHANGE_TTL_HOURS = 24;
@@ -81,27 +82,11 @@ export async function requestEmailChange(
   });
 }
 
-async function pendingRequest(tx: Tx, userId: string) {
-  const [row] = await tx
-    .select({ id: emailChangeRequests.id, newEmail: emailChangeRequests.newEmail })
-    .from(emailChangeRequests)
-    .where(
-      and(
-        eq(emailChangeRequests.userId, userId),
-        isNull(emailChangeRequests.usedAt),
-        isNull(emailChangeRequests.cancelledAt),
-        gt(emailChangeRequests.expiresAt, sql`now()`),
-      ),
-    )
-    .orderBy(desc(emailChangeRequests.createdAt))
-    .limit(1);
-  return row ?? null;
-}
 
 /** Sends a fresh link for the pending change (the previous link stops working). */
 export function resendEmailChange(actor: ProfileActor): Promise<ActionResult<undefined>> {
   return db.transaction(async (tx) => {
-    const pending = await pendingRequest(tx, actor.userId);
+    const pending = await pendingEmailChange(actor.userId, tx);
     if (!pending) return fail("There is no e-mail change waiting for confirmation.");
     await cancelPending(tx, actor.userId);
     await issueToken(tx, actor.userId, pending.newEmail);
@@ -111,7 +96,7 @@ export function resendEmailChange(actor: ProfileActor): Promise<ActionResult<und
 
 export function cancelEmailChange(actor: ProfileActor): Promise<ActionResult<undefined>> {
   return db.transaction(async (tx) => {
-    const pending = await pendingRequest(tx, actor.userId);
+    const pending = await pendingEmailChange(actor.userId, tx);
     if (!pending) return fail("There is no e-mail change waiting for confirmation.");
     await cancelPending(tx, actor.userId);
     await recordAudit(tx, { actorId: actor.actorId, subjectUserId: actor.userId, action: "email.change_cancelled", ip: actor.ip });

@@ -70,19 +70,7 @@ export async function getProfile(userId: string, tx: DbOrTx = db): Promise<Profi
     })
     .from(paymentMethods)
     .where(eq(paymentMethods.userId, userId));
-  const [pending] = await tx
-    .select({ newEmail: emailChangeRequests.newEmail, expiresAt: emailChangeRequests.expiresAt })
-    .from(emailChangeRequests)
-    .where(
-      and(
-        eq(emailChangeRequests.userId, userId),
-        isNull(emailChangeRequests.usedAt),
-        isNull(emailChangeRequests.cancelledAt),
-        gt(emailChangeRequests.expiresAt, sql`now()`),
-      ),
-    )
-    .orderBy(desc(emailChangeRequests.createdAt))
-    .limit(1);
+  const pending = await pendingEmailChange(userId, tx);
   const billingSame = user.billingSameAsService || !billing;
   return {
     username: user.username,
@@ -103,9 +91,27 @@ export async function getProfile(userId: string, tx: DbOrTx = db): Promise<Profi
       billingZip: billingSame ? "" : (billing?.zip ?? ""),
     },
     phone: { phone: user.phone ? formatUsPhone(user.phone) : "", version: user.phoneVersion },
-    email: { email: user.email ?? "", version: user.emailVersion, pending: pending ?? null },
+    email: { email: user.email ?? "", version: user.emailVersion, pending: pending && { newEmail: pending.newEmail, expiresAt: pending.expiresAt } },
     payment: { method: method ?? null, version: user.paymentVersion },
   };
+}
+
+/** The e-mail change waiting for its link to be followed: unused, not cancelled, not expired. */
+export async function pendingEmailChange(userId: string, tx: DbOrTx = db) {
+  const [row] = await tx
+    .select({ id: emailChangeRequests.id, newEmail: emailChangeRequests.newEmail, expiresAt: emailChangeRequests.expiresAt })
+    .from(emailChangeRequests)
+    .where(
+      and(
+        eq(emailChangeRequests.userId, userId),
+        isNull(emailChangeRequests.usedAt),
+        isNull(emailChangeRequests.cancelledAt),
+        gt(emailChangeRequests.expiresAt, sql`now()`),
+      ),
+    )
+    .orderBy(desc(emailChangeRequests.createdAt))
+    .limit(1);
+  return row ?? null;
 }
 
 export function describePayment(m: Pick<PaymentSummary, "label" | "last4" | "expMonth" | "expYear">): string {
