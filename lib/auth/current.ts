@@ -1,10 +1,10 @@
 import { cache } from "react";
 import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
-import { decode } from "next-auth/jwt";
 import type { Role } from "@/db/schema";
 import { DatabaseUnavailableError, noteDatabaseError, noteDatabaseUp } from "@/db/outage";
 import { SESSION_COOKIE } from "./constants";
+import { sessionIdFromToken } from "./session-cookie";
 import { findActiveSession, type ActiveSession } from "./sessions";
 import { safeNextPath } from "./next-path";
 
@@ -42,20 +42,10 @@ export function homeFor(role: Role): string {
   return role === "customer" ? "/account" : "/console";
 }
 
-/**
- * The session id inside the Auth.js session cookie. Reading it directly (the same JWE decode
- * Auth.js does) instead of calling auth() on every render skips what a render cannot use anyway:
- * re-encrypting a refreshed cookie and minting a CSRF token. No cookie, no work at all.
- */
+/** The session id inside the Auth.js session cookie (see session-cookie.ts), or null. */
 async function sessionIdFromCookie(): Promise<string | null> {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   const secret = process.env.AUTH_SECRET;
   if (!token || !secret) return null;
-  try {
-    const jwt = await decode({ token, secret, salt: SESSION_COOKIE });
-    return typeof jwt?.sid === "string" ? jwt.sid : null;
-  } catch {
-    // Tampered, expired or made with another secret: the same as no cookie.
-    return null;
-  }
+  return sessionIdFromToken(token, secret);
 }

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { encode } from "next-auth/jwt";
+import { SESSION_COOKIE } from "./constants";
+import { sessionIdFromToken } from "./session-cookie";
+
+const secret = "session-cookie-test-secret-0123456789abcdef";
+
+describe("session cookie", () => {
+  it("session cookie: reads the session id from a token Auth.js made", async () => {
+    const token = await encode({ token: { sid: "11111111-2222-4333-8444-555555555555", sub: "u" }, secret, salt: SESSION_COOKIE });
+    expect(await sessionIdFromToken(token, secret)).toBe("11111111-2222-4333-8444-555555555555");
+    // Again, from the cached key.
+    expect(await sessionIdFromToken(token, secret)).toBe("11111111-2222-4333-8444-555555555555");
+  });
+
+  it("session cookie: another secret, a tampered or an expired token read as no session", async () => {
+    const token = await encode({ token: { sid: "x-sid" }, secret, salt: SESSION_COOKIE });
+    expect(await sessionIdFromToken(token, `${secret}-other`)).toBeNull();
+    expect(await sessionIdFromToken(`${token.slice(0, -4)}AAAA`, secret)).toBeNull();
+    const expired = await encode({ token: { sid: "x-sid" }, secret, salt: SESSION_COOKIE, maxAge: -60 });
+    expect(await sessionIdFromToken(expired, secret)).toBeNull();
+    expect(await sessionIdFromToken("not a token", secret)).toBeNull();
+  });
+});
