@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import { db, type DbOrTx } from "@/db/client";
 import { consentEvents, emailTopics, subscriptions, users, type ConsentSource } from "@/db/schema";
 import { CURRENT_POLICY_VERSION } from "@/lib/policy/current";
 
@@ -72,4 +72,31 @@ export async function recordConsent(tx: DbOrTx, change: ConsentChange): Promise<
       set: { status: change.action, source: change.source, optedInAt, wordingVersion: topic.wordingVersion, lastEventId: event.id, updatedAt: sql`now()` },
     });
   return true;
+}
+
+/**
+ * The RFC 8058 one-click withdrawal as one statement, because mail providers post these in bursts
+ * and expect a fast answer. It follows recordConsent's rules: the person is locked first (so it
+ * serialises with recordConsent), the subscription changes only if it is still granted (an UPDATE
+ * re-checks that after any wait, so parallel clicks append exactly one event), and the ledger event
+ * carries the topic's wording and the policy in force. Returns whether anything changed.
+ */
+export async function withdrawOneClick(userId: string, topicCode: number, meta: { ip: string; userAgent: string }): Promise<boolean> {
+  const { rows } = await db.execute<{ id: number }>(sql`
+    with person as (select id from users where id = ${userId} for update),
+    topic as (select id, wording, wording_version from email_topics where code = ${topicCode} and mail_class = 'marketing'),
+    changed as (
+      update subscriptions s set status = 'withdrawn', source = 'one-click', opted_in_at = null,
+        wording_version = topic.wording_version, updated_at = now(),
+        last_event_id = nextval(pg_get_serial_sequence('consent_events', 'id'))
+      from topic, person
+      where s.user_id = person.id and s.topic_id = topic.id and s.status = 'granted'
+      returning s.user_id, s.topic_id, s.last_event_id, topic.wording, topic.wording_version
+    )
+    insert into consent_events (id, user_id, topic_id, action, source, actor_id, wording, wording_version, policy_version, ip, user_agent)
+    select last_event_id, user_id, topic_id, 'withdrawn', 'one-click', null, wording, wording_version,
+           ${CURRENT_POLICY_VERSION}, ${meta.ip}, ${meta.userAgent.slice(0, 512)}
+    from changed
+    returning id`);
+  return rows.length > 0;
 }

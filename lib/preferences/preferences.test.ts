@@ -153,3 +153,38 @@ describe("append-only logs", () => {
     expect(await events(user.id)).toHaveLength(0);
   });
 });
+
+describe("one-click withdrawal", () => {
+  it("one-click: withdraws once with a full ledger event; parallel clicks append exactly one event", async () => {
+    const { withdrawOneClick } = await import("./consent");
+    const user = await createUser();
+    await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes", "topic:newsletter": "on" }));
+    const results = await Promise.all(Array.from({ length: 5 }, () => withdrawOneClick(user.id, 2, { ip: "192.0.2.5", userAgent: "Yahoo" })));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await state(user.id, "newsletter")).toBe("withdrawn");
+    expect(await state(user.id, "offers")).toBe("granted");
+    const oneClick = (await events(user.id)).filter((e) => e.source === "one-click");
+    expect(oneClick).toHaveLength(1);
+    expect(oneClick[0]).toMatchObject({
+      action: "withdrawn",
+      topicId: "newsletter",
+      actorId: null,
+      wording: "Send me the monthly newsletter",
+      policyVersion: CURRENT_POLICY_VERSION,
+      ip: "192.0.2.5",
+      userAgent: "Yahoo",
+    });
+    const [sub] = await db.select().from(subscriptions).where(and(eq(subscriptions.userId, user.id), eq(subscriptions.topicId, "newsletter")));
+    expect(sub).toMatchObject({ source: "one-click", optedInAt: null, lastEventId: oneClick[0].id });
+    expect(await withdrawOneClick(user.id, 2, { ip: "", userAgent: "" })).toBe(false);
+  });
+
+  it("one-click: a transactional topic, an unknown person or someone never subscribed changes nothing", async () => {
+    const { withdrawOneClick } = await import("./consent");
+    const user = await createUser();
+    expect(await withdrawOneClick(user.id, 101, { ip: "", userAgent: "" })).toBe(false);
+    expect(await withdrawOneClick(user.id, 1, { ip: "", userAgent: "" })).toBe(false);
+    expect(await withdrawOneClick("00000000-0000-4000-8000-000000000000", 1, { ip: "", userAgent: "" })).toBe(false);
+    expect(await events(user.id)).toEqual([]);
+  });
+});

@@ -1,15 +1,18 @@
 import { z } from "zod/mini";
 import { runSecureAction } from "@/lib/actions/secure-action";
-import { ok } from "@/lib/actions/result";
+import { fail, ok, type ActionResult } from "@/lib/actions/result";
 import { OUTAGE_MESSAGE } from "@/db/outage";
 import { withOutage } from "@/lib/http/outage";
 import { requestContext } from "@/lib/http/request-context";
+import { withdrawOneClick } from "@/lib/preferences/consent";
+import { verifyUnsubscribeToken } from "@/lib/preferences/tokens";
 import { resolveUnsubscribeToken, unsubscribe } from "@/lib/preferences/unsubscribe";
 import { badRequestPage, invalidLinkPage, unsubscribeChoicePage, unsubscribedPage } from "@/lib/preferences/unsubscribe-page";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ token: string }> };
+type Outcome = { oneClick: true } | { oneClick: false; scope: "topic" | "all"; topicName: string };
 
 function html(status: number, body: string) {
   return new Response(body, {
@@ -37,8 +40,10 @@ const bodySchema = z.union([
  * parsed), with the token as its only credential.
  */
 export const POST = withOutage(async (req: Request, { params }: Params) => {
-  const target = await resolveUnsubscribeToken((await params).token);
-  if (!target) return html(400, invalidLinkPage());
+  const token = (await params).token;
+  // The signature is checked without the database; the database is only asked to change things.
+  const claims = verifyUnsubscribeToken(token);
+  if (!claims) return html(400, invalidLinkPage());
   const type = req.headers.get("content-type") ?? "";
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
     return html(400, badRequestPage("The request body must be a form."));
@@ -48,11 +53,16 @@ export const POST = withOutage(async (req: Request, { params }: Params) => {
   const context = await requestContext();
   const result = await runSecureAction(
     { schema: bodySchema, roles: "public", httpsOnly: true },
-    async (body, { request }) => {
-      const oneClick = "List-Unsubscribe" in body;
-      const scope = oneClick ? "topic" : body.scope;
-      await unsubscribe(target, { scope, source: oneClick ? "one-click" : "email-link", ip: request.clientIp, userAgent: request.userAgent });
-      return ok({ oneClick, scope });
+    async (body, { request }): Promise<ActionResult<Outcome>> => {
+      const meta = { ip: request.clientIp, userAgent: request.userAgent };
+      if ("List-Unsubscribe" in body) {
+        await withdrawOneClick(claims.userId, claims.topicCode, meta);
+        return ok({ oneClick: true as const });
+      }
+      const target = await resolveUnsubscribeToken(token);
+      if (!target) return fail("This unsubscribe link isn't valid.");
+      await unsubscribe(target, { scope: body.scope, source: "email-link", ...meta });
+      return ok({ oneClick: false as const, scope: body.scope, topicName: target.topicName });
     },
     form,
     { request: async () => context, session: async () => null },
@@ -67,5 +77,5 @@ export const POST = withOutage(async (req: Request, { params }: Params) => {
     // Plain 200, no redirect: mail providers treat a redirect as a failed one-click request.
     return new Response("Unsubscribed.\n", { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
   }
-  return html(200, unsubscribedPage(result.data.scope === "all" ? "any marketing e-mail from us" : `“${target.topicName}” e-mail`));
+  return html(200, unsubscribedPage(result.data.scope === "all" ? "any marketing e-mail from us" : `“${result.data.topicName}” e-mail`));
 });
