@@ -9,8 +9,8 @@ import type { Metadata } from "next";
  *   - proxy.ts: a fresh CSP nonce per request;
  *   - a dynamic (per-request) App Router render and RSC/HTML streaming;
  *   - the root layout (app/layout.tsx), whose header calls currentSession(). The bench requests
- *     this page WITHOUT a session cookie, so that is Auth.js finding no cookie: no token to
- *     decrypt and no database query.
+ *     this page WITHOUT a session cookie, so that finds no cookie: no token to decrypt and no
+ *     database query.
  * This page itself reads neither the database nor the session.
  */
 export const dynamic = "force-dynamic";
