@@ -13,6 +13,19 @@ describe("session cookie", () => {
     expect(await sessionIdFromToken(token, secret)).toBe("11111111-2222-4333-8444-555555555555");
   });
 
+  it("session cookie: every part of the token is checked (header, IV, ciphertext, tag)", async () => {
+    const token = await encode({ token: { sid: "x-sid" }, secret, salt: SESSION_COOKIE });
+    const parts = token.split(".");
+    for (const i of [0, 2, 3, 4]) {
+      const flipped = [...parts];
+      const b = Buffer.from(flipped[i], "base64url");
+      b[b.length - 1] ^= 1;
+      flipped[i] = b.toString("base64url");
+      expect(await sessionIdFromToken(flipped.join("."), secret), `part ${i}`).toBeNull();
+    }
+    expect(await sessionIdFromToken(token, secret)).toBe("x-sid");
+  });
+
   it("session cookie: another secret, a tampered or an expired token read as no session", async () => {
     const token = await encode({ token: { sid: "x-sid" }, secret, salt: SESSION_COOKIE });
     expect(await sessionIdFromToken(token, `${secret}-other`)).toBeNull();
