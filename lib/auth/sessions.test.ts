@@ -44,3 +44,29 @@ describe("sessions", () => {
     expect(await findActiveSession("not-a-uuid'; drop table users;--")).toBeNull();
   });
 });
+
+describe("sessions in memory (embedded database)", () => {
+  it("sessions: a remembered session still ends on the very next lookup after any revocation", async () => {
+    const user = await createUser();
+    const a = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
+    const b = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
+    // Looked up twice: the second answer may come from memory.
+    expect(await findActiveSession(a)).not.toBeNull();
+    expect(await findActiveSession(a)).not.toBeNull();
+    expect(await findActiveSession(b)).not.toBeNull();
+    await db.transaction((tx) => revokeSession(tx, user.id, a, "test"));
+    expect(await findActiveSession(a)).toBeNull();
+    expect(await findActiveSession(b)).not.toBeNull();
+    await db.transaction((tx) => revokeOtherSessions(tx, user.id, null, "test"));
+    expect(await findActiveSession(b)).toBeNull();
+  });
+
+  it("sessions: a name change shows on the next lookup", async () => {
+    const { updateName } = await import("@/lib/profile/update");
+    const user = await createUser();
+    const id = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
+    expect((await findActiveSession(id))?.firstName).toBe("Test");
+    await updateName({ userId: user.id, actorId: user.id, ip: "" }, { version: 1, firstName: "Renamed", lastName: "Person" });
+    expect((await findActiveSession(id))?.firstName).toBe("Renamed");
+  });
+});

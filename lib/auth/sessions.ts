@@ -77,17 +77,53 @@ function activeSessionQuery() {
 }
 
 /**
+ * On the embedded database only, active sessions are remembered in memory for a few seconds:
+ * there a lookup runs inside this process (about 1 ms of CPU per signed-in page). It is safe there
+ * because PGlite is one process by construction, so every revocation passes through this module
+ * and clears the memory (forgetSessions). Clearing happens inside the revoking transaction, before
+ * its commit; that is enough because PGlite runs a plain query only when no transaction is open (one
+ * mutex for both), so a lookup either finished before the revocation began (and the generation
+ * check below keeps it out of memory) or waits and sees it committed. On Postgres, with
+ * any number of instances, every request asks the database. Kept on globalThis: server.ts and the
+ * Next bundle load this module separately and must share one memory.
+ */
+const SESSION_MEMORY_MS = 15_000;
+type Remembered = { active: ActiveSession; lastSeenAt: number; until: number };
+const memory = ((globalThis as unknown as { __myaccountSessions?: { entries: Map<string, Remembered>; generation: number } })
+  .__myaccountSessions ??= { entries: new Map(), generation: 0 });
+
+/** Drops remembered sessions of a person (all of them without an id); call on every revocation. */
+export function forgetSessions(userId?: string): void {
+  memory.generation++;
+  for (const [id, entry] of memory.entries) if (!userId || entry.active.userId === userId) memory.entries.delete(id);
+}
+
+/**
  * The session behind a token's session id, if it is neither revoked nor expired. Called on every
  * request that needs a user, so a revocation takes effect on the very next request.
  */
 export async function findActiveSession(sessionId: string): Promise<ActiveSession | null> {
   if (!uuidPattern.test(sessionId)) return null;
+  const remember = dbHandle().driver === "pglite";
+  const now = Date.now();
+  const hit = remember ? memory.entries.get(sessionId) : undefined;
+  if (hit && hit.until > now && now - hit.lastSeenAt <= TOUCH_INTERVAL_MS) return hit.active;
+  // A revocation that lands while this query runs bumps the generation: then nothing is remembered.
+  const generation = memory.generation;
   const [row] = await activeSessionQuery().execute({ sessionId });
-  if (!row) return null;
-  if (Date.now() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+  if (!row) {
+    memory.entries.delete(sessionId);
+    return null;
+  }
+  let lastSeenAt = row.lastSeenAt.getTime();
+  if (now - lastSeenAt > TOUCH_INTERVAL_MS) {
     await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, sessionId));
+    lastSeenAt = now;
   }
   const { lastSeenAt: _seen, ...active } = row;
+  if (remember && generation === memory.generation) {
+    memory.entries.set(sessionId, { active, lastSeenAt, until: now + SESSION_MEMORY_MS });
+  }
   return active;
 }
 
@@ -113,6 +149,7 @@ export async function revokeSession(tx: DbOrTx, userId: string, sessionId: strin
     .set({ revokedAt: sql`now()`, revokedReason: reason })
     .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
+  forgetSessions(userId);
   return rows.length > 0;
 }
 
@@ -134,5 +171,6 @@ export async function revokeOtherSessions(
       ),
     )
     .returning({ id: sessions.id });
+  forgetSessions(userId);
   return rows.length;
 }

@@ -3,6 +3,7 @@ import { db, type Tx } from "@/db/client";
 import { addresses, paymentMethods, users } from "@/db/schema";
 import { fail, ok, type ActionResult } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
+import { forgetSessions } from "@/lib/auth/sessions";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { queueMail } from "@/lib/mail/outbox";
 import { profileUpdatedMail } from "@/lib/mail/templates";
@@ -52,6 +53,8 @@ export function updateName(actor: ProfileActor, input: NameInput): Promise<Actio
     if (version === null) return conflict(tx, actor.userId, (p) => p.name);
     const after = { firstName: input.firstName, lastName: input.lastName };
     await tx.update(users).set(after).where(eq(users.id, actor.userId));
+    // The header shows the name from the session; make the next request read it afresh.
+    forgetSessions(actor.userId);
     await recordChange(tx, actor, "name", changedFields(before, after));
     return ok({ version, values: asStrings({ ...after, version }) }, "Your name was saved.");
   });
