@@ -1,4 +1,4 @@
-import { expect, test, type Page, type Request } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { newContext, signIn } from "./support/auth";
 import { e2e } from "./support/config";
 import {
@@ -12,6 +12,7 @@ import {
   sectionMessage,
   submitAction,
 } from "./support/profile";
+import { captureActionForReplay } from "./support/replay";
 import { createCustomer } from "./support/users";
 
 async function fillName(page: Page, firstName: string, lastName: string) {
@@ -107,43 +108,11 @@ test("profile: a name save replayed over plain HTTP with a spoofed X-Forwarded-P
 }) => {
   const user = await openProfileAsNewCustomer(page);
 
-  // Capture the real server-action POST of the name form, without letting it through.
-  let captured: Request | undefined;
-  await page.route("**/account/profile", async (route) => {
-    if (isServerAction(route.request(), "/account/profile")) {
-      captured = route.request();
-      await route.abort();
-    } else {
-      await route.continue();
-    }
+  const replay = await captureActionForReplay(page, request, "/account/profile", async () => {
+    await fillName(page, "Httpy", "Plain");
+    await saveNameButton(page).click();
   });
-  await fillName(page, "Httpy", "Plain");
-  await saveNameButton(page).click();
-  await expect.poll(() => captured).toBeDefined();
-  const action = captured!;
-  const body = action.postDataBuffer()!;
-  const cookie = (await page.context().cookies())
-    .filter((c) => c.name.includes("authjs.session-token"))
-    .map((c) => `${c.name}=${c.value}`)
-    .join("; ");
-  expect(cookie).not.toBe("");
-  const forwardedHeaders = Object.fromEntries(
-    Object.entries(await action.allHeaders()).filter(([name]) => !/^(host|cookie|content-length|origin|referer)$/i.test(name)),
-  );
   const before = await profileSnapshot(user.id);
-
-  const replay = (origin: string) =>
-    request.post(`${origin}/account/profile`, {
-      maxRedirects: 0,
-      data: body,
-      headers: {
-        ...forwardedHeaders,
-        Origin: `https://localhost:${e2e.port}`,
-        Cookie: cookie,
-        "X-Forwarded-Proto": "https",
-        "X-Forwarded-Host": `localhost:${e2e.port}`,
-      },
-    });
 
   const overHttp = await replay(`http://localhost:${e2e.httpPort}`);
   expect(overHttp.status()).toBe(308);
