@@ -27,7 +27,9 @@ try {
 }
 if (config.SMTP_URL && !config.APP_URL) {
   // Mailed links (password reset, e-mail verification, unsubscribe) must point at the real site.
-  console.error("\nInvalid environment configuration:\n  APP_URL: required when SMTP_URL is set (the https:// address users reach)\n");
+  console.error(
+    "\nInvalid environment configuration:\n  APP_URL: required when SMTP_URL is set (the https:// address users reach)\n",
+  );
   process.exit(1);
 }
 if (config.DATABASE_URL) {
@@ -216,10 +218,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal} received: finishing ${inFlight} request(s) in flight, then stopping.`);
-  const closed = Promise.all([
-    new Promise((r) => httpsServer.close(r)),
-    new Promise((r) => httpServer.close(r)),
-  ]);
+  const closed = Promise.all([new Promise((r) => httpsServer.close(r)), new Promise((r) => httpServer.close(r))]);
   // Idle keep-alive connections would hold close() open; busy ones finish their request first.
   httpsServer.closeIdleConnections();
   httpServer.closeIdleConnections();

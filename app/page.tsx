@@ -16,7 +16,10 @@ export default async function Home() {
         <Link href="/login" className="rounded-md bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700">
           Sign in
         </Link>
-        <Link href="/register" className="rounded-md border border-brand-600 px-4 py-2 font-semibold text-brand-700 hover:bg-brand-50">
+        <Link
+          href="/register"
+          className="rounded-md border border-brand-600 px-4 py-2 font-semibold text-brand-700 hover:bg-brand-50"
+        >
           Register
         </Link>
       </div>

@@ -15,7 +15,9 @@ declare module "autocannon" {
     body?: string | Buffer;
     tlsOptions?: ConnectionOptions;
     /** Each entry may rewrite the request (path, body, headers) right before it is sent. */
-    requests?: { setupRequest?: (req: Record<string, unknown>, context: Record<string, unknown>) => Record<string, unknown> }[];
+    requests?: {
+      setupRequest?: (req: Record<string, unknown>, context: Record<string, unknown>) => Record<string, unknown>;
+    }[];
   };
 
   export type Histogram = {
@@ -46,7 +48,10 @@ declare module "autocannon" {
   };
 
   export type Instance = EventEmitter & {
-    on(event: "response", listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): Instance;
+    on(
+      event: "response",
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+    ): Instance;
     on(event: "done", listener: (result: Result) => void): Instance;
     on(event: "reqError", listener: (err: Error) => void): Instance;
     stop(): void;

@@ -41,9 +41,13 @@ try {
       .onConflictDoNothing();
   }
   const names = Array.from({ length: count }, (_, i) => benchUser(i + 1).username);
-  const rows = await db.select({ username: users.username, id: users.id }).from(users).where(inArray(users.username, names));
+  const rows = await db
+    .select({ username: users.username, id: users.id })
+    .from(users)
+    .where(inArray(users.username, names));
   if (rows.length !== count) throw new Error(`expected ${count} bench customers, found ${rows.length}`);
-  if (process.env.BENCH_IDS_FILE) writeFileSync(process.env.BENCH_IDS_FILE, JSON.stringify(Object.fromEntries(rows.map((r) => [r.username, r.id]))));
+  if (process.env.BENCH_IDS_FILE)
+    writeFileSync(process.env.BENCH_IDS_FILE, JSON.stringify(Object.fromEntries(rows.map((r) => [r.username, r.id]))));
   console.log(`[bench] database ready: demo accounts and ${count} bench customers`);
 } catch (err) {
   console.error("[bench] preparing the database failed:", err);

@@ -65,7 +65,17 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import https from "node:https";
 import { createGunzip, gzipSync } from "node:zlib";
 import net from "node:net";
@@ -206,7 +216,9 @@ function request(method: string, urlPath: string, headers: Record<string, string
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+        );
         res.on("error", reject);
       },
     );
@@ -240,7 +252,12 @@ async function sparePort(preferred: number, avoid: number[] = []): Promise<numbe
 }
 
 /** The env every `next build` and the server get: the same build folder. */
-const buildEnv = (): NodeJS.ProcessEnv => ({ ...process.env, NEXT_DIST_DIR: DIST_DIR, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
+const buildEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  NEXT_DIST_DIR: DIST_DIR,
+  NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
+});
 
 function ensureBuild() {
   const inBuild = (p: string) => existsSync(path.join(DIST_DIR, p));
@@ -286,7 +303,9 @@ function newerSource(): string | undefined {
     }
   };
   for (const dir of ["app", "components", "lib", "db"]) if (existsSync(dir)) walk(dir);
-  for (const file of ["proxy.ts", "next.config.mjs"]) if (existsSync(file) && statSync(file).mtimeMs > built && (!newest || statSync(file).mtimeMs > newest.at)) newest = { file, at: statSync(file).mtimeMs };
+  for (const file of ["proxy.ts", "next.config.mjs"])
+    if (existsSync(file) && statSync(file).mtimeMs > built && (!newest || statSync(file).mtimeMs > newest.at))
+      newest = { file, at: statSync(file).mtimeMs };
   return newest?.file;
 }
 
@@ -321,7 +340,8 @@ async function cleanup() {
   state.cleaned = true;
   agent.destroy();
   await stopServer().catch((err) => console.error("[bench] stopping the server failed:", err));
-  if (state.dbName) await dropTestDatabase(state.dbName).catch((err) => console.error(`[bench] dropping ${state.dbName} failed:`, err));
+  if (state.dbName)
+    await dropTestDatabase(state.dbName).catch((err) => console.error(`[bench] dropping ${state.dbName} failed:`, err));
   if (state.tmp) rmSync(state.tmp, { recursive: true, force: true });
 }
 
@@ -356,7 +376,8 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   closeSync(out);
   state.server = child;
   child.once("exit", (code, signal) => {
-    if (!state.cleaned) console.error(`[bench] the server (pid ${child.pid}) exited unexpectedly: ${signal ?? `code ${code}`}`);
+    if (!state.cleaned)
+      console.error(`[bench] the server (pid ${child.pid}) exited unexpectedly: ${signal ?? `code ${code}`}`);
   });
 
   const deadline = Date.now() + 90_000;
@@ -388,16 +409,25 @@ let dbAdmin: pg.Client | undefined;
 async function dbBackendTicks(): Promise<Map<number, number>> {
   const ticks = new Map<number, number>();
   if (!dbAdmin || !state.dbName) return ticks;
-  const { rows } = await dbAdmin.query<{ pid: number }>("select pid from pg_stat_activity where datname = $1", [state.dbName]);
+  const { rows } = await dbAdmin.query<{ pid: number }>("select pid from pg_stat_activity where datname = $1", [
+    state.dbName,
+  ]);
   for (const { pid } of rows) ticks.set(pid, processTicks(pid));
   return ticks;
 }
 
 async function cpuSnapshot(): Promise<CpuSnapshot> {
   const child = state.server!;
-  if (child.exitCode !== null || child.signalCode !== null) throw new Error("the server is no longer running; its figures would be meaningless");
+  if (child.exitCode !== null || child.signalCode !== null)
+    throw new Error("the server is no longer running; its figures would be meaningless");
   const db = await dbBackendTicks();
-  return { at: performance.now(), server: processTicks(state.server!.pid!), client: process.cpuUsage(), machine: machineBusyTicks(), db };
+  return {
+    at: performance.now(),
+    server: processTicks(state.server!.pid!),
+    client: process.cpuUsage(),
+    machine: machineBusyTicks(),
+    db,
+  };
 }
 
 type CpuDelta = { wallMs: number; serverMs: number; clientMs: number; dbMs: number; otherMs: number };
@@ -460,11 +490,19 @@ function load(opts: LoadOptions): Promise<LoadResult> {
         ...(opts.body !== undefined ? { body: opts.body } : {}),
         headers: { "user-agent": USER_AGENT, ...opts.headers },
         tlsOptions: { rejectUnauthorized: false },
-        ...(opts.nextPath ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: opts.nextPath!() }) }] } : {}),
+        ...(opts.nextPath
+          ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: opts.nextPath!() }) }] }
+          : {}),
       },
       (err, result) => {
         if (err) return reject(err);
-        resolve({ latencies: latencies.sort((x, y) => x - y), statuses, errors: result.errors, timeouts: result.timeouts, durationS: result.duration });
+        resolve({
+          latencies: latencies.sort((x, y) => x - y),
+          statuses,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          durationS: result.duration,
+        });
       },
     );
     instance.on("response", (_client, status, _bytes, ms) => {
@@ -474,7 +512,10 @@ function load(opts: LoadOptions): Promise<LoadResult> {
   });
 }
 
-function statusSummary(r: { statuses: Map<number, number>; errors: number; timeouts: number }, expected: number): string {
+function statusSummary(
+  r: { statuses: Map<number, number>; errors: number; timeouts: number },
+  expected: number,
+): string {
   const odd = [...r.statuses].filter(([s]) => s !== expected).map(([s, n]) => `${n}×${s}`);
   if (r.errors) odd.push(`${r.errors} errors`);
   if (r.timeouts) odd.push(`${r.timeouts} timeouts`);
@@ -507,7 +548,8 @@ async function samplePage(urlPath: string, headers: Record<string, string>, seco
 function pageRow(label: string, samples: PageSample[], expected = 200): PageRow {
   const latencies = samples.flatMap((s) => s.result.latencies).sort((x, y) => x - y);
   const statuses = new Map<number, number>();
-  for (const s of samples) for (const [status, n] of s.result.statuses) statuses.set(status, (statuses.get(status) ?? 0) + n);
+  for (const s of samples)
+    for (const [status, n] of s.result.statuses) statuses.set(status, (statuses.get(status) ?? 0) + n);
   const sum = (pick: (c: CpuDelta) => number) => samples.reduce((acc, s) => acc + pick(s.cpu), 0);
   const cpu: CpuDelta = {
     wallMs: sum((c) => c.wallMs),
@@ -528,7 +570,11 @@ function pageRow(label: string, samples: PageSample[], expected = 200): PageRow 
     dbCpuPerReq: cpu.dbMs / n,
     cpu,
     unexpected: statusSummary(
-      { statuses, errors: samples.reduce((a, s) => a + s.result.errors, 0), timeouts: samples.reduce((a, s) => a + s.result.timeouts, 0) },
+      {
+        statuses,
+        errors: samples.reduce((a, s) => a + s.result.errors, 0),
+        timeouts: samples.reduce((a, s) => a + s.result.timeouts, 0),
+      },
       expected,
     ),
   };
@@ -554,11 +600,13 @@ function scrapeForm(html: string, tag: RegExp | null, where: string): Record<str
     if (!name) continue;
     fields[htmlDecode(name)] = htmlDecode(input[0].match(/\bvalue="([^"]*)"/)?.[1] ?? "");
   }
-  if (!Object.keys(fields).some((k) => k.startsWith("$ACTION_"))) throw new Error(`no $ACTION_* fields in the form on ${where}`);
+  if (!Object.keys(fields).some((k) => k.startsWith("$ACTION_")))
+    throw new Error(`no $ACTION_* fields in the form on ${where}`);
   return fields;
 }
 
-const actionFieldsOf = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).filter(([k]) => k.startsWith("$ACTION")));
+const actionFieldsOf = (fields: Record<string, string>) =>
+  Object.fromEntries(Object.entries(fields).filter(([k]) => k.startsWith("$ACTION")));
 
 /** The hidden `$ACTION_*` fields React renders into the progressive-enhancement form. */
 async function scrapeLoginForm(): Promise<LoginForm> {
@@ -583,16 +631,27 @@ async function signIn(form: LoginForm, identifier: string, password: string): Pr
   const { body, contentType } = multipart({ ...form, next: "", identifier, password });
   const started = performance.now();
   try {
-    const res = await request("POST", "/login", { "content-type": contentType, origin: ORIGIN, accept: "text/html" }, body);
+    const res = await request(
+      "POST",
+      "/login",
+      { "content-type": contentType, origin: ORIGIN, accept: "text/html" },
+      body,
+    );
     const ms = performance.now() - started;
     const setCookies = ([] as string[]).concat(res.headers["set-cookie"] ?? []);
     // Auth.js may split a large token into .0, .1… chunks; send back whatever it set.
     const session = setCookies
       .map((c) => c.split(";")[0])
       .filter((c) => c.startsWith(SESSION_COOKIE) && !c.endsWith("="));
-    if (res.status === 303 && session.length > 0) return { ok: true, status: res.status, ms, cookie: session.join("; ") };
+    if (res.status === 303 && session.length > 0)
+      return { ok: true, status: res.status, ms, cookie: session.join("; ") };
     const message = res.body.match(/role="(?:alert|status)"[^>]*>([^<]+)</)?.[1];
-    return { ok: false, status: res.status, ms, reason: message ? htmlDecode(message) : `HTTP ${res.status}, no session cookie` };
+    return {
+      ok: false,
+      status: res.status,
+      ms,
+      reason: message ? htmlDecode(message) : `HTTP ${res.status}, no session cookie`,
+    };
   } catch (err) {
     return { ok: false, status: 0, ms: performance.now() - started, reason: (err as Error).message };
   }
@@ -617,15 +676,28 @@ async function measureLogins(form: LoginForm, accountCookie: string): Promise<Lo
   const bad = warm.find((w) => !w.ok);
   if (bad) throw new Error(`a warm-up sign-in failed: ${bad.reason}`);
 
-  log(`sign-ins: ${LOGIN_WORKERS} workers for ${LOGIN_DURATION} s, with ${BACKGROUND.rate} req/s each on /login and /account beside them`);
+  log(
+    `sign-ins: ${LOGIN_WORKERS} workers for ${LOGIN_DURATION} s, with ${BACKGROUND.rate} req/s each on /login and /account beside them`,
+  );
   const before = await cpuSnapshot();
   const deadline = performance.now() + LOGIN_DURATION * 1000;
   const latencies: number[] = [];
   const failureReasons = new Map<string, number>();
   let failures = 0;
   const background = Promise.all([
-    load({ path: "/login", connections: BACKGROUND.connections, duration: LOGIN_DURATION, overallRate: BACKGROUND.rate }),
-    load({ path: "/account", connections: BACKGROUND.connections, duration: LOGIN_DURATION, overallRate: BACKGROUND.rate, headers: { cookie: accountCookie } }),
+    load({
+      path: "/login",
+      connections: BACKGROUND.connections,
+      duration: LOGIN_DURATION,
+      overallRate: BACKGROUND.rate,
+    }),
+    load({
+      path: "/account",
+      connections: BACKGROUND.connections,
+      duration: LOGIN_DURATION,
+      overallRate: BACKGROUND.rate,
+      headers: { cookie: accountCookie },
+    }),
   ]);
   await Promise.all(
     users.map(async (u) => {
@@ -699,17 +771,28 @@ class NameSaver implements Saver {
   /** Reads the form as rendered: React's `$ACTION_*` fields and the section's current version. */
   async load(): Promise<void> {
     const res = await request("GET", "/account/profile", { cookie: this.cookie, accept: "text/html" });
-    if (res.status !== 200) throw new Error(`GET /account/profile as bench customer ${this.who} answered ${res.status}`);
+    if (res.status !== 200)
+      throw new Error(`GET /account/profile as bench customer ${this.who} answered ${res.status}`);
     this.fields = scrapeForm(res.body, /aria-label="Name"/, "/account/profile (Name form)");
-    if (!/^\d+$/.test(this.fields.version ?? "")) throw new Error("the Name form on /account/profile has no numeric version field");
+    if (!/^\d+$/.test(this.fields.version ?? ""))
+      throw new Error("the Name form on /account/profile has no numeric version field");
   }
 
   async save(): Promise<SaveOutcome> {
-    const { body, contentType } = multipart({ ...this.fields, firstName: "Bench", lastName: `Saver ${lettersOf(this.who * 100_000 + this.n++)}` });
+    const { body, contentType } = multipart({
+      ...this.fields,
+      firstName: "Bench",
+      lastName: `Saver ${lettersOf(this.who * 100_000 + this.n++)}`,
+    });
     const started = performance.now();
     let res: Reply;
     try {
-      res = await request("POST", "/account/profile", { cookie: this.cookie, "content-type": contentType, origin: ORIGIN, accept: "text/html" }, body);
+      res = await request(
+        "POST",
+        "/account/profile",
+        { cookie: this.cookie, "content-type": contentType, origin: ORIGIN, accept: "text/html" },
+        body,
+      );
     } catch (err) {
       return { kind: "failed", ms: performance.now() - started, reason: (err as Error).message };
     }
@@ -722,7 +805,9 @@ class NameSaver implements Saver {
     const conflict = res.body.includes(CONFLICT_TEXT);
     this.reloads++;
     await this.load().catch(() => {});
-    return conflict ? { kind: "conflict", ms } : { kind: "failed", ms, reason: `HTTP ${res.status}${alertText(res.body) ? `: ${alertText(res.body)}` : ""}` };
+    return conflict
+      ? { kind: "conflict", ms }
+      : { kind: "failed", ms, reason: `HTTP ${res.status}${alertText(res.body) ? `: ${alertText(res.body)}` : ""}` };
   }
 }
 
@@ -737,7 +822,12 @@ class FloorSaver implements Saver {
     const { body, contentType } = multipart({ ...this.fields, id: this.userId });
     const started = performance.now();
     try {
-      const res = await request("POST", "/bench-floor/action", { "content-type": contentType, origin: ORIGIN, accept: "text/html" }, body);
+      const res = await request(
+        "POST",
+        "/bench-floor/action",
+        { "content-type": contentType, origin: ORIGIN, accept: "text/html" },
+        body,
+      );
       const ms = performance.now() - started;
       return res.status === 200 ? { kind: "ok", ms } : { kind: "failed", ms, reason: `HTTP ${res.status}` };
     } catch (err) {
@@ -746,7 +836,14 @@ class FloorSaver implements Saver {
   }
 }
 
-type SaveSample = { latencies: number[]; ok: number; conflicts: number; failures: number; reasons: Map<string, number>; cpu: CpuDelta };
+type SaveSample = {
+  latencies: number[];
+  ok: number;
+  conflicts: number;
+  failures: number;
+  reasons: Map<string, number>;
+  cpu: CpuDelta;
+};
 
 /** Every saver in a loop for `seconds`; CPU is read around the whole sample. */
 async function sampleSaves(savers: Saver[], seconds: number): Promise<SaveSample> {
@@ -831,8 +928,11 @@ async function measureSaves(form: LoginForm): Promise<{ floor: SaveRow; name: Sa
     names.push(saver);
   }
   const floorPage = await request("GET", "/bench-floor/action");
-  if (floorPage.status !== 200) throw new Error(`GET /bench-floor/action answered ${floorPage.status} (the server needs BENCH_ENDPOINTS=1)`);
-  const floorFields = actionFieldsOf(scrapeForm(floorPage.body, /aria-label="Benchmark floor action"/, "/bench-floor/action"));
+  if (floorPage.status !== 200)
+    throw new Error(`GET /bench-floor/action answered ${floorPage.status} (the server needs BENCH_ENDPOINTS=1)`);
+  const floorFields = actionFieldsOf(
+    scrapeForm(floorPage.body, /aria-label="Benchmark floor action"/, "/bench-floor/action"),
+  );
   const floors = users.map((u) => {
     const id = ids[u.username];
     if (!id) throw new Error(`no id for ${u.username} in ${idsFile()}`);
@@ -840,7 +940,10 @@ async function measureSaves(form: LoginForm): Promise<{ floor: SaveRow; name: Sa
   });
 
   // One save each must work before anything is timed.
-  for (const [label, savers] of [["bare action", floors], ["name save", names]] as const) {
+  for (const [label, savers] of [
+    ["bare action", floors],
+    ["name save", names],
+  ] as const) {
     const first = await savers[0].save();
     if (first.kind !== "ok") throw new Error(`the first ${label} did not succeed: ${first.kind} ${first.reason ?? ""}`);
   }
@@ -850,7 +953,9 @@ async function measureSaves(form: LoginForm): Promise<{ floor: SaveRow; name: Sa
   const floorSamples: SaveSample[] = [];
   const nameSamples: SaveSample[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    log(`profile saves, round ${round} of ${ROUNDS}: bare action, then name save, ${SAVE_DURATION / ROUNDS} s each at ${SAVE_CLIENTS} clients`);
+    log(
+      `profile saves, round ${round} of ${ROUNDS}: bare action, then name save, ${SAVE_DURATION / ROUNDS} s each at ${SAVE_CLIENTS} clients`,
+    );
     floorSamples.push(await sampleSaves(floors, SAVE_DURATION / ROUNDS));
     nameSamples.push(await sampleSaves(names, SAVE_DURATION / ROUNDS));
   }
@@ -864,7 +969,14 @@ async function measureSaves(form: LoginForm): Promise<{ floor: SaveRow; name: Sa
 // ---------------------------------------------------------------------------------------------
 // First-load JS (issue 3): gzip -9 of each chunk in the build's route-bundle-stats.json
 
-type FirstLoad = { route: string; totalGz: number; sharedGz: number; ownGz: number; own: { file: string; gz: number }[]; routes: number };
+type FirstLoad = {
+  route: string;
+  totalGz: number;
+  sharedGz: number;
+  ownGz: number;
+  own: { file: string; gz: number }[];
+  routes: number;
+};
 
 function firstLoadJs(route: string): FirstLoad {
   const statsFile = path.join(DIST_DIR, "diagnostics", "route-bundle-stats.json");
@@ -884,7 +996,9 @@ function firstLoadJs(route: string): FirstLoad {
     return size;
   };
   // The framework's share: the chunks every route loads.
-  const shared = new Set(entry.firstLoadChunkPaths.filter((c) => stats.every((r) => r.firstLoadChunkPaths.includes(c))));
+  const shared = new Set(
+    entry.firstLoadChunkPaths.filter((c) => stats.every((r) => r.firstLoadChunkPaths.includes(c))),
+  );
   const totalGz = entry.firstLoadChunkPaths.reduce((a, c) => a + gz(c), 0);
   const sharedGz = [...shared].reduce((a, c) => a + gz(c), 0);
   const own = entry.firstLoadChunkPaths
@@ -904,7 +1018,24 @@ async function seedCustomers(client: pg.Client): Promise<{ customers: number; op
   await client.query("set synchronous_commit = off");
   // One set-based statement: the people, then a 'register' grant in the consent ledger for two in
   // three of them, then their current state pointing at that event (as recordConsent would leave it).
-  const firstNames = ["Ana", "Ben", "Chloé", "Dev", "Eun-ji", "Femi", "Grace", "Hugo", "Inés", "José", "Kai", "Li", "O'Brien", "Nguyễn", "Zoë", "Sam"];
+  const firstNames = [
+    "Ana",
+    "Ben",
+    "Chloé",
+    "Dev",
+    "Eun-ji",
+    "Femi",
+    "Grace",
+    "Hugo",
+    "Inés",
+    "José",
+    "Kai",
+    "Li",
+    "O'Brien",
+    "Nguyễn",
+    "Zoë",
+    "Sam",
+  ];
   const res = await client.query(
     `with people as (
        insert into users (role, username, account_number, email, first_name, last_name, registered_at, created_at, updated_at)
@@ -925,7 +1056,9 @@ async function seedCustomers(client: pg.Client): Promise<{ customers: number; op
      select user_id, 'offers', 'granted', 'register', created_at, wording_version, id, created_at from grants`,
     [CUSTOMERS, firstNames, CURRENT_POLICY_VERSION],
   );
-  log(`export: ${CUSTOMERS} customers and ${res.rowCount} opt-ins inserted in ${((performance.now() - started) / 1000).toFixed(1)} s; vacuum analyze…`);
+  log(
+    `export: ${CUSTOMERS} customers and ${res.rowCount} opt-ins inserted in ${((performance.now() - started) / 1000).toFixed(1)} s; vacuum analyze…`,
+  );
   // Fresh rows: set hint bits and the visibility map and give the planner statistics, so neither
   // the app's COPY nor psql's pays for that (whichever ran first would).
   await client.query("vacuum (analyze) users, consent_events, subscriptions");
@@ -1001,62 +1134,76 @@ async function appExport(cookie: string, gzip = false): Promise<AppExport> {
   }, 100);
   const started = performance.now();
   try {
-    const out = await new Promise<Omit<AppExport, "rssBaselineMb" | "rssPeakMb" | "rssEndMb" | "hwmPeakMb" | "cpu">>((resolve, reject) => {
-      const req = https.request(
-        {
-          host: "127.0.0.1",
-          port: PORT,
-          servername: "localhost",
-          method: "GET",
-          path: "/console/marketing/export?topic=offers",
-          agent,
-          // Without Accept-Encoding the CSV comes as is, like psql's; a browser asks for gzip.
-          headers: { host: `localhost:${PORT}`, "user-agent": USER_AGENT, cookie, ...(gzip ? { "accept-encoding": "gzip" } : {}) },
-          timeout: 600_000,
-        },
-        (res) => {
-          const headersMs = performance.now() - started;
-          let firstRowMs = NaN;
-          let bytes = 0;
-          let newlines = 0;
-          let chunks = 0;
-          const encoding = String(res.headers["content-encoding"] ?? "identity");
-          res.on("data", (c: Buffer) => {
-            if (chunks === 0) firstRowMs = performance.now() - started;
-            chunks++;
-            bytes += c.length;
-          });
-          const body = encoding === "gzip" ? res.pipe(createGunzip()) : res;
-          body.on("data", (c: Buffer) => {
-            for (let i = c.indexOf(10); i !== -1; i = c.indexOf(10, i + 1)) newlines++;
-          });
-          body.on("end", () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              encoding,
-              wallMs: performance.now() - started,
-              headersMs,
-              firstRowMs,
-              bytes,
-              // The header line is not a row.
-              rows: Math.max(0, newlines - 1),
-              chunks,
-            }),
-          );
-          res.on("error", reject);
-          body.on("error", reject);
-        },
-      );
-      req.on("timeout", () => req.destroy(new Error("timeout: the export")));
-      req.on("error", reject);
-      req.end();
-    });
+    const out = await new Promise<Omit<AppExport, "rssBaselineMb" | "rssPeakMb" | "rssEndMb" | "hwmPeakMb" | "cpu">>(
+      (resolve, reject) => {
+        const req = https.request(
+          {
+            host: "127.0.0.1",
+            port: PORT,
+            servername: "localhost",
+            method: "GET",
+            path: "/console/marketing/export?topic=offers",
+            agent,
+            // Without Accept-Encoding the CSV comes as is, like psql's; a browser asks for gzip.
+            headers: {
+              host: `localhost:${PORT}`,
+              "user-agent": USER_AGENT,
+              cookie,
+              ...(gzip ? { "accept-encoding": "gzip" } : {}),
+            },
+            timeout: 600_000,
+          },
+          (res) => {
+            const headersMs = performance.now() - started;
+            let firstRowMs = NaN;
+            let bytes = 0;
+            let newlines = 0;
+            let chunks = 0;
+            const encoding = String(res.headers["content-encoding"] ?? "identity");
+            res.on("data", (c: Buffer) => {
+              if (chunks === 0) firstRowMs = performance.now() - started;
+              chunks++;
+              bytes += c.length;
+            });
+            const body = encoding === "gzip" ? res.pipe(createGunzip()) : res;
+            body.on("data", (c: Buffer) => {
+              for (let i = c.indexOf(10); i !== -1; i = c.indexOf(10, i + 1)) newlines++;
+            });
+            body.on("end", () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                encoding,
+                wallMs: performance.now() - started,
+                headersMs,
+                firstRowMs,
+                bytes,
+                // The header line is not a row.
+                rows: Math.max(0, newlines - 1),
+                chunks,
+              }),
+            );
+            res.on("error", reject);
+            body.on("error", reject);
+          },
+        );
+        req.on("timeout", () => req.destroy(new Error("timeout: the export")));
+        req.on("error", reject);
+        req.end();
+      },
+    );
     const after = await cpuSnapshot();
     const end = vmRssKb(pid);
     peak = Math.max(peak, end);
     const hwmKb = hwm ? vmRssKb(pid, "VmHWM") : NaN;
     for (const [p, t] of after.db) seen.set(p, Math.max(t, seen.get(p) ?? 0));
-    return { ...out, rssBaselineMb: mb(baseline), rssPeakMb: mb(peak), rssEndMb: mb(end), hwmPeakMb: mb(hwmKb), cpu: cpuDelta(before, { ...after, db: seen }) };
+    return {
+      ...out,
+      rssBaselineMb: mb(baseline),
+      rssPeakMb: mb(peak),
+      rssEndMb: mb(end),
+      hwmPeakMb: mb(hwmKb),
+      cpu: cpuDelta(before, { ...after, db: seen }),
+    };
   } finally {
     clearInterval(sampler);
     clearInterval(dbPoller);
@@ -1075,7 +1222,15 @@ function psqlExport(url: string, { select, setup }: ExportQuery): Promise<PsqlEx
   const oneLine = select.replace(/\s*\n\s*/g, " ");
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const args = ["-X", "-v", "ON_ERROR_STOP=1", url, ...(setup ? ["-c", setup] : []), "-c", `\\copy (${oneLine}) to '/dev/null' csv`];
+    const args = [
+      "-X",
+      "-v",
+      "ON_ERROR_STOP=1",
+      url,
+      ...(setup ? ["-c", setup] : []),
+      "-c",
+      `\\copy (${oneLine}) to '/dev/null' csv`,
+    ];
     const child = spawn("psql", args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -1085,7 +1240,8 @@ function psqlExport(url: string, { select, setup }: ExportQuery): Promise<PsqlEx
     child.on("exit", (code) => {
       const wallMs = performance.now() - started;
       const rows = Number(stdout.match(/COPY (\d+)/)?.[1]);
-      if (code !== 0 || !Number.isFinite(rows)) return reject(new Error(`psql \\copy failed (exit ${code}): ${stderr.trim() || stdout.trim()}`));
+      if (code !== 0 || !Number.isFinite(rows))
+        return reject(new Error(`psql \\copy failed (exit ${code}): ${stderr.trim() || stdout.trim()}`));
       resolve({ wallMs, rows });
     });
   });
@@ -1114,13 +1270,21 @@ async function measureExport(env: NodeJS.ProcessEnv, marketingCookie: string): P
     );
     const expectedRows = Number(rows[0].n);
     // The app's own SELECT, built with the server's AUTH_SECRET and PORT (the unsubscribe URLs).
-    const query = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", path.join("bench", "export-select.ts"), "offers"], { env, encoding: "utf8" })) as ExportQuery;
-    log(`export: ${expectedRows} opted-in rows; warming up with one psql \\copy and the export route (an unknown topic: 400, nothing exported)`);
+    const query = JSON.parse(
+      execFileSync(process.execPath, ["--import", "tsx", path.join("bench", "export-select.ts"), "offers"], {
+        env,
+        encoding: "utf8",
+      }),
+    ) as ExportQuery;
+    log(
+      `export: ${expectedRows} opted-in rows; warming up with one psql \\copy and the export route (an unknown topic: 400, nothing exported)`,
+    );
     const psqlWarm = await psqlExport(env.DATABASE_URL!, query);
     // Next loads a route's code on its first request: that one-off cost is not the export's.
     const cold = performance.now();
     const probe = await request("GET", "/console/marketing/export?topic=bench-warm-up", { cookie: marketingCookie });
-    if (probe.status !== 400) throw new Error(`GET /console/marketing/export?topic=bench-warm-up answered ${probe.status}, expected 400`);
+    if (probe.status !== 400)
+      throw new Error(`GET /console/marketing/export?topic=bench-warm-up answered ${probe.status}, expected 400`);
     const routeWarmUpMs = performance.now() - cold;
     const app: AppExport[] = [];
     const psql: PsqlExport[] = [];
@@ -1130,7 +1294,9 @@ async function measureExport(env: NodeJS.ProcessEnv, marketingCookie: string): P
       if (a.status !== 200) throw new Error(`the export answered ${a.status}`);
       app.push(a);
       psql.push(await psqlExport(env.DATABASE_URL!, query));
-      log(`  app ${f0(a.wallMs)} ms (${a.rows} rows, first byte ${f0(a.headersMs)} ms, RSS +${f1(a.rssPeakMb - a.rssBaselineMb)} MB), psql ${f0(psql[psql.length - 1].wallMs)} ms`);
+      log(
+        `  app ${f0(a.wallMs)} ms (${a.rows} rows, first byte ${f0(a.headersMs)} ms, RSS +${f1(a.rssPeakMb - a.rssBaselineMb)} MB), psql ${f0(psql[psql.length - 1].wallMs)} ms`,
+      );
     }
     log("export: once more through the app with Accept-Encoding: gzip, as a browser asks");
     const appGzip = await appExport(marketingCookie, true);
@@ -1158,7 +1324,14 @@ type UnsubFigures = {
  * autocannon's overallRate instead lets each connection send its whole per-second quota back to
  * back at the start of every second, i.e. bursts of `connections` concurrent requests.
  */
-async function pacedLoad(opts: { rate: number; seconds: number; method: string; nextPath: () => string; headers: Record<string, string>; body: Buffer }): Promise<LoadResult> {
+async function pacedLoad(opts: {
+  rate: number;
+  seconds: number;
+  method: string;
+  nextPath: () => string;
+  headers: Record<string, string>;
+  body: Buffer;
+}): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   let errors = 0;
@@ -1183,7 +1356,13 @@ async function pacedLoad(opts: { rate: number; seconds: number; method: string; 
     );
   }
   await Promise.all(inFlight);
-  return { latencies: latencies.sort((x, y) => x - y), statuses, errors, timeouts: 0, durationS: (performance.now() - started) / 1000 };
+  return {
+    latencies: latencies.sort((x, y) => x - y),
+    statuses,
+    errors,
+    timeouts: 0,
+    durationS: (performance.now() - started) / 1000,
+  };
 }
 
 /** RFC 8058 one-click POSTs at a fixed rate, each for a different opted-in customer. */
@@ -1214,8 +1393,12 @@ async function measureUnsubscribe(env: NodeJS.ProcessEnv): Promise<UnsubFigures>
       headers: { "content-type": "application/x-www-form-urlencoded" },
       nextPath: () => `/u/${tokens[next++ % tokens.length]}`,
     };
-    const eventsBefore = await client.query<{ n: string }>("select count(*) as n from consent_events where source = 'one-click'");
-    log(`one-click unsubscribe: warm-up ${warmSeconds} s, then ${UNSUB_DURATION} s at ${UNSUB_RATE} requests/s over ${UNSUB_CONNECTIONS} connections (${tokens.length} distinct customers)`);
+    const eventsBefore = await client.query<{ n: string }>(
+      "select count(*) as n from consent_events where source = 'one-click'",
+    );
+    log(
+      `one-click unsubscribe: warm-up ${warmSeconds} s, then ${UNSUB_DURATION} s at ${UNSUB_RATE} requests/s over ${UNSUB_CONNECTIONS} connections (${tokens.length} distinct customers)`,
+    );
     const warm = await load({ ...opts, duration: warmSeconds });
     const before = await cpuSnapshot();
     const result = await load({ ...opts, duration: UNSUB_DURATION });
@@ -1230,8 +1413,13 @@ async function measureUnsubscribe(env: NodeJS.ProcessEnv): Promise<UnsubFigures>
       body: Buffer.from(opts.body),
     });
     const pacedAfter = await cpuSnapshot();
-    const eventsAfter = await client.query<{ n: string }>("select count(*) as n from consent_events where source = 'one-click'");
-    if (next > tokens.length) log(`NOTE: ${next} requests for ${tokens.length} tokens: some customers were unsubscribed twice (idempotent, no event)`);
+    const eventsAfter = await client.query<{ n: string }>(
+      "select count(*) as n from consent_events where source = 'one-click'",
+    );
+    if (next > tokens.length)
+      log(
+        `NOTE: ${next} requests for ${tokens.length} tokens: some customers were unsubscribed twice (idempotent, no event)`,
+      );
     return {
       warm,
       result,
@@ -1271,7 +1459,10 @@ async function main() {
   ensureBuild();
   const buildId = readBuildId();
   const stale = newerSource();
-  if (stale) log(`NOTE: ${stale} is newer than the build in ${DIST_DIR} (BENCH_BUILD=0): the figures are for the code as it was built.`);
+  if (stale)
+    log(
+      `NOTE: ${stale} is newer than the build in ${DIST_DIR} (BENCH_BUILD=0): the figures are for the code as it was built.`,
+    );
   PORT = await sparePort(PORT);
   HTTP_PORT = await sparePort(HTTP_PORT, [PORT]);
   ORIGIN = `https://localhost:${PORT}`;
@@ -1320,12 +1511,14 @@ async function main() {
 
   // Sanity checks: the pages answer what they should before anything is timed.
   const floor = await request("GET", "/bench-floor");
-  if (floor.status !== 200 || !floor.body.includes("Benchmark floor")) throw new Error(`/bench-floor answered ${floor.status}; is it in the build?`);
+  if (floor.status !== 200 || !floor.body.includes("Benchmark floor"))
+    throw new Error(`/bench-floor answered ${floor.status}; is it in the build?`);
   const form = await scrapeLoginForm();
   const demo = await signIn(form, DEMO.identifier, DEMO.password);
   if (!demo.ok || !demo.cookie) throw new Error(`signing in as demo failed: ${demo.reason}`);
   const account = await request("GET", "/account", { cookie: demo.cookie });
-  if (account.status !== 200 || !account.body.includes("Welcome")) throw new Error(`GET /account with the demo session answered ${account.status}`);
+  if (account.status !== 200 || !account.body.includes("Welcome"))
+    throw new Error(`GET /account with the demo session answered ${account.status}`);
 
   let pages: PageRow[] = [];
   let logins: LoginFigures | undefined;
@@ -1333,9 +1526,11 @@ async function main() {
   if (!EXPORT_ONLY) {
     const profileUser = benchUser(1);
     const profileSession = await signIn(form, profileUser.username, profileUser.password);
-    if (!profileSession.ok || !profileSession.cookie) throw new Error(`signing in as ${profileUser.username} failed: ${profileSession.reason}`);
+    if (!profileSession.ok || !profileSession.cookie)
+      throw new Error(`signing in as ${profileUser.username} failed: ${profileSession.reason}`);
     const profile = await request("GET", "/account/profile", { cookie: profileSession.cookie });
-    if (profile.status !== 200 || !profile.body.includes("Edit Profile")) throw new Error(`GET /account/profile as ${profileUser.username} answered ${profile.status}`);
+    if (profile.status !== 200 || !profile.body.includes("Edit Profile"))
+      throw new Error(`GET /account/profile as ${profileUser.username} answered ${profile.status}`);
 
     const targets: [string, string, Record<string, string>][] = [
       ["floor: GET /bench-floor", "/bench-floor", {}],
@@ -1347,11 +1542,15 @@ async function main() {
       ["GET /account/profile (signed in)", "/account/profile", { cookie: profileSession.cookie }],
     ];
     log(`warm-up: ${WARMUP} s per page at ${CONNECTIONS} connections`);
-    for (const [, urlPath, headers] of targets) await load({ path: urlPath, connections: CONNECTIONS, duration: WARMUP, headers });
+    for (const [, urlPath, headers] of targets)
+      await load({ path: urlPath, connections: CONNECTIONS, duration: WARMUP, headers });
     const samples: PageSample[][] = targets.map(() => []);
     for (let round = 1; round <= ROUNDS; round++) {
-      log(`pages, round ${round} of ${ROUNDS}: ${targets.map(([, p]) => p).join(", ")}, ${DURATION / ROUNDS} s each at ${CONNECTIONS} connections`);
-      for (const [i, [, urlPath, headers]] of targets.entries()) samples[i].push(await samplePage(urlPath, headers, DURATION / ROUNDS));
+      log(
+        `pages, round ${round} of ${ROUNDS}: ${targets.map(([, p]) => p).join(", ")}, ${DURATION / ROUNDS} s each at ${CONNECTIONS} connections`,
+      );
+      for (const [i, [, urlPath, headers]] of targets.entries())
+        samples[i].push(await samplePage(urlPath, headers, DURATION / ROUNDS));
     }
     pages = targets.map(([label], i) => pageRow(label, samples[i]));
     logins = await measureLogins(form, demo.cookie);
@@ -1370,15 +1569,28 @@ async function main() {
   // ---- report -------------------------------------------------------------------------------
   const pgRun = DB_KIND === "postgres";
   console.log("");
-  console.log(`MyAccount benchmark — ${pgRun ? `Postgres (${state.dbName})` : "embedded PGlite"}, ${cpus().length} cores, node ${process.version}, build ${DIST_DIR} ${buildId}`);
-  if (stale) console.log(`NOTE: the build in ${DIST_DIR} is older than ${stale} (and maybe other sources): the figures are for the code as it was built.`);
+  console.log(
+    `MyAccount benchmark — ${pgRun ? `Postgres (${state.dbName})` : "embedded PGlite"}, ${cpus().length} cores, node ${process.version}, build ${DIST_DIR} ${buildId}`,
+  );
+  if (stale)
+    console.log(
+      `NOTE: the build in ${DIST_DIR} is older than ${stale} (and maybe other sources): the figures are for the code as it was built.`,
+    );
   const changed = newerSource();
-  if (changed && changed !== stale) console.log(`NOTE: ${changed} changed during the run: the figures are for the code as it was built.`);
+  if (changed && changed !== stale)
+    console.log(`NOTE: ${changed} changed during the run: the figures are for the code as it was built.`);
   if (readBuildId() !== buildId) {
-    console.log(`NOTE: ${DIST_DIR} changed during the run (build id now ${readBuildId() ?? "missing"}): something rebuilt this folder, so these figures may be off.`);
+    console.log(
+      `NOTE: ${DIST_DIR} changed during the run (build id now ${readBuildId() ?? "missing"}): something rebuilt this folder, so these figures may be off.`,
+    );
   }
-  console.log(`Figures, not pass/fail. Client and server share this machine; other processes add noise (see "other" cores).`);
-  if (!pgRun) console.log(`Part 4 (marketing export, one-click unsubscribe) runs only on Postgres: BENCH_DB=postgres npm run bench [-- --export-only].`);
+  console.log(
+    `Figures, not pass/fail. Client and server share this machine; other processes add noise (see "other" cores).`,
+  );
+  if (!pgRun)
+    console.log(
+      `Part 4 (marketing export, one-click unsubscribe) runs only on Postgres: BENCH_DB=postgres npm run bench [-- --export-only].`,
+    );
   if (logins && saves) {
     reportPages(pages, pgRun);
     reportLogins(logins, pages, pgRun);
@@ -1390,15 +1602,36 @@ async function main() {
     .split("\n")
     .filter((l) => /error|warn/i.test(l));
   console.log("");
-  console.log(`  server log: ${serverErrors.length} error/warning line(s)${serverErrors.length ? `, first: ${serverErrors.slice(0, 3).join(" | ").slice(0, 300)}` : ""}`);
-  console.log(`  load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}; total bench time ${((performance.now() - startedAt) / 1000).toFixed(0)} s`);
+  console.log(
+    `  server log: ${serverErrors.length} error/warning line(s)${serverErrors.length ? `, first: ${serverErrors.slice(0, 3).join(" | ").slice(0, 300)}` : ""}`,
+  );
+  console.log(
+    `  load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}; total bench time ${((performance.now() - startedAt) / 1000).toFixed(0)} s`,
+  );
   console.log("");
 }
 
 function reportPages(pages: PageRow[], pgRun: boolean) {
   console.log("");
-  console.log(`1) Pages, ${CONNECTIONS} connections × ${DURATION} s each in ${ROUNDS} alternating rounds (after a ${WARMUP} s warm-up of each); latency in ms`);
-  const pageHeaders = ["page", "req/s", "p50", "p95", "p99", "server CPU ms/req", ...(pgRun ? ["DB CPU ms/req"] : []), "server cores", "client cores", ...(pgRun ? ["db cores"] : []), "other cores", "unexpected"];
+  console.log(
+    `1) Pages, ${CONNECTIONS} connections × ${DURATION} s each in ${ROUNDS} alternating rounds (after a ${WARMUP} s warm-up of each); latency in ms`,
+  );
+  const pageHeaders = [
+    "page",
+    "req/s",
+    "p50",
+    "p95",
+    "p99",
+    "server CPU ms/req",
+    ...(pgRun ? ["DB CPU ms/req"] : []),
+    "server cores",
+    "client cores",
+    ...(pgRun ? ["db cores"] : []),
+    "other cores",
+    "unexpected",
+  ];
   table(
     pageHeaders,
     pages.map((p) => [
@@ -1419,10 +1652,14 @@ function reportPages(pages: PageRow[], pgRun: boolean) {
   const [floorRow, loginRow, accountRow, floorSignedInRow] = pages;
   const noisiest = Math.max(...pages.map((p) => p.cpu.otherMs / p.cpu.wallMs));
   if (noisiest > 0.3) {
-    console.log(`  NOTE: other processes kept up to ${f2(noisiest)} of the ${cpus().length} cores busy during these runs: req/s and latency understate this server; CPU ms/req is the steadier figure.`);
+    console.log(
+      `  NOTE: other processes kept up to ${f2(noisiest)} of the ${cpus().length} cores busy during these runs: req/s and latency understate this server; CPU ms/req is the steadier figure.`,
+    );
   }
   console.log("");
-  console.log(`  /account CPU per request ÷ floor's: ${f2(accountRow.cpuPerReq / floorRow.cpuPerReq)}×   (goal ≤ ${GOAL.cpuRatio}×)${pgRun ? `; counting the DB backends' CPU too: ${f2((accountRow.cpuPerReq + accountRow.dbCpuPerReq) / (floorRow.cpuPerReq + floorRow.dbCpuPerReq))}×` : ""}`);
+  console.log(
+    `  /account CPU per request ÷ floor's: ${f2(accountRow.cpuPerReq / floorRow.cpuPerReq)}×   (goal ≤ ${GOAL.cpuRatio}×)${pgRun ? `; counting the DB backends' CPU too: ${f2((accountRow.cpuPerReq + accountRow.dbCpuPerReq) / (floorRow.cpuPerReq + floorRow.dbCpuPerReq))}×` : ""}`,
+  );
   console.log(`  /login   CPU per request ÷ floor's: ${f2(loginRow.cpuPerReq / floorRow.cpuPerReq)}×`);
   const sessionMs = floorSignedInRow.cpuPerReq - floorRow.cpuPerReq;
   console.log(
@@ -1433,7 +1670,9 @@ function reportPages(pages: PageRow[], pgRun: boolean) {
 function reportLogins(logins: LoginFigures, pages: PageRow[], pgRun: boolean) {
   const [, loginRow, accountRow] = pages;
   console.log("");
-  console.log(`2) Sign-ins: ${LOGIN_WORKERS} concurrent workers × ${LOGIN_DURATION} s, each its own customer (no-JS server action POST /login → 303 + session cookie)`);
+  console.log(
+    `2) Sign-ins: ${LOGIN_WORKERS} concurrent workers × ${LOGIN_DURATION} s, each its own customer (no-JS server action POST /login → 303 + session cookie)`,
+  );
   const bgRows = logins.background.map(({ label, result, expected }) => ({
     label,
     n: result.latencies.length,
@@ -1451,15 +1690,27 @@ function reportLogins(logins: LoginFigures, pages: PageRow[], pgRun: boolean) {
       ["successful sign-ins / failed", `${logins.logins} / ${logins.failures}`, ""],
       ["sign-in latency p50 / p95 / p99 (ms)", `${f0(logins.p50)} / ${f0(logins.p95)} / ${f0(logins.p99)}`, ""],
       ...bgRows.map((b) => [`${b.label} p95 (ms), ${BACKGROUND.rate} req/s`, f1(b.p95), `< ${GOAL.p95Ms} ms`]),
-      ...bgRows.map((b) => [`  ${b.label} p50 / p99 (ms), n, unexpected`, `${f1(b.p50)} / ${f1(b.p99)}, ${b.n}, ${b.unexpected}`, ""]),
+      ...bgRows.map((b) => [
+        `  ${b.label} p50 / p99 (ms), n, unexpected`,
+        `${f1(b.p50)} / ${f1(b.p99)}, ${b.n}, ${b.unexpected}`,
+        "",
+      ]),
       ["server CPU ms per sign-in (minus the page load)", f1((logins.cpu.serverMs - bgCpuMs) / logins.logins), ""],
       ...(pgRun ? [["DB backends CPU ms per sign-in (incl. page load)", f1(logins.cpu.dbMs / logins.logins), ""]] : []),
-      [`cores busy: server / client${pgRun ? " / db" : ""} / other`, [logins.cpu.serverMs, logins.cpu.clientMs, ...(pgRun ? [logins.cpu.dbMs] : []), logins.cpu.otherMs].map((ms) => cores(ms, logins.cpu.wallMs)).join(" / "), ""],
+      [
+        `cores busy: server / client${pgRun ? " / db" : ""} / other`,
+        [logins.cpu.serverMs, logins.cpu.clientMs, ...(pgRun ? [logins.cpu.dbMs] : []), logins.cpu.otherMs]
+          .map((ms) => cores(ms, logins.cpu.wallMs))
+          .join(" / "),
+        "",
+      ],
     ],
     3,
   );
   if (logins.cpu.otherMs / logins.cpu.wallMs > 0.3) {
-    console.log(`  NOTE: other processes kept ${cores(logins.cpu.otherMs, logins.cpu.wallMs)} cores busy during the sign-ins: rates and latencies understate this server.`);
+    console.log(
+      `  NOTE: other processes kept ${cores(logins.cpu.otherMs, logins.cpu.wallMs)} cores busy during the sign-ins: rates and latencies understate this server.`,
+    );
   }
   if (logins.failures > 0) {
     console.log("  failed sign-ins by reason:");
@@ -1472,9 +1723,24 @@ function reportProfile(pages: PageRow[], saves: Awaited<ReturnType<typeof measur
   const profileRow = pages.find((p) => p.label.startsWith("GET /account/profile"))!;
   const { floor, name } = saves;
   console.log("");
-  console.log(`3) Edit Profile (issue 3): the page from part 1; saves at ${SAVE_CLIENTS} concurrent clients (each its own signed-in customer, no-JS server action POST) × ${SAVE_DURATION} s in ${ROUNDS} alternating rounds; latency in ms`);
+  console.log(
+    `3) Edit Profile (issue 3): the page from part 1; saves at ${SAVE_CLIENTS} concurrent clients (each its own signed-in customer, no-JS server action POST) × ${SAVE_DURATION} s in ${ROUNDS} alternating rounds; latency in ms`,
+  );
   table(
-    ["save", "saves/s", "p50", "p95", "p99", "server CPU ms/save", ...(pgRun ? ["DB CPU ms/save"] : []), "ok / conflict / failed", "server cores", "client cores", ...(pgRun ? ["db cores"] : []), "other cores"],
+    [
+      "save",
+      "saves/s",
+      "p50",
+      "p95",
+      "p99",
+      "server CPU ms/save",
+      ...(pgRun ? ["DB CPU ms/save"] : []),
+      "ok / conflict / failed",
+      "server cores",
+      "client cores",
+      ...(pgRun ? ["db cores"] : []),
+      "other cores",
+    ],
     [floor, name].map((r) => [
       r.label,
       f1(r.perSecond),
@@ -1493,7 +1759,10 @@ function reportProfile(pages: PageRow[], saves: Awaited<ReturnType<typeof measur
   for (const r of [floor, name]) {
     for (const [reason, n] of r.reasons) console.log(`  ${r.label}: ${n}× failed: ${reason}`);
   }
-  if (saves.reloads) console.log(`  the name-save clients re-read the page ${saves.reloads} time(s) after a conflict or failure (inside the timed window)`);
+  if (saves.reloads)
+    console.log(
+      `  the name-save clients re-read the page ${saves.reloads} time(s) after a conflict or failure (inside the timed window)`,
+    );
   const withDb = (cpu: number, dbCpu: number) => cpu + (pgRun ? dbCpu : 0);
   let js: FirstLoad | undefined;
   let jsError = "";
@@ -1507,14 +1776,34 @@ function reportProfile(pages: PageRow[], saves: Awaited<ReturnType<typeof measur
   table(
     ["figure", "value", "goal"],
     [
-      ["GET /account/profile: server CPU ms/req ÷ floor page's", `${f2(profileRow.cpuPerReq)} ÷ ${f2(floorRow.cpuPerReq)} = ${f2(profileRow.cpuPerReq / floorRow.cpuPerReq)}×`, `≤ ${GOAL.cpuRatio}×`],
+      [
+        "GET /account/profile: server CPU ms/req ÷ floor page's",
+        `${f2(profileRow.cpuPerReq)} ÷ ${f2(floorRow.cpuPerReq)} = ${f2(profileRow.cpuPerReq / floorRow.cpuPerReq)}×`,
+        `≤ ${GOAL.cpuRatio}×`,
+      ],
       ...(pgRun
-        ? [["  counting the DB backends' CPU too", `${f2(withDb(profileRow.cpuPerReq, profileRow.dbCpuPerReq) / withDb(floorRow.cpuPerReq, floorRow.dbCpuPerReq))}×`, ""]]
+        ? [
+            [
+              "  counting the DB backends' CPU too",
+              `${f2(withDb(profileRow.cpuPerReq, profileRow.dbCpuPerReq) / withDb(floorRow.cpuPerReq, floorRow.dbCpuPerReq))}×`,
+              "",
+            ],
+          ]
         : []),
       ["GET /account/profile p95 (floor page's p95), ms", `${f1(profileRow.p95)} (${f1(floorRow.p95)})`, ""],
-      ["name save: server CPU ms/save ÷ bare action's", `${f2(name.cpuPerSave)} ÷ ${f2(floor.cpuPerSave)} = ${f2(name.cpuPerSave / floor.cpuPerSave)}×`, `≤ ${GOAL.cpuRatio}×`],
+      [
+        "name save: server CPU ms/save ÷ bare action's",
+        `${f2(name.cpuPerSave)} ÷ ${f2(floor.cpuPerSave)} = ${f2(name.cpuPerSave / floor.cpuPerSave)}×`,
+        `≤ ${GOAL.cpuRatio}×`,
+      ],
       ...(pgRun
-        ? [["  counting the DB backends' CPU too", `${f2(withDb(name.cpuPerSave, name.dbCpuPerSave) / withDb(floor.cpuPerSave, floor.dbCpuPerSave))}×`, ""]]
+        ? [
+            [
+              "  counting the DB backends' CPU too",
+              `${f2(withDb(name.cpuPerSave, name.dbCpuPerSave) / withDb(floor.cpuPerSave, floor.dbCpuPerSave))}×`,
+              "",
+            ],
+          ]
         : []),
       ["name save p95 (bare action's p95), ms", `${f1(name.p95)} (${f1(floor.p95)})`, ""],
       ...(js
@@ -1527,7 +1816,8 @@ function reportProfile(pages: PageRow[], saves: Awaited<ReturnType<typeof measur
     ],
     3,
   );
-  if (js) console.log(`  the page's own chunks (gzip): ${js.own.map((c) => `${c.file} ${kb(c.gz)}`).join(", ") || "none"}`);
+  if (js)
+    console.log(`  the page's own chunks (gzip): ${js.own.map((c) => `${c.file} ${kb(c.gz)}`).join(", ") || "none"}`);
   console.log(
     `  Note: a no-JS save answers with the whole re-rendered page, so the name save's CPU includes rendering /account/profile (≈ ${f2(profileRow.cpuPerReq)} ms above); the bare action re-renders a one-form page.`,
   );
@@ -1546,10 +1836,26 @@ function reportExport(ex: ExportFigures, unsub: UnsubFigures) {
     `4) Marketing export (issue 4; Postgres only, BENCH_EXPORT=0 skips it, -- --export-only runs it alone): ${ex.seed.customers} customers seeded in ${f1(ex.seed.ms / 1000)} s (incl. vacuum analyze), ${ex.expectedRows} opted in to 'offers'; ${EXPORT_REPEATS} runs each, alternating app → psql after a psql warm-up; best of each compared`,
   );
   table(
-    ["run", "wall ms", "first byte ms", "first chunk ms", "rows", "MB", "chunks", "RSS base → peak (sampled) MB", "peak (VmHWM) MB", "server CPU ms", "DB CPU ms", "client CPU ms", "other cores"],
+    [
+      "run",
+      "wall ms",
+      "first byte ms",
+      "first chunk ms",
+      "rows",
+      "MB",
+      "chunks",
+      "RSS base → peak (sampled) MB",
+      "peak (VmHWM) MB",
+      "server CPU ms",
+      "DB CPU ms",
+      "client CPU ms",
+      "other cores",
+    ],
     [
       ...[...ex.app, ex.appGzip].map((a, i) => [
-        i < ex.app.length ? `app #${i + 1} (GET /console/marketing/export?topic=offers)` : `app, Accept-Encoding: gzip → ${a.encoding} (info)`,
+        i < ex.app.length
+          ? `app #${i + 1} (GET /console/marketing/export?topic=offers)`
+          : `app, Accept-Encoding: gzip → ${a.encoding} (info)`,
         f0(a.wallMs),
         f0(a.headersMs),
         f0(a.firstRowMs),
@@ -1563,19 +1869,51 @@ function reportExport(ex: ExportFigures, unsub: UnsubFigures) {
         f0(a.cpu.clientMs),
         cores(a.cpu.otherMs, a.cpu.wallMs),
       ]),
-      ...[ex.psqlWarm, ...ex.psql].map((p, i) => [i === 0 ? "psql \\copy … to /dev/null csv (warm-up)" : `psql #${i}`, f0(p.wallMs), "", "", String(p.rows), "", "", "", "", "", "", "", ""]),
+      ...[ex.psqlWarm, ...ex.psql].map((p, i) => [
+        i === 0 ? "psql \\copy … to /dev/null csv (warm-up)" : `psql #${i}`,
+        f0(p.wallMs),
+        "",
+        "",
+        String(p.rows),
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+      ]),
     ],
   );
   console.log("");
   table(
     ["figure", "value", "goal"],
     [
-      ["export wall time ÷ psql's (best of each)", `${f0(bestApp.wallMs)} ÷ ${f0(bestPsql.wallMs)} ms = ${f2(bestApp.wallMs / bestPsql.wallMs)}×`, `≤ ${GOAL.exportVsPsql}×`],
-      ["export: server RSS growth, max over runs (sampled every 50 ms)", `${f1(rssGrowth)} MB`, `< ${GOAL.exportRssMb} MB`],
-      ...(Number.isFinite(hwmGrowth) ? [["  the same from the kernel's peak (VmHWM − baseline)", `${f1(hwmGrowth)} MB`, ""]] : []),
-      ["export: first byte (response headers), worst run", `${f0(worstFirstByte)} ms`, `< ${GOAL.exportFirstByteMs} ms`],
+      [
+        "export wall time ÷ psql's (best of each)",
+        `${f0(bestApp.wallMs)} ÷ ${f0(bestPsql.wallMs)} ms = ${f2(bestApp.wallMs / bestPsql.wallMs)}×`,
+        `≤ ${GOAL.exportVsPsql}×`,
+      ],
+      [
+        "export: server RSS growth, max over runs (sampled every 50 ms)",
+        `${f1(rssGrowth)} MB`,
+        `< ${GOAL.exportRssMb} MB`,
+      ],
+      ...(Number.isFinite(hwmGrowth)
+        ? [["  the same from the kernel's peak (VmHWM − baseline)", `${f1(hwmGrowth)} MB`, ""]]
+        : []),
+      [
+        "export: first byte (response headers), worst run",
+        `${f0(worstFirstByte)} ms`,
+        `< ${GOAL.exportFirstByteMs} ms`,
+      ],
       ["  (the route's very first request, loading its code, before the runs)", `${f0(ex.routeWarmUpMs)} ms`, ""],
-      ["row counts: app runs / psql runs / count(*) of the opt-ins", `${ex.app.map((a) => a.rows).join(", ")} / ${ex.psql.map((p) => p.rows).join(", ")} / ${ex.expectedRows}`, rowsMatch ? "match" : "MISMATCH"],
+      [
+        "row counts: app runs / psql runs / count(*) of the opt-ins",
+        `${ex.app.map((a) => a.rows).join(", ")} / ${ex.psql.map((p) => p.rows).join(", ")} / ${ex.expectedRows}`,
+        rowsMatch ? "match" : "MISMATCH",
+      ],
       ["server CPU during the best app run, cores", cores(bestApp.cpu.serverMs, bestApp.cpu.wallMs), ""],
     ],
     3,
@@ -1589,11 +1927,26 @@ function reportExport(ex: ExportFigures, unsub: UnsubFigures) {
     `   One-click unsubscribe: POST /u/<token> "List-Unsubscribe=One-Click", a different opted-in customer each time, ${UNSUB_RATE} req/s × ${UNSUB_DURATION} s (after a 2 s warm-up); latency in ms`,
   );
   const rows = [
-    { label: `autocannon overallRate ${UNSUB_RATE}, ${UNSUB_CONNECTIONS} connections`, r: unsub.result, cpu: unsub.cpu },
+    {
+      label: `autocannon overallRate ${UNSUB_RATE}, ${UNSUB_CONNECTIONS} connections`,
+      r: unsub.result,
+      cpu: unsub.cpu,
+    },
     { label: `evenly paced, open loop (1 per ${f1(1000 / UNSUB_RATE)} ms)`, r: unsub.paced, cpu: unsub.pacedCpu },
   ];
   table(
-    ["load", "p50", "p95", "p99", "max", "req/s", "200 / other", "server CPU ms/req", "DB CPU ms/req", "server / client / db / other cores"],
+    [
+      "load",
+      "p50",
+      "p95",
+      "p99",
+      "max",
+      "req/s",
+      "200 / other",
+      "server CPU ms/req",
+      "DB CPU ms/req",
+      "server / client / db / other cores",
+    ],
     rows.map(({ label, r, cpu }) => [
       label,
       f1(percentile(r.latencies, 50)),
@@ -1611,13 +1964,22 @@ function reportExport(ex: ExportFigures, unsub: UnsubFigures) {
   // autocannon stops counting at its deadline; requests then in flight (≤ 1 per connection, per
   // load) still reach the server and unsubscribe someone.
   const slack = 2 * UNSUB_CONNECTIONS;
-  const consistent = unsub.answered200 > 0 && unsub.events >= unsub.answered200 && unsub.events <= unsub.answered200 + slack;
+  const consistent =
+    unsub.answered200 > 0 && unsub.events >= unsub.answered200 && unsub.events <= unsub.answered200 + slack;
   table(
     ["figure", "value", "goal"],
     [
-      ["p99, autocannon overallRate (the goal's method)", `${f1(percentile(unsub.result.latencies, 99))} ms`, `< ${GOAL.unsubP99Ms} ms`],
+      [
+        "p99, autocannon overallRate (the goal's method)",
+        `${f1(percentile(unsub.result.latencies, 99))} ms`,
+        `< ${GOAL.unsubP99Ms} ms`,
+      ],
       ["p99, evenly paced", `${f1(percentile(unsub.paced.latencies, 99))} ms`, `< ${GOAL.unsubP99Ms} ms`],
-      ["one-click ledger events written vs 200s seen (all loads)", `${unsub.events} vs ${unsub.answered200}`, consistent ? `consistent (≤ ${slack} in flight at autocannon's stops)` : "MISMATCH"],
+      [
+        "one-click ledger events written vs 200s seen (all loads)",
+        `${unsub.events} vs ${unsub.answered200}`,
+        consistent ? `consistent (≤ ${slack} in flight at autocannon's stops)` : "MISMATCH",
+      ],
     ],
     3,
   );

@@ -3,8 +3,7 @@
  * answered with a 503 and the message users should see, instead of a generic crash.
  * The flag lives on globalThis because server.ts and the Next bundle are separate module instances.
  */
-export const OUTAGE_MESSAGE =
-  "We can't reach our systems right now — nothing was changed, please try again";
+export const OUTAGE_MESSAGE = "We can't reach our systems right now — nothing was changed, please try again";
 
 const g = globalThis as unknown as { __myaccountDbDownSince?: number | null };
 

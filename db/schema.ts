@@ -168,7 +168,10 @@ export const emailChangeRequests = pgTable(
     cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("email_change_requests_token_hash_key").on(t.tokenHash), index("email_change_requests_user_idx").on(t.userId)],
+  (t) => [
+    uniqueIndex("email_change_requests_token_hash_key").on(t.tokenHash),
+    index("email_change_requests_user_idx").on(t.userId),
+  ],
 );
 
 export const mailClassEnum = pgEnum("mail_class", ["transactional", "marketing"]);
@@ -194,7 +197,14 @@ export const emailTopics = pgTable("email_topics", {
 });
 
 export const consentActionEnum = pgEnum("consent_action", ["granted", "withdrawn"]);
-export const consentSourceEnum = pgEnum("consent_source", ["account", "email-link", "one-click", "rep", "chat", "register"]);
+export const consentSourceEnum = pgEnum("consent_source", [
+  "account",
+  "email-link",
+  "one-click",
+  "rep",
+  "chat",
+  "register",
+]);
 
 /**
  * The consent ledger: append-only (a trigger refuses UPDATE and DELETE). Every change of a
@@ -220,7 +230,10 @@ export const consentEvents = pgTable(
     userAgent: text("user_agent").notNull().default(""),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("consent_events_user_idx").on(t.userId, t.createdAt), index("consent_events_topic_day_idx").on(t.topicId, t.createdAt)],
+  (t) => [
+    index("consent_events_user_idx").on(t.userId, t.createdAt),
+    index("consent_events_topic_day_idx").on(t.topicId, t.createdAt),
+  ],
 );
 
 /** Current state per person and topic, written in the same transaction as its ledger event. */
@@ -241,7 +254,10 @@ export const subscriptions = pgTable(
     lastEventId: bigint("last_event_id", { mode: "number" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.topicId] }), index("subscriptions_topic_status_idx").on(t.topicId, t.status, t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.topicId] }),
+    index("subscriptions_topic_status_idx").on(t.topicId, t.status, t.userId),
+  ],
 );
 
 export const newsletterStatusEnum = pgEnum("newsletter_status", ["queueing", "queued"]);
@@ -285,7 +301,9 @@ export const mailOutbox = pgTable(
     index("mail_outbox_due_idx").on(t.status, t.nextAttemptAt),
     index("mail_outbox_newsletter_idx").on(t.newsletterId, t.status),
     // One copy of a newsletter per person: queueing can resume after a restart without doubles.
-    uniqueIndex("mail_outbox_newsletter_user_key").on(t.newsletterId, t.userId).where(sql`${t.newsletterId} is not null`),
+    uniqueIndex("mail_outbox_newsletter_user_key")
+      .on(t.newsletterId, t.userId)
+      .where(sql`${t.newsletterId} is not null`),
   ],
 );
 

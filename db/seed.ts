@@ -8,10 +8,39 @@ import { runMigrations } from "./migrate";
 export const DEMO_PASSWORD = "demo-password-2026";
 
 export const demoAccounts: (NewUser & { username: string; note: string })[] = [
-  { username: "demo", role: "customer", accountNumber: "1000000001", email: "demo@example.com", firstName: "Dana", lastName: "Demo", note: "customer, account number 1000000001" },
-  { username: "rep", role: "rep", email: "rep@myaccount.localhost", firstName: "Riley", lastName: "Rep", note: "service rep" },
-  { username: "marketing", role: "marketing", email: "marketing@myaccount.localhost", firstName: "Morgan", lastName: "Marketing", note: "marketing" },
-  { username: "admin", role: "admin", email: "admin@myaccount.localhost", firstName: "Alex", lastName: "Admin", note: "admin" },
+  {
+    username: "demo",
+    role: "customer",
+    accountNumber: "1000000001",
+    email: "demo@example.com",
+    firstName: "Dana",
+    lastName: "Demo",
+    note: "customer, account number 1000000001",
+  },
+  {
+    username: "rep",
+    role: "rep",
+    email: "rep@myaccount.localhost",
+    firstName: "Riley",
+    lastName: "Rep",
+    note: "service rep",
+  },
+  {
+    username: "marketing",
+    role: "marketing",
+    email: "marketing@myaccount.localhost",
+    firstName: "Morgan",
+    lastName: "Marketing",
+    note: "marketing",
+  },
+  {
+    username: "admin",
+    role: "admin",
+    email: "admin@myaccount.localhost",
+    firstName: "Alex",
+    lastName: "Admin",
+    note: "admin",
+  },
 ];
 
 /** Customer records that exist in billing but have no online login yet (for /register). */
@@ -35,9 +64,19 @@ export async function seedDemo(): Promise<void> {
         .onConflictDoNothing()
         .returning({ id: users.id });
       if (row && account.role === "customer") {
-        await tx.insert(addresses).values({ userId: row.id, kind: "service", line1: "123 Main St", city: "Denver", state: "CO", zip: "80202" });
+        await tx
+          .insert(addresses)
+          .values({ userId: row.id, kind: "service", line1: "123 Main St", city: "Denver", state: "CO", zip: "80202" });
         // The demo customer said yes to special offers when registering.
-        await recordConsent(tx, { userId: row.id, topicId: "offers", action: "granted", source: "register", actorId: row.id, ip: "", userAgent: "seed" });
+        await recordConsent(tx, {
+          userId: row.id,
+          topicId: "offers",
+          action: "granted",
+          source: "register",
+          actorId: row.id,
+          ip: "",
+          userAgent: "seed",
+        });
       }
     }
     for (const c of unregisteredCustomers) {
@@ -47,7 +86,9 @@ export async function seedDemo(): Promise<void> {
         .onConflictDoNothing()
         .returning({ id: users.id });
       if (row) {
-        await tx.insert(addresses).values({ userId: row.id, kind: "service", line1: "456 Oak Ave", city: "Denver", state: "CO", zip: c.zip });
+        await tx
+          .insert(addresses)
+          .values({ userId: row.id, kind: "service", line1: "456 Oak Ave", city: "Denver", state: "CO", zip: c.zip });
       }
     }
   });

@@ -72,7 +72,9 @@ test("devices: changing the password signs out the other devices", async ({ page
     await page.getByLabel("New password", { exact: true }).fill(newPassword);
     await page.getByLabel("Confirm new password").fill(newPassword);
     await page.getByRole("button", { name: "Change password" }).click();
-    await expect(page.locator("#password-message")).toHaveText("Your password was changed. Your other devices were signed out.");
+    await expect(page.locator("#password-message")).toHaveText(
+      "Your password was changed. Your other devices were signed out.",
+    );
     await expect(devices(page)).toHaveCount(1);
 
     await expectSignedOut(pageB);

@@ -3,7 +3,15 @@ import { expect, test, type Page } from "@playwright/test";
 import { storageStateFor } from "./support/auth";
 import { expectNoAxeViolations } from "./support/axe";
 import { parseCsv } from "./support/csv";
-import { auditSince, dbNow, deliveredMail, mailboxRows, setConsent, userIdOf, type TopicId } from "./support/preferences";
+import {
+  auditSince,
+  dbNow,
+  deliveredMail,
+  mailboxRows,
+  setConsent,
+  userIdOf,
+  type TopicId,
+} from "./support/preferences";
 import { createCustomer, randomSuffix, testDb } from "./support/users";
 
 const FORBIDDEN_HEADING = "You don't have access to this page";
@@ -40,7 +48,13 @@ function neutralized(value: string): string {
 
 /** What the export of `topic` must hold: every current opt-in with an e-mail, by user id. */
 async function expectedExportRows(topic: TopicId): Promise<string[][]> {
-  const { rows } = await testDb().query<{ email: string; first_name: string; opted_in_at: string; source: string; wording_version: number }>(
+  const { rows } = await testDb().query<{
+    email: string;
+    first_name: string;
+    opted_in_at: string;
+    source: string;
+    wording_version: number;
+  }>(
     `select u.email, u.first_name, to_char(s.opted_in_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as opted_in_at,
             s.source::text as source, s.wording_version
        from subscriptions s join users u on u.id = s.user_id
@@ -48,7 +62,14 @@ async function expectedExportRows(topic: TopicId): Promise<string[][]> {
       order by s.user_id`,
     [topic],
   );
-  return rows.map((r) => [neutralized(r.email), neutralized(r.first_name), topic, r.opted_in_at, r.source, String(r.wording_version)]);
+  return rows.map((r) => [
+    neutralized(r.email),
+    neutralized(r.first_name),
+    topic,
+    r.opted_in_at,
+    r.source,
+    String(r.wording_version),
+  ]);
 }
 
 async function downloadExport(page: Page, topic: TopicId): Promise<{ filename: string; text: string }> {
@@ -60,7 +81,9 @@ async function downloadExport(page: Page, topic: TopicId): Promise<{ filename: s
 
 const topicSection = (page: Page, topic: TopicId) => page.getByRole("region", { name: TOPICS[topic], exact: true });
 
-test("marketing: the console shows each topic's current opt-ins and a 90-day chart, as the database counts them", async ({ page }) => {
+test("marketing: the console shows each topic's current opt-ins and a 90-day chart, as the database counts them", async ({
+  page,
+}) => {
   // Someone opts in today, so today's bar and the totals have something of this test's in them.
   const user = await createCustomer();
   await setConsent(user.id, ["offers"]);
@@ -68,10 +91,13 @@ test("marketing: the console shows each topic's current opt-ins and a 90-day cha
   // Other tests change choices meanwhile: compare page and database until one read agrees.
   await expect(async () => {
     await page.goto("/console/marketing");
-    for (const topic of ["offers", "newsletter"] as const) await topicSection(page, topic).getByText("Daily figures").click();
+    for (const topic of ["offers", "newsletter"] as const)
+      await topicSection(page, topic).getByText("Daily figures").click();
     const counts = await dbOptIns();
     for (const topic of ["offers", "newsletter"] as const) {
-      await expect(page.getByTestId(`optins-${topic}`)).toHaveText(counts[topic].toLocaleString("en-US"), { timeout: 500 });
+      await expect(page.getByTestId(`optins-${topic}`)).toHaveText(counts[topic].toLocaleString("en-US"), {
+        timeout: 500,
+      });
       const totals = await dbConsentTotals(topic);
       const caption = `${TOPICS[topic]}, last 90 days: ${totals.ins} opt-ins (blue, above the line) and ${totals.outs} opt-outs (orange, below).`;
       const chart = topicSection(page, topic).getByTestId("consent-chart");
@@ -80,16 +106,25 @@ test("marketing: the console shows each topic's current opt-ins and a 90-day cha
       // The exact figures, in a table beside the chart: today's row.
       const today = new Date().toISOString().slice(0, 10);
       const todayRow = topicSection(page, topic).getByRole("row").filter({ hasText: today });
-      if (totals.today_ins + totals.today_outs === 0) await expect(todayRow, "days without changes are left out").toHaveCount(0);
-      else await expect(todayRow.getByRole("cell")).toHaveText([today, String(totals.today_ins), String(totals.today_outs)], { timeout: 500 });
+      if (totals.today_ins + totals.today_outs === 0)
+        await expect(todayRow, "days without changes are left out").toHaveCount(0);
+      else
+        await expect(todayRow.getByRole("cell")).toHaveText(
+          [today, String(totals.today_ins), String(totals.today_outs)],
+          { timeout: 500 },
+        );
     }
   }).toPass({ timeout: 15_000 });
   expect((await dbConsentTotals("offers")).today_ins).toBeGreaterThan(0);
   // One bar per day with any opt-in: the chart draws what the table says.
-  await expect(topicSection(page, "offers").getByTestId("consent-chart").locator("rect[fill='#0b5cad']")).not.toHaveCount(0);
+  await expect(
+    topicSection(page, "offers").getByTestId("consent-chart").locator("rect[fill='#0b5cad']"),
+  ).not.toHaveCount(0);
 });
 
-test("marketing: “View the list” is searchable and shows only e-mail, first name, topic, opted-in since and source", async ({ page }) => {
+test("marketing: “View the list” is searchable and shows only e-mail, first name, topic, opted-in since and source", async ({
+  page,
+}) => {
   const optedIn = await createCustomer();
   await setConsent(optedIn.id, ["offers"]);
   const saidNo = await createCustomer();
@@ -100,7 +135,13 @@ test("marketing: “View the list” is searchable and shows only e-mail, first 
   await page.getByRole("link", { name: "View the list for Special offers" }).click();
   await expect(page).toHaveURL("/console/marketing/list?topic=offers");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Opted in to Special offers");
-  await expect(page.getByRole("columnheader")).toHaveText(["E-mail", "First name", "Topic", "Opted in since", "Source"]);
+  await expect(page.getByRole("columnheader")).toHaveText([
+    "E-mail",
+    "First name",
+    "Topic",
+    "Opted in since",
+    "Source",
+  ]);
 
   const search = page.getByRole("search");
   await search.getByLabel("Search e-mail or first name").fill(optedIn.email);
@@ -112,7 +153,13 @@ test("marketing: “View the list” is searchable and shows only e-mail, first 
   );
   const since = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }).format(rows[0].opted_in_at);
   await expect(page.getByTestId("optin-row")).toHaveCount(1);
-  await expect(page.getByTestId("optin-row").getByRole("cell")).toHaveText([optedIn.email, optedIn.firstName, "Special offers", since, "register"]);
+  await expect(page.getByTestId("optin-row").getByRole("cell")).toHaveText([
+    optedIn.email,
+    optedIn.firstName,
+    "Special offers",
+    since,
+    "register",
+  ]);
 
   // Someone who said yes and then no is not on the list.
   await search.getByLabel("Search e-mail or first name").fill(saidNo.email);
@@ -190,7 +237,9 @@ test("marketing: a newsletter is previewed with its recipient count, sent to tha
   const before = (await dbOptIns()).newsletter;
   await form.getByRole("button", { name: "Preview" }).click();
   const preview = page.getByTestId("newsletter-preview");
-  await expect(preview.getByRole("heading")).toHaveText(/^Preview — to \d+ (person|people) opted in to Monthly newsletter$/);
+  await expect(preview.getByRole("heading")).toHaveText(
+    /^Preview — to \d+ (person|people) opted in to Monthly newsletter$/,
+  );
   const n = Number((await preview.getByRole("heading").textContent())!.match(/to (\d+) /)![1]);
   const after = (await dbOptIns()).newsletter;
   // The count is the database's (exact unless someone changed their choice during the preview).
@@ -204,7 +253,9 @@ test("marketing: a newsletter is previewed with its recipient count, sent to tha
   await expect(form.getByLabel("Message (Markdown)")).toHaveValue("Hello **readers**.");
 
   await form.getByRole("button", { name: `Send to ${n} ${n === 1 ? "person" : "people"}`, exact: true }).click();
-  await expect(page.locator("#newsletter-message")).toHaveText("Sending to everyone opted in to Monthly newsletter. Progress is shown below.");
+  await expect(page.locator("#newsletter-message")).toHaveText(
+    "Sending to everyone opted in to Monthly newsletter. Progress is shown below.",
+  );
 
   // Progress, as the page refreshes itself (no reload here): every recipient is sent or stopped.
   const row = page.getByTestId("newsletter-row").filter({ hasText: subject });
@@ -244,7 +295,9 @@ for (const role of ["customer", "rep"] as const) {
   test.describe(() => {
     test.use({ storageState: storageStateFor(role) });
 
-    test(`marketing: a ${role} gets the 403 page for the console and the list, and HTTP 403 for the export @smoke`, async ({ page }) => {
+    test(`marketing: a ${role} gets the 403 page for the console and the list, and HTTP 403 for the export @smoke`, async ({
+      page,
+    }) => {
       for (const path of ["/console/marketing", "/console/marketing/list?topic=offers"]) {
         const res = await page.goto(path);
         expect(res?.status(), path).toBe(403);
@@ -258,7 +311,9 @@ for (const role of ["customer", "rep"] as const) {
       expect(await res.text()).toBe("Only marketing staff can export opt-in lists.\n");
     });
 
-    test(`marketing: an export attempt by a ${role} is refused and audited as marketing.export_denied`, async ({ page }) => {
+    test(`marketing: an export attempt by a ${role} is refused and audited as marketing.export_denied`, async ({
+      page,
+    }) => {
       const actorId = await userIdOf(role === "customer" ? "demo" : "rep");
       const since = await dbNow();
       const res = await page.request.get("/console/marketing/export?topic=offers", { maxRedirects: 0 });

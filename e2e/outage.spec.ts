@@ -4,7 +4,8 @@ import { e2e } from "./support/config";
 // Runs in its own Playwright project after every other spec (see playwright.config.ts): cutting
 // the database affects the whole server.
 const OUTAGE_TEXT = "We can't reach our systems right now — nothing was changed, please try again";
-const control = (state: "down" | "up") => fetch(`http://127.0.0.1:${e2e.proxyControlPort}/${state}`, { method: "POST" });
+const control = (state: "down" | "up") =>
+  fetch(`http://127.0.0.1:${e2e.proxyControlPort}/${state}`, { method: "POST" });
 
 test.describe.configure({ mode: "serial" });
 
@@ -20,10 +21,13 @@ test("health: with the database stopped, health and pages answer 503, then recov
 
   expect((await control("down")).ok).toBe(true);
   await expect
-    .poll(async () => {
-      const res = await request.get("/api/health");
-      return { status: res.status(), database: (await res.json()).database };
-    }, { timeout: 15_000 })
+    .poll(
+      async () => {
+        const res = await request.get("/api/health");
+        return { status: res.status(), database: (await res.json()).database };
+      },
+      { timeout: 15_000 },
+    )
     .toEqual({ status: 503, database: "down" });
 
   const res = await page.goto("/login");

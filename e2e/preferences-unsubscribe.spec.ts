@@ -58,7 +58,9 @@ test("unsubscribe: the link in a real newsletter shows what stops and changes no
   expect(res?.headers()["cache-control"]).toBe("no-store");
   await expect(h1(page)).toHaveText("Unsubscribe from Special offers");
   await expect(page.getByRole("main")).toContainText(`This stops “Special offers” e-mail for ${user.email}.`);
-  await expect(page.getByRole("main")).toContainText("You will still get messages about your account activity, orders and payments");
+  await expect(page.getByRole("main")).toContainText(
+    "You will still get messages about your account activity, orders and payments",
+  );
   await expect(page.getByRole("button", { name: "Unsubscribe", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Unsubscribe from all marketing e-mail", exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: "Sign in to manage all your e-mail choices" })).toHaveAttribute(
@@ -139,7 +141,13 @@ test("unsubscribe: one-click POST answers 200 without a redirect, once; a newsle
   });
   const oneClickEvents = async () => (await consentEventsOf(user.id)).filter((e) => e.source === "one-click");
   expect(await oneClickEvents()).toEqual([
-    expect.objectContaining({ topic_id: "newsletter", action: "withdrawn", actor_id: null, user_agent: MAIL_CLIENT_UA, ip: expect.stringMatching(LOOPBACK) }),
+    expect.objectContaining({
+      topic_id: "newsletter",
+      action: "withdrawn",
+      actor_id: null,
+      user_agent: MAIL_CLIENT_UA,
+      ip: expect.stringMatching(LOOPBACK),
+    }),
   ]);
 
   // Mail providers retry: the second POST is still a plain 200 and records nothing more.
@@ -211,7 +219,9 @@ test.describe("unsubscribe: bad input changes nothing", () => {
     expect((await request.get(url, { maxRedirects: 0 })).status()).toBe(200);
   });
 
-  test("unsubscribe: a POST whose body is not exactly List-Unsubscribe=One-Click or a page button answers 400", async ({ request }) => {
+  test("unsubscribe: a POST whose body is not exactly List-Unsubscribe=One-Click or a page button answers 400", async ({
+    request,
+  }) => {
     const before = await consentSnapshot(user.id);
     const wrong: { what: string; options: Parameters<APIRequestContext["post"]>[1] }[] = [
       { what: "Two-Clicks", options: { form: { "List-Unsubscribe": "Two-Clicks" } } },
@@ -219,7 +229,10 @@ test.describe("unsubscribe: bad input changes nothing", () => {
       { what: "empty form", options: { headers: { "Content-Type": "application/x-www-form-urlencoded" }, data: "" } },
       { what: "unknown scope", options: { form: { scope: "everything" } } },
       { what: "JSON", options: { data: { "List-Unsubscribe": "One-Click" } } },
-      { what: "text/plain", options: { headers: { "Content-Type": "text/plain" }, data: "List-Unsubscribe=One-Click" } },
+      {
+        what: "text/plain",
+        options: { headers: { "Content-Type": "text/plain" }, data: "List-Unsubscribe=One-Click" },
+      },
     ];
     for (const { what, options } of wrong) {
       const res = await request.post(url, { ...options, maxRedirects: 0 });
@@ -232,7 +245,9 @@ test.describe("unsubscribe: bad input changes nothing", () => {
 });
 
 // No database needed: a token that was never signed is refused before any lookup (runs on PGlite too).
-test("unsubscribe: a forged link shows the invalid-link page with no WCAG 2.2 AA violations @smoke", async ({ page }) => {
+test("unsubscribe: a forged link shows the invalid-link page with no WCAG 2.2 AA violations @smoke", async ({
+  page,
+}) => {
   const res = await page.goto(`/u/${randomBytes(41).toString("base64url")}`);
   expect(res?.status()).toBe(400);
   await expect(h1(page)).toHaveText(INVALID_LINK);

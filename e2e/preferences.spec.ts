@@ -15,7 +15,8 @@ import { openProfileAsNewCustomer, submitAction } from "./support/profile";
 import { createCustomer } from "./support/users";
 
 const offersGroup = (page: Page) => preferencesForm(page).getByRole("group", { name: OFFERS_WORDING, exact: true });
-const newsletterBox = (page: Page) => preferencesForm(page).getByRole("checkbox", { name: NEWSLETTER_WORDING, exact: true });
+const newsletterBox = (page: Page) =>
+  preferencesForm(page).getByRole("checkbox", { name: NEWSLETTER_WORDING, exact: true });
 const saveButton = (page: Page) => preferencesForm(page).getByRole("button", { name: "Save e-mail preferences" });
 
 /** The cells of each row of “Your e-mail choices” on /account/activity: [when, topic, choice, how]. */
@@ -38,7 +39,9 @@ test("preferences: Edit Profile asks the policy's offers question with Yes / No,
   await expect(offersGroup(page).getByRole("radio", { name: "Yes", exact: true })).not.toBeChecked();
   await expect(offersGroup(page).getByRole("radio", { name: "No", exact: true })).toBeChecked();
   await expect(newsletterBox(page)).not.toBeChecked();
-  await expect(newsletterBox(page)).toHaveAccessibleDescription("News, tips and what is new on your service, once a month");
+  await expect(newsletterBox(page)).toHaveAccessibleDescription(
+    "News, tips and what is new on your service, once a month",
+  );
 
   // Transactional mail is listed as always sent, with nothing to switch it off.
   await expect(preferencesForm(page)).toContainText("Always sent, whatever you choose above:");
@@ -60,7 +63,9 @@ test("preferences: saving Yes / No and the newsletter box confirms in words and 
   await offersGroup(page).getByRole("radio", { name: "Yes", exact: true }).check();
   await newsletterBox(page).check();
   await submitAction(page, saveButton(page));
-  await expect(preferencesMessage(page)).toHaveText("Your e-mail preferences were saved (Special offers: yes; Monthly newsletter: yes).");
+  await expect(preferencesMessage(page)).toHaveText(
+    "Your e-mail preferences were saved (Special offers: yes; Monthly newsletter: yes).",
+  );
   expect(await subscriptionsOf(user.id)).toEqual({
     offers: { status: "granted", source: "account" },
     newsletter: { status: "granted", source: "account" },
@@ -117,7 +122,9 @@ test("preferences: saving Yes / No and the newsletter box confirms in words and 
   ]);
 });
 
-test("preferences: with JavaScript off the form saves by plain POST and shows the server-rendered confirmation", async ({ browser }) => {
+test("preferences: with JavaScript off the form saves by plain POST and shows the server-rendered confirmation", async ({
+  browser,
+}) => {
   const user = await createCustomer();
   const context = await newContext(browser, { javaScriptEnabled: false });
   try {
@@ -127,11 +134,15 @@ test("preferences: with JavaScript off the form saves by plain POST and shows th
 
     await offersGroup(page).getByRole("radio", { name: "Yes", exact: true }).check();
     await newsletterBox(page).check();
-    const posted = page.waitForResponse((res) => res.request().method() === "POST" && new URL(res.url()).pathname === "/account/profile");
+    const posted = page.waitForResponse(
+      (res) => res.request().method() === "POST" && new URL(res.url()).pathname === "/account/profile",
+    );
     await saveButton(page).click();
     // A full-page form post (no Next-Action fetch), answered with the page rendered by the server.
     expect((await posted).request().headers()["next-action"]).toBeUndefined();
-    await expect(preferencesMessage(page)).toHaveText("Your e-mail preferences were saved (Special offers: yes; Monthly newsletter: yes).");
+    await expect(preferencesMessage(page)).toHaveText(
+      "Your e-mail preferences were saved (Special offers: yes; Monthly newsletter: yes).",
+    );
     await expect(offersGroup(page).getByRole("radio", { name: "Yes", exact: true })).toBeChecked();
     await expect(newsletterBox(page)).toBeChecked();
     expect(await subscriptionsOf(user.id)).toEqual({
@@ -142,7 +153,10 @@ test("preferences: with JavaScript off the form saves by plain POST and shows th
     await offersGroup(page).getByRole("radio", { name: "No", exact: true }).check();
     await saveButton(page).click();
     await expect(preferencesMessage(page)).toHaveText("Your e-mail preferences were saved (Special offers: no).");
-    expect(await subscriptionsOf(user.id)).toMatchObject({ offers: { status: "withdrawn" }, newsletter: { status: "granted" } });
+    expect(await subscriptionsOf(user.id)).toMatchObject({
+      offers: { status: "withdrawn" },
+      newsletter: { status: "granted" },
+    });
     expect((await consentEventsOf(user.id)).map((e) => [e.topic_id, e.action, e.source])).toEqual([
       ["offers", "granted", "account"],
       ["newsletter", "granted", "account"],
@@ -153,7 +167,9 @@ test("preferences: with JavaScript off the form saves by plain POST and shows th
   }
 });
 
-test("preferences: a transactional or unknown topic added to the form is refused and nothing changes", async ({ page }) => {
+test("preferences: a transactional or unknown topic added to the form is refused and nothing changes", async ({
+  page,
+}) => {
   const user = await openProfileAsNewCustomer(page);
   const before = await consentSnapshot(user.id);
 
@@ -165,7 +181,9 @@ test("preferences: a transactional or unknown topic added to the form is refused
       form.insertAdjacentHTML("beforeend", `<input type="hidden" data-injected name="${n}" value="on">`);
     }, name);
     await submitAction(page, saveButton(page));
-    await expect(preferencesMessage(page)).toHaveText("That e-mail topic can't be changed here. Transactional e-mail is always sent.");
+    await expect(preferencesMessage(page)).toHaveText(
+      "That e-mail topic can't be changed here. Transactional e-mail is always sent.",
+    );
     expect(await consentSnapshot(user.id)).toEqual(before);
   }
 });

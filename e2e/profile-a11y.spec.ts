@@ -31,7 +31,9 @@ test("profile: the e-mail confirmation page has no WCAG 2.2 AA violations @smoke
   await expectNoAxeViolations(page);
 });
 
-test("profile: Edit Profile with field errors and a pending e-mail change has no WCAG 2.2 AA violations", async ({ page }) => {
+test("profile: Edit Profile with field errors and a pending e-mail change has no WCAG 2.2 AA violations", async ({
+  page,
+}) => {
   const user = await openProfileAsNewCustomer(page);
 
   const email = profileForm.email(page);

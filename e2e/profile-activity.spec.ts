@@ -7,10 +7,14 @@ const rows = (page: Page) => page.getByTestId("activity-row");
 
 /** The cells of each activity row: [when, what, who, from address]. */
 async function activityTable(page: Page): Promise<string[][]> {
-  return rows(page).evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent?.trim() ?? "")));
+  return rows(page).evaluateAll((trs) =>
+    trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent?.trim() ?? "")),
+  );
 }
 
-test("profile: account activity lists sign-in, name and phone changes, newest first, by “You” with the address", async ({ page }) => {
+test("profile: account activity lists sign-in, name and phone changes, newest first, by “You” with the address", async ({
+  page,
+}) => {
   const user = await openProfileAsNewCustomer(page);
 
   const name = profileForm.name(page);
@@ -68,7 +72,13 @@ test("profile: account activity pages by 20, and “Older” leads to page 2", a
   await expect(page).toHaveURL("/account/activity?page=2");
   await expect(page.getByText("Page 2 · 25 events")).toBeVisible();
   await expect(rows(page)).toHaveCount(5);
-  expect((await activityTable(page)).map(([, , , ip]) => ip)).toEqual(["10.0.0.20", "10.0.0.21", "10.0.0.22", "10.0.0.23", "10.0.0.24"]);
+  expect((await activityTable(page)).map(([, , , ip]) => ip)).toEqual([
+    "10.0.0.20",
+    "10.0.0.21",
+    "10.0.0.22",
+    "10.0.0.23",
+    "10.0.0.24",
+  ]);
   await expect(page.getByRole("link", { name: "Older" })).toHaveCount(0);
   await page.getByRole("link", { name: "Newer" }).click();
   await expect(page).toHaveURL("/account/activity?page=1");

@@ -22,7 +22,10 @@ async function requestEmailChange(page: Page, newEmail: string, currentPassword:
 
 const pendingChange = (page: Page) => page.getByTestId("pending-email");
 
-test("profile: an e-mail change takes effect only when the link mailed to the new address is confirmed", async ({ page, browser }) => {
+test("profile: an e-mail change takes effect only when the link mailed to the new address is confirmed", async ({
+  page,
+  browser,
+}) => {
   const user = await openProfileAsNewCustomer(page);
   const newEmail = `e2e_new_${randomSuffix()}@example.test`;
 
@@ -69,7 +72,9 @@ test("profile: an e-mail change takes effect only when the link mailed to the ne
   }
 });
 
-test("profile: an e-mail change is refused with a wrong password or an address another account uses", async ({ page }) => {
+test("profile: an e-mail change is refused with a wrong password or an address another account uses", async ({
+  page,
+}) => {
   const other = await createCustomer();
   const user = await openProfileAsNewCustomer(page);
   const before = await profileSnapshot(user.id);
@@ -87,7 +92,9 @@ test("profile: an e-mail change is refused with a wrong password or an address a
   expect(await profileSnapshot(user.id)).toEqual(before);
 });
 
-test("profile: Resend sends a new link, Cancel removes the pending change, and the link stops working", async ({ page }) => {
+test("profile: Resend sends a new link, Cancel removes the pending change, and the link stops working", async ({
+  page,
+}) => {
   const user = await openProfileAsNewCustomer(page);
   const newEmail = `e2e_new_${randomSuffix()}@example.test`;
   await requestEmailChange(page, newEmail, user.password);
@@ -98,7 +105,9 @@ test("profile: Resend sends a new link, Cancel removes the pending change, and t
   expect((await emailChangeRows(user.id)).map((r) => r.cancelled_at !== null)).toEqual([true, false]);
 
   await submitAction(page, pendingChange(page).getByRole("button", { name: "Cancel" }));
-  await expect(sectionMessage.pendingEmail(page)).toHaveText("The e-mail change was cancelled. We keep using your current address.");
+  await expect(sectionMessage.pendingEmail(page)).toHaveText(
+    "The e-mail change was cancelled. We keep using your current address.",
+  );
   await expect(pendingChange(page)).toHaveCount(0);
   expect((await emailChangeRows(user.id)).map((r) => r.cancelled_at !== null)).toEqual([true, true]);
 

@@ -51,7 +51,9 @@ test("profile: with JavaScript off the name form saves by plain POST, and a bad 
   }
 });
 
-test("profile: a save from a second tab opened before another save is refused and shows the current values", async ({ page }) => {
+test("profile: a save from a second tab opened before another save is refused and shows the current values", async ({
+  page,
+}) => {
   const user = await openProfileAsNewCustomer(page);
   const tabB = await page.context().newPage();
   await tabB.goto("/account/profile");
@@ -75,13 +77,20 @@ test("profile: a save from a second tab opened before another save is refused an
   expect(await profileRow(user.id)).toMatchObject({ first_name: "Bravo", last_name: "Banks", name_version: 3 });
 });
 
-test("profile: role, userId, id and emailVerified added to the form are ignored; only the session's user changes", async ({ page }) => {
+test("profile: role, userId, id and emailVerified added to the form are ignored; only the session's user changes", async ({
+  page,
+}) => {
   const other = await createCustomer();
   const otherBefore = await profileSnapshot(other.id);
   const user = await openProfileAsNewCustomer(page);
 
   await profileForm.name(page).evaluate((form, otherId) => {
-    for (const [name, value] of Object.entries({ role: "admin", userId: otherId, id: otherId, emailVerified: "true" })) {
+    for (const [name, value] of Object.entries({
+      role: "admin",
+      userId: otherId,
+      id: otherId,
+      emailVerified: "true",
+    })) {
       const input = document.createElement("input");
       input.type = "hidden";
       input.name = name;
@@ -94,7 +103,8 @@ test("profile: role, userId, id and emailVerified added to the form are ignored;
   await submitAction(page, saveNameButton(page));
   // The extra fields really went to the server (React prefixes form fields with "_<n>_").
   const body = (await posted).postData() ?? "";
-  for (const field of ["role", "userId", "id", "emailVerified"]) expect(body).toMatch(new RegExp(`name="(_\\d+_)?${field}"`));
+  for (const field of ["role", "userId", "id", "emailVerified"])
+    expect(body).toMatch(new RegExp(`name="(_\\d+_)?${field}"`));
   expect(body).toContain(other.id);
 
   await expect(sectionMessage.name(page)).toHaveText("Your name was saved.");

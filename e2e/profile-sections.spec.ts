@@ -65,7 +65,14 @@ test("profile: addresses save, and unticking “same as service” saves a separ
 
   await expect(sectionMessage.addresses(page)).toHaveText("Your addresses were saved.");
   expect(await addressRows(user.id)).toEqual([
-    { kind: "service", line1: "1600 Pennsylvania Ave NW", line2: "Suite 200", city: "Washington", state: "DC", zip: "20500-0003" },
+    {
+      kind: "service",
+      line1: "1600 Pennsylvania Ave NW",
+      line2: "Suite 200",
+      city: "Washington",
+      state: "DC",
+      zip: "20500-0003",
+    },
     { kind: "billing", line1: "PO Box 42", line2: "", city: "Boulder", state: "CO", zip: "80302" },
   ]);
   expect(await profileRow(user.id)).toMatchObject({ billing_same_as_service: false, address_version: 2 });
@@ -128,7 +135,9 @@ test("profile: a card, then a bank account, is saved and shown only as its last 
   await expect(sectionMessage.payment(page)).toHaveText("Saved: Savings account ending in 6789.");
   await expect(page.getByTestId("payment-on-file")).toHaveText("On file: Savings account ending in 6789");
   const rows = await paymentRows(user.id);
-  expect(rows).toMatchObject([{ kind: "bank", label: "Savings account", last4: "6789", exp_month: null, exp_year: null }]);
+  expect(rows).toMatchObject([
+    { kind: "bank", label: "Savings account", last4: "6789", exp_month: null, exp_year: null },
+  ]);
   expect(rows[0].encrypted_number).not.toContain("000123456789");
   expect(await profileRow(user.id)).toMatchObject({ payment_version: 3 });
 });
@@ -163,7 +172,9 @@ test("profile: field errors show beside their fields, are announced, and nothing
   if (expiredMonth === 0) {
     expiredYear -= 1;
     expiredMonth = 12;
-    await payment.getByLabel("Expiry year").evaluate((el, y) => (el as HTMLSelectElement).add(new Option(String(y), String(y))), expiredYear);
+    await payment
+      .getByLabel("Expiry year")
+      .evaluate((el, y) => (el as HTMLSelectElement).add(new Option(String(y), String(y))), expiredYear);
   }
   await payment.getByLabel("Expiry month").selectOption(String(expiredMonth));
   await payment.getByLabel("Expiry year").selectOption(String(expiredYear));
@@ -179,11 +190,14 @@ test("profile: field errors show beside their fields, are announced, and nothing
   await expectFieldError(payment, "Routing number", "Check the routing number — it isn't valid");
 
   // None of the sections reported a save, and the database is as it was.
-  for (const section of ["name", "addresses", "phone", "payment"] as const) await expect(sectionMessage[section](page)).toBeEmpty();
+  for (const section of ["name", "addresses", "phone", "payment"] as const)
+    await expect(sectionMessage[section](page)).toBeEmpty();
   expect(await profileSnapshot(user.id)).toEqual(before);
 });
 
-test("profile: a saved card number is never sent back — only “Visa ending in 1111” — and the input is emptied", async ({ page }) => {
+test("profile: a saved card number is never sent back — only “Visa ending in 1111” — and the input is emptied", async ({
+  page,
+}) => {
   const user = await openProfileAsNewCustomer(page);
   const form = profileForm.payment(page);
   await form.getByLabel("Name on card").fill("Test Person");
@@ -240,6 +254,8 @@ test("profile: HTML and script typed into a field are stored and shown as text, 
   await expect(form.getByLabel("Apartment, suite, unit (optional)", { exact: true })).toHaveValue(line2);
   // Neither became an element of the page.
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
-  expect(await page.locator("script").evaluateAll((els) => els.filter((s) => s.textContent?.trim() === "alert(2)").length)).toBe(0);
+  expect(
+    await page.locator("script").evaluateAll((els) => els.filter((s) => s.textContent?.trim() === "alert(2)").length),
+  ).toBe(0);
   expect(dialogs).toEqual([]);
 });

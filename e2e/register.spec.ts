@@ -11,7 +11,14 @@ import {
 
 const UNDER_13 = "You must be 13 or older to create an online account.";
 
-type Registration = { accountNumber: string; serviceZip: string; username: string; email: string; password: string; over13: boolean };
+type Registration = {
+  accountNumber: string;
+  serviceZip: string;
+  username: string;
+  email: string;
+  password: string;
+  over13: boolean;
+};
 
 function registrationFor(customer: UnregisteredCustomer, overrides: Partial<Registration> = {}): Registration {
   const suffix = randomSuffix();

@@ -15,7 +15,11 @@ test.describe.configure({ mode: "serial" });
 const PORT = 3643;
 const HTTP_PORT = 3681;
 
-function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function startServer(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
   let out = "";
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", ...env },
@@ -34,13 +38,21 @@ test("config: a bad environment variable stops the start with a message naming i
 });
 
 test("config: DATABASE_URL without AUTH_SECRET is refused @smoke", async () => {
-  const server = startServer({ DATABASE_URL: "postgres://127.0.0.1:1/x", AUTH_SECRET: "", DATA_DIR: mkdtempSync(path.join(tmpdir(), "myaccount-")) });
+  const server = startServer({
+    DATABASE_URL: "postgres://127.0.0.1:1/x",
+    AUTH_SECRET: "",
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), "myaccount-")),
+  });
   expect(await server.exited).toBe(1);
   expect(server.output()).toContain("AUTH_SECRET: required when DATABASE_URL is set");
 });
 
 test("config: SMTP_URL without APP_URL is refused, so mailed links never point at localhost @smoke", async () => {
-  const server = startServer({ SMTP_URL: "smtp://127.0.0.1:2525", APP_URL: "", DATA_DIR: mkdtempSync(path.join(tmpdir(), "myaccount-")) });
+  const server = startServer({
+    SMTP_URL: "smtp://127.0.0.1:2525",
+    APP_URL: "",
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), "myaccount-")),
+  });
   expect(await server.exited).toBe(1);
   expect(server.output()).toContain("APP_URL: required when SMTP_URL is set");
 });
@@ -48,11 +60,15 @@ test("config: SMTP_URL without APP_URL is refused, so mailed links never point a
 test("server: first start makes a sha256 localhost certificate, seeds the demo accounts, and SIGTERM finishes in-flight requests then exits 0 @smoke", async () => {
   test.setTimeout(120_000);
   const dataDir = mkdtempSync(path.join(tmpdir(), "myaccount-"));
-  const server = startServer({ PORT: String(PORT), HTTP_PORT: String(HTTP_PORT), LISTEN_HOST: "127.0.0.1", DATA_DIR: dataDir, AUTH_SECRET: "" });
+  const server = startServer({
+    PORT: String(PORT),
+    HTTP_PORT: String(HTTP_PORT),
+    LISTEN_HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    AUTH_SECRET: "",
+  });
   try {
-    await expect
-      .poll(() => server.output(), { timeout: 90_000, intervals: [500] })
-      .toContain("MyAccount is running");
+    await expect.poll(() => server.output(), { timeout: 90_000, intervals: [500] }).toContain("MyAccount is running");
     expect(server.output()).toMatch(/demo\s+customer, account number 1000000001/);
 
     // The certificate: made on first start, kept in DATA_DIR, sha256, names localhost and 127.0.0.1.
@@ -60,10 +76,13 @@ test("server: first start makes a sha256 localhost certificate, seeds the demo a
     expect(cert.subjectAltName).toContain("DNS:localhost");
     expect(cert.subjectAltName).toContain("IP Address:127.0.0.1");
     const served = await new Promise<tls.PeerCertificate>((resolve, reject) => {
-      const socket = tls.connect({ host: "127.0.0.1", port: PORT, servername: "localhost", rejectUnauthorized: false }, () => {
-        resolve(socket.getPeerCertificate());
-        socket.end();
-      });
+      const socket = tls.connect(
+        { host: "127.0.0.1", port: PORT, servername: "localhost", rejectUnauthorized: false },
+        () => {
+          resolve(socket.getPeerCertificate());
+          socket.end();
+        },
+      );
       socket.on("error", reject);
     });
     expect(served.fingerprint256).toBe(cert.fingerprint256);

@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_PASSWORD, signIn } from "./support/auth";
 
-test("sessions: the session cookie is Secure, HttpOnly and SameSite=Lax, and the remembered username only a username @smoke", async ({ page, context }) => {
+test("sessions: the session cookie is Secure, HttpOnly and SameSite=Lax, and the remembered username only a username @smoke", async ({
+  page,
+  context,
+}) => {
   await signIn(page, "demo", DEMO_PASSWORD, { remember: true });
   const cookies = await context.cookies();
   const session = cookies.find((c) => c.name === "__Secure-authjs.session-token");

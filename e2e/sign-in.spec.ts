@@ -24,7 +24,9 @@ test("sign-in: five failures lock the account, even against the right password",
   await page.goto("/login");
   for (let attempt = 1; attempt <= 5; attempt++) {
     // The message reads the same after every attempt, so wait for each answer from the server.
-    const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login");
+    const answered = page.waitForResponse(
+      (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login",
+    );
     await submitSignIn(page, user.username, `wrong-password-${attempt}`);
     await answered;
     await expect(signInMessage(page)).toHaveText(INCORRECT_SIGN_IN);

@@ -7,7 +7,12 @@ import { z } from "zod";
 const csv = z
   .string()
   .optional()
-  .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 

@@ -32,12 +32,21 @@ function run(cmd: string, args: string[], env: Record<string, string | undefined
 const bin = (name: string) => path.resolve("node_modules/.bin", name);
 
 function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+  ];
   const system = candidates.find((p) => p && existsSync(p));
   if (system) return system;
   // Playwright's own browser, if one was downloaded (or can be, on machines that allow it).
   const playwrightPath = () => {
-    const out = spawnSync(process.execPath, ["-e", "console.log(require('playwright-core').chromium.executablePath())"], { encoding: "utf8" });
+    const out = spawnSync(
+      process.execPath,
+      ["-e", "console.log(require('playwright-core').chromium.executablePath())"],
+      { encoding: "utf8" },
+    );
     const p = out.stdout.trim();
     return p && existsSync(p) ? p : undefined;
   };
@@ -51,7 +60,10 @@ function findChromium(): string | undefined {
 function vitestCounts(file: string): { passed: number; failed: number } {
   try {
     const json = JSON.parse(readFileSync(file, "utf8"));
-    return { passed: json.numPassedTests ?? 0, failed: (json.numFailedTests ?? 0) + (json.success === false && !json.numFailedTests ? 1 : 0) };
+    return {
+      passed: json.numPassedTests ?? 0,
+      failed: (json.numFailedTests ?? 0) + (json.success === false && !json.numFailedTests ? 1 : 0),
+    };
   } catch {
     return { passed: 0, failed: 1 };
   }
@@ -60,7 +72,10 @@ function vitestCounts(file: string): { passed: number; failed: number } {
 function playwrightCounts(file: string): { passed: number; failed: number } {
   try {
     const { stats } = JSON.parse(readFileSync(file, "utf8"));
-    return { passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed: (stats.unexpected ?? 0) + (stats.errors?.length ?? 0) };
+    return {
+      passed: (stats.expected ?? 0) + (stats.flaky ?? 0),
+      failed: (stats.unexpected ?? 0) + (stats.errors?.length ?? 0),
+    };
   } catch {
     return { passed: 0, failed: 1 };
   }
@@ -69,7 +84,9 @@ function playwrightCounts(file: string): { passed: number; failed: number } {
 // 0. What this machine has.
 const chromium = findChromium();
 if (!chromium) {
-  console.error("\nNo Chromium browser for the end-to-end tests. Install it with:\n\n  sudo apt-get install -y chromium\n");
+  console.error(
+    "\nNo Chromium browser for the end-to-end tests. Install it with:\n\n  sudo apt-get install -y chromium\n",
+  );
   process.exit(1);
 }
 const havePostgres = await postgresReachable();
@@ -120,10 +137,14 @@ if (build !== 0) {
 
 console.log("\nSummary");
 for (const s of suites) {
-  console.log(`  ${s.name.padEnd(28)} ${s.skipped ? `SKIPPED (${s.skipped})` : `${s.passed} passed, ${s.failed} failed`}`);
+  console.log(
+    `  ${s.name.padEnd(28)} ${s.skipped ? `SKIPPED (${s.skipped})` : `${s.passed} passed, ${s.failed} failed`}`,
+  );
 }
 const passed = suites.reduce((n, s) => n + s.passed, 0);
 const failed = suites.reduce((n, s) => n + s.failed, 0);
 const skipped = suites.filter((s) => s.skipped).length;
-console.log(`\n${passed} passed, ${failed} failed${skipped ? ` (${skipped} suite${skipped === 1 ? "" : "s"} skipped)` : ""}`);
+console.log(
+  `\n${passed} passed, ${failed} failed${skipped ? ` (${skipped} suite${skipped === 1 ? "" : "s"} skipped)` : ""}`,
+);
 process.exit(failed > 0 ? 1 : 0);

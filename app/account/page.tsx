@@ -6,9 +6,21 @@ import { roles } from "@/lib/auth/roles";
 export const metadata: Metadata = { title: "MyAccount" };
 
 const tiles = [
-  { href: "/account/profile", title: "Edit Profile", text: "Name, addresses, phone, e-mail, payment method and e-mail preferences." },
-  { href: "/account/security", title: "Sign-in and security", text: "Your password and the devices signed in to your account." },
-  { href: "/account/activity", title: "Account activity", text: "Sign-ins and changes to your account, and who accessed your data." },
+  {
+    href: "/account/profile",
+    title: "Edit Profile",
+    text: "Name, addresses, phone, e-mail, payment method and e-mail preferences.",
+  },
+  {
+    href: "/account/security",
+    title: "Sign-in and security",
+    text: "Your password and the devices signed in to your account.",
+  },
+  {
+    href: "/account/activity",
+    title: "Account activity",
+    text: "Sign-ins and changes to your account, and who accessed your data.",
+  },
   { href: "/account/privacy", title: "Your privacy", text: "Cookies, your data download and our privacy policy." },
 ];
 
@@ -22,7 +34,10 @@ export default async function AccountHome() {
       <ul className="grid gap-4 sm:grid-cols-2">
         {tiles.map((t) => (
           <li key={t.href}>
-            <Link href={t.href} className="block h-full rounded-lg border border-gray-300 p-4 hover:border-brand-600 hover:bg-brand-50">
+            <Link
+              href={t.href}
+              className="block h-full rounded-lg border border-gray-300 p-4 hover:border-brand-600 hover:bg-brand-50"
+            >
               <span className="block text-lg font-semibold text-brand-700">{t.title}</span>
               <span className="block text-sm text-gray-700">{t.text}</span>
             </Link>

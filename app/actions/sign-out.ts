@@ -13,7 +13,12 @@ export const signOutAction = secureAction(
   async (_input, { session, request }) => {
     await db.transaction(async (tx) => {
       await revokeSession(tx, session.userId, session.sessionId, "signed out");
-      await recordAudit(tx, { actorId: session.userId, subjectUserId: session.userId, action: "auth.sign_out", ip: request.clientIp });
+      await recordAudit(tx, {
+        actorId: session.userId,
+        subjectUserId: session.userId,
+        action: "auth.sign_out",
+        ip: request.clientIp,
+      });
     });
     await signOut({ redirectTo: "/login" });
     return { ok: true, data: undefined };

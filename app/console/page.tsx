@@ -23,8 +23,8 @@ export default async function ConsoleHome() {
         </p>
       )}
       <p className="text-gray-700">
-        Customer search and the chat queue arrive here as they are built. Every access to a customer&apos;s data will ask
-        for a reason and be logged.
+        Customer search and the chat queue arrive here as they are built. Every access to a customer&apos;s data will
+        ask for a reason and be logged.
       </p>
     </div>
   );

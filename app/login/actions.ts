@@ -13,7 +13,6 @@ import { retryAfter, signInLimits, tooManyAttempts } from "@/lib/auth/throttle";
 import { accountThrottleKey, findUserBySignInName } from "@/lib/auth/verify-credentials";
 import { INCORRECT_SIGN_IN_MESSAGE, REMEMBER_COOKIE } from "@/lib/auth/constants";
 
-
 export const signInAction = secureAction(
   { schema: signInSchema, roles: "public", httpsOnly: true },
   async (input, { request }) => {
@@ -46,7 +45,13 @@ export const signInAction = secureAction(
 async function rememberUsername(remember: boolean, identifier: string) {
   const jar = await cookies();
   if (remember) {
-    jar.set(REMEMBER_COOKIE, identifier, { httpOnly: true, secure: true, sameSite: "lax", path: "/", maxAge: 365 * 24 * 60 * 60 });
+    jar.set(REMEMBER_COOKIE, identifier, {
+      httpOnly: true,
+      secure: true,
+      sameSite: "lax",
+      path: "/",
+      maxAge: 365 * 24 * 60 * 60,
+    });
   } else {
     jar.delete({ name: REMEMBER_COOKIE, path: "/" });
   }

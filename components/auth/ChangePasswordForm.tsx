@@ -6,19 +6,45 @@ import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 
 export function ChangePasswordForm({ action }: { action: FormAction<undefined> }) {
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor } = useActionForm(changePasswordSchema, action, {
-    currentPassword: "",
-    password: "",
-    confirmPassword: "",
-  });
+  const { form, state, pending, formRef, formAction, onSubmit, errorFor } = useActionForm(
+    changePasswordSchema,
+    action,
+    {
+      currentPassword: "",
+      password: "",
+      confirmPassword: "",
+    },
+  );
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-4">
       <FormMessage id="password-message" state={state} />
       <fieldset disabled={pending} className="space-y-2">
         <legend className="sr-only">Change password</legend>
-        <Field label="Current password" type="password" maxLength={128} autoComplete="current-password" registration={form.register("currentPassword")} error={errorFor("currentPassword")} />
-        <Field label="New password" type="password" hint="8 to 128 characters; 15 or more is best." maxLength={128} autoComplete="new-password" registration={form.register("password")} error={errorFor("password")} />
-        <Field label="Confirm new password" type="password" maxLength={128} autoComplete="new-password" registration={form.register("confirmPassword")} error={errorFor("confirmPassword")} />
+        <Field
+          label="Current password"
+          type="password"
+          maxLength={128}
+          autoComplete="current-password"
+          registration={form.register("currentPassword")}
+          error={errorFor("currentPassword")}
+        />
+        <Field
+          label="New password"
+          type="password"
+          hint="8 to 128 characters; 15 or more is best."
+          maxLength={128}
+          autoComplete="new-password"
+          registration={form.register("password")}
+          error={errorFor("password")}
+        />
+        <Field
+          label="Confirm new password"
+          type="password"
+          maxLength={128}
+          autoComplete="new-password"
+          registration={form.register("confirmPassword")}
+          error={errorFor("confirmPassword")}
+        />
       </fieldset>
       <SubmitButton pending={pending} pendingText="Changing…">
         Change password

@@ -21,12 +21,31 @@ export function RegisterForm({ action }: { action: FormAction<unknown> }) {
       <FormMessage id="register-message" state={state} />
       <fieldset disabled={pending} className="space-y-2">
         <legend className="text-lg font-semibold">Find your account</legend>
-        <Field label="Account number" hint="The digits printed on your bill." inputMode="numeric" maxLength={12} autoComplete="off" {...text("accountNumber")} />
-        <Field label="Service ZIP code" inputMode="numeric" maxLength={10} autoComplete="postal-code" {...text("serviceZip")} />
+        <Field
+          label="Account number"
+          hint="The digits printed on your bill."
+          inputMode="numeric"
+          maxLength={12}
+          autoComplete="off"
+          {...text("accountNumber")}
+        />
+        <Field
+          label="Service ZIP code"
+          inputMode="numeric"
+          maxLength={10}
+          autoComplete="postal-code"
+          {...text("serviceZip")}
+        />
       </fieldset>
       <fieldset disabled={pending} className="space-y-2">
         <legend className="text-lg font-semibold">Choose your sign-in</legend>
-        <Field label="Username" hint="3–32 letters, digits, dots, hyphens or underscores." maxLength={32} autoComplete="username" {...text("username")} />
+        <Field
+          label="Username"
+          hint="3–32 letters, digits, dots, hyphens or underscores."
+          maxLength={32}
+          autoComplete="username"
+          {...text("username")}
+        />
         <Field label="E-mail address" type="email" maxLength={254} autoComplete="email" {...text("email")} />
         <Field
           label="Password"

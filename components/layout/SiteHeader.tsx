@@ -36,7 +36,15 @@ export async function SiteHeader() {
                 Contact Us
               </Link>
             </li>
-            <li>{session ? <SignOutButton /> : <Link href="/login" className="underline-offset-4 hover:underline">Sign in</Link>}</li>
+            <li>
+              {session ? (
+                <SignOutButton />
+              ) : (
+                <Link href="/login" className="underline-offset-4 hover:underline">
+                  Sign in
+                </Link>
+              )}
+            </li>
           </ul>
         </nav>
       </div>

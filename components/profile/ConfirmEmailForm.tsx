@@ -5,7 +5,13 @@ import { useActionState } from "react";
 import type { ActionResult } from "@/lib/actions/result";
 import { FormMessage } from "@/components/ui/FormMessage";
 
-export function ConfirmEmailForm({ action, token }: { action: (prev: unknown, data: FormData) => Promise<ActionResult<{ email: string }>>; token: string }) {
+export function ConfirmEmailForm({
+  action,
+  token,
+}: {
+  action: (prev: unknown, data: FormData) => Promise<ActionResult<{ email: string }>>;
+  token: string;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   if (state?.ok) {
     return (
@@ -21,7 +27,11 @@ export function ConfirmEmailForm({ action, token }: { action: (prev: unknown, da
     <form action={formAction} className="space-y-3">
       <FormMessage id="confirm-email-message" state={state} />
       <input type="hidden" name="token" value={token} />
-      <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md bg-brand-600 px-4 py-2 font-semibold text-white hover:bg-brand-700"
+      >
         {pending ? "Confirming…" : "Confirm my new e-mail address"}
       </button>
     </form>

@@ -29,7 +29,8 @@ function PendingChange({
   return (
     <div className="space-y-2 rounded-md border border-amber-600 bg-amber-50 p-3" data-testid="pending-email">
       <p>
-        Waiting for confirmation: <strong>{newEmail}</strong>. Follow the link we sent there (it works until {expiresAt} UTC).
+        Waiting for confirmation: <strong>{newEmail}</strong>. Follow the link we sent there (it works until {expiresAt}{" "}
+        UTC).
       </p>
       <div className="flex gap-3">
         <form action={resendAction} onSubmit={() => onChoose("resend")}>
@@ -62,7 +63,16 @@ export function EmailSection({
   resend: Simple;
   cancel: Simple;
 }) {
-  const { form, state, pending: saving, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(emailChangeSchema, change, {
+  const {
+    form,
+    state,
+    pending: saving,
+    formRef,
+    formAction,
+    onSubmit,
+    errorFor,
+    defaultValues,
+  } = useActionForm(emailChangeSchema, change, {
     version: String(version),
     newEmail: "",
     currentPassword: "",
@@ -73,11 +83,14 @@ export function EmailSection({
   const [cancelState, cancelAction, cancelling] = useActionState(cancel, null);
   const [latest, setLatest] = useState<"resend" | "cancel" | "change" | "none">("none");
   // Without JavaScript each post renders afresh, so at most one of the two states is set.
-  const pendingOutcome = { resend: resendState, cancel: cancelState, change: null, none: resendState ?? cancelState }[latest];
+  const pendingOutcome = { resend: resendState, cancel: cancelState, change: null, none: resendState ?? cancelState }[
+    latest
+  ];
   return (
     <div className="space-y-4">
       <p>
-        Current address (used to sign in and to contact you): <strong data-testid="current-email">{email || "none"}</strong>
+        Current address (used to sign in and to contact you):{" "}
+        <strong data-testid="current-email">{email || "none"}</strong>
       </p>
       {pending && (
         <PendingChange
@@ -105,8 +118,23 @@ export function EmailSection({
         <input type="hidden" {...form.register("version")} defaultValue={String(defaultValues.version)} />
         <fieldset disabled={saving} className="grid gap-x-4 sm:grid-cols-2">
           <legend className="sr-only">Change e-mail address</legend>
-          <Field label="New e-mail address" type="email" registration={form.register("newEmail")} defaultValue={defaultValues.newEmail} error={errorFor("newEmail")} autoComplete="email" maxLength={254} />
-          <Field label="Your current password" type="password" registration={form.register("currentPassword")} error={errorFor("currentPassword")} autoComplete="current-password" maxLength={128} />
+          <Field
+            label="New e-mail address"
+            type="email"
+            registration={form.register("newEmail")}
+            defaultValue={defaultValues.newEmail}
+            error={errorFor("newEmail")}
+            autoComplete="email"
+            maxLength={254}
+          />
+          <Field
+            label="Your current password"
+            type="password"
+            registration={form.register("currentPassword")}
+            error={errorFor("currentPassword")}
+            autoComplete="current-password"
+            maxLength={128}
+          />
         </fieldset>
         <SubmitButton pending={saving} pendingText="Sending link…">
           Change e-mail address

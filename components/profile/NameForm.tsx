@@ -5,20 +5,44 @@ import { Field } from "@/components/ui/Field";
 import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 
-export function NameForm({ action, initial }: { action: FormAction<unknown>; initial: { firstName: string; lastName: string; version: number } }) {
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(nameSchema, action, {
-    firstName: initial.firstName,
-    lastName: initial.lastName,
-    version: String(initial.version),
-  });
+export function NameForm({
+  action,
+  initial,
+}: {
+  action: FormAction<unknown>;
+  initial: { firstName: string; lastName: string; version: number };
+}) {
+  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
+    nameSchema,
+    action,
+    {
+      firstName: initial.firstName,
+      lastName: initial.lastName,
+      version: String(initial.version),
+    },
+  );
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Name">
       <FormMessage id="name-message" state={state} />
       <input type="hidden" {...form.register("version")} defaultValue={String(defaultValues.version)} />
       <fieldset disabled={pending} className="grid gap-x-4 sm:grid-cols-2">
         <legend className="sr-only">Your name</legend>
-        <Field label="First name" registration={form.register("firstName")} defaultValue={defaultValues.firstName} error={errorFor("firstName")} autoComplete="given-name" maxLength={80} />
-        <Field label="Last name" registration={form.register("lastName")} defaultValue={defaultValues.lastName} error={errorFor("lastName")} autoComplete="family-name" maxLength={80} />
+        <Field
+          label="First name"
+          registration={form.register("firstName")}
+          defaultValue={defaultValues.firstName}
+          error={errorFor("firstName")}
+          autoComplete="given-name"
+          maxLength={80}
+        />
+        <Field
+          label="Last name"
+          registration={form.register("lastName")}
+          defaultValue={defaultValues.lastName}
+          error={errorFor("lastName")}
+          autoComplete="family-name"
+          maxLength={80}
+        />
       </fieldset>
       <SubmitButton pending={pending} pendingText="Saving…">
         Save name

@@ -8,21 +8,33 @@ import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 
 const months = Array.from({ length: 12 }, (_, i) => ({ value: String(i + 1), label: String(i + 1).padStart(2, "0") }));
 
-export function PaymentForm({ action, version, onFile }: { action: FormAction<unknown>; version: number; onFile: string | null }) {
+export function PaymentForm({
+  action,
+  version,
+  onFile,
+}: {
+  action: FormAction<unknown>;
+  version: number;
+  onFile: string | null;
+}) {
   const thisYear = new Date().getUTCFullYear();
   const years = Array.from({ length: 16 }, (_, i) => ({ value: String(thisYear + i), label: String(thisYear + i) }));
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(paymentSchema, action, {
-    version: String(version),
-    kind: "card",
-    cardName: "",
-    cardNumber: "",
-    expMonth: "",
-    expYear: "",
-    accountHolder: "",
-    accountType: "checking",
-    routingNumber: "",
-    bankAccountNumber: "",
-  });
+  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
+    paymentSchema,
+    action,
+    {
+      version: String(version),
+      kind: "card",
+      cardName: "",
+      cardNumber: "",
+      expMonth: "",
+      expYear: "",
+      accountHolder: "",
+      accountType: "checking",
+      routingNumber: "",
+      bankAccountNumber: "",
+    },
+  );
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
   const kind = form.watch("kind");
@@ -38,7 +50,15 @@ export function PaymentForm({ action, version, onFile }: { action: FormAction<un
           "No payment method on file."
         )}
       </p>
-      <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Payment method" autoComplete="on">
+      <form
+        ref={formRef}
+        action={formAction}
+        onSubmit={onSubmit}
+        noValidate
+        className="space-y-3"
+        aria-label="Payment method"
+        autoComplete="on"
+      >
         <FormMessage id="payment-message" state={state} />
         <input type="hidden" {...form.register("version")} defaultValue={String(defaultValues.version)} />
         <fieldset disabled={pending} className="space-y-1">
@@ -54,14 +74,51 @@ export function PaymentForm({ action, version, onFile }: { action: FormAction<un
         </fieldset>
         <fieldset disabled={pending} hidden={hydrated && kind !== "card"} className="grid gap-x-4 sm:grid-cols-2">
           <legend className="mb-2 font-semibold">Card</legend>
-          <Field label="Name on card" registration={form.register("cardName")} defaultValue={defaultValues.cardName} error={errorFor("cardName")} autoComplete="cc-name" maxLength={80} />
-          <Field label="Card number" registration={form.register("cardNumber")} error={errorFor("cardNumber")} autoComplete="cc-number" inputMode="numeric" maxLength={30} />
-          <SelectField label="Expiry month" registration={form.register("expMonth")} defaultValue={defaultValues.expMonth} error={errorFor("expMonth")} options={months} placeholder="Month" autoComplete="cc-exp-month" />
-          <SelectField label="Expiry year" registration={form.register("expYear")} defaultValue={defaultValues.expYear} error={errorFor("expYear")} options={years} placeholder="Year" autoComplete="cc-exp-year" />
+          <Field
+            label="Name on card"
+            registration={form.register("cardName")}
+            defaultValue={defaultValues.cardName}
+            error={errorFor("cardName")}
+            autoComplete="cc-name"
+            maxLength={80}
+          />
+          <Field
+            label="Card number"
+            registration={form.register("cardNumber")}
+            error={errorFor("cardNumber")}
+            autoComplete="cc-number"
+            inputMode="numeric"
+            maxLength={30}
+          />
+          <SelectField
+            label="Expiry month"
+            registration={form.register("expMonth")}
+            defaultValue={defaultValues.expMonth}
+            error={errorFor("expMonth")}
+            options={months}
+            placeholder="Month"
+            autoComplete="cc-exp-month"
+          />
+          <SelectField
+            label="Expiry year"
+            registration={form.register("expYear")}
+            defaultValue={defaultValues.expYear}
+            error={errorFor("expYear")}
+            options={years}
+            placeholder="Year"
+            autoComplete="cc-exp-year"
+          />
         </fieldset>
         <fieldset disabled={pending} hidden={hydrated && kind !== "bank"} className="grid gap-x-4 sm:grid-cols-2">
           <legend className="mb-2 font-semibold">Bank account</legend>
-          <Field label="Account holder name" registration={form.register("accountHolder")} defaultValue={defaultValues.accountHolder} error={errorFor("accountHolder")} maxLength={80} autoComplete="name" />
+          <Field
+            label="Account holder name"
+            registration={form.register("accountHolder")}
+            defaultValue={defaultValues.accountHolder}
+            error={errorFor("accountHolder")}
+            maxLength={80}
+            autoComplete="name"
+          />
           <SelectField
             label="Account type"
             registration={form.register("accountType")}
@@ -72,10 +129,27 @@ export function PaymentForm({ action, version, onFile }: { action: FormAction<un
               { value: "savings", label: "Savings" },
             ]}
           />
-          <Field label="Routing number" registration={form.register("routingNumber")} defaultValue={defaultValues.routingNumber} error={errorFor("routingNumber")} inputMode="numeric" maxLength={9} autoComplete="off" />
-          <Field label="Account number" registration={form.register("bankAccountNumber")} error={errorFor("bankAccountNumber")} inputMode="numeric" maxLength={30} autoComplete="off" />
+          <Field
+            label="Routing number"
+            registration={form.register("routingNumber")}
+            defaultValue={defaultValues.routingNumber}
+            error={errorFor("routingNumber")}
+            inputMode="numeric"
+            maxLength={9}
+            autoComplete="off"
+          />
+          <Field
+            label="Account number"
+            registration={form.register("bankAccountNumber")}
+            error={errorFor("bankAccountNumber")}
+            inputMode="numeric"
+            maxLength={30}
+            autoComplete="off"
+          />
         </fieldset>
-        <p className="text-sm text-gray-700">We show only the last four digits. The full number is encrypted and sent only over HTTPS.</p>
+        <p className="text-sm text-gray-700">
+          We show only the last four digits. The full number is encrypted and sent only over HTTPS.
+        </p>
         <SubmitButton pending={pending} pendingText="Saving…">
           Save payment method
         </SubmitButton>

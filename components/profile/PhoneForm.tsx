@@ -5,11 +5,21 @@ import { Field } from "@/components/ui/Field";
 import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 
-export function PhoneForm({ action, initial }: { action: FormAction<unknown>; initial: { phone: string; version: number } }) {
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(phoneSchema, action, {
-    phone: initial.phone,
-    version: String(initial.version),
-  });
+export function PhoneForm({
+  action,
+  initial,
+}: {
+  action: FormAction<unknown>;
+  initial: { phone: string; version: number };
+}) {
+  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
+    phoneSchema,
+    action,
+    {
+      phone: initial.phone,
+      version: String(initial.version),
+    },
+  );
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Phone">
       <FormMessage id="phone-message" state={state} />

@@ -11,10 +11,21 @@ export function PreferencesForm({ action, topics }: { action: FormAction<unknown
   const transactional = topics.filter((t) => t.mailClass === "transactional");
   const defaults: Record<string, string | boolean> = { offers: offers?.subscribed ? "yes" : "no" };
   for (const t of others) defaults[`topic:${t.id}`] = t.subscribed;
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(preferencesSchema, action, defaults);
+  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
+    preferencesSchema,
+    action,
+    defaults,
+  );
   const offersDefault = defaultValues.offers === "yes" ? "yes" : "no";
   return (
-    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="E-mail preferences">
+    <form
+      ref={formRef}
+      action={formAction}
+      onSubmit={onSubmit}
+      noValidate
+      className="space-y-4"
+      aria-label="E-mail preferences"
+    >
       <FormMessage id="preferences-message" state={state} />
       {/* What each choice was when this page loaded, so untouched choices are not re-saved. */}
       {topics
@@ -23,11 +34,19 @@ export function PreferencesForm({ action, topics }: { action: FormAction<unknown
           <input key={t.id} type="hidden" name={`was:${t.id}`} value={t.subscribed ? "yes" : "no"} readOnly />
         ))}
       <fieldset disabled={pending} className="space-y-2" aria-describedby="offers-error">
-        <legend className="font-medium">{offers?.wording ?? "I would like to receive special offers and information on products and services"}</legend>
+        <legend className="font-medium">
+          {offers?.wording ?? "I would like to receive special offers and information on products and services"}
+        </legend>
         <div className="flex gap-6">
           {(["yes", "no"] as const).map((v) => (
             <label key={v} className="flex items-center gap-2">
-              <input type="radio" value={v} {...form.register("offers")} defaultChecked={offersDefault === v} className="h-5 w-5" />
+              <input
+                type="radio"
+                value={v}
+                {...form.register("offers")}
+                defaultChecked={offersDefault === v}
+                className="h-5 w-5"
+              />
               {v === "yes" ? "Yes" : "No"}
             </label>
           ))}

@@ -1,7 +1,19 @@
 import type { ReactNode } from "react";
 
 /** One Edit Profile section: a heading, why we ask (linked to the policy), and its own form. */
-export function ProfileSection({ id, title, why, whyHref, children }: { id: string; title: string; why: string; whyHref: string; children: ReactNode }) {
+export function ProfileSection({
+  id,
+  title,
+  why,
+  whyHref,
+  children,
+}: {
+  id: string;
+  title: string;
+  why: string;
+  whyHref: string;
+  children: ReactNode;
+}) {
   return (
     <section id={id} aria-labelledby={`${id}-heading`} className="space-y-3 rounded-lg border border-gray-300 p-5">
       <div className="flex flex-wrap items-baseline justify-between gap-2">

@@ -87,7 +87,15 @@ type SelectProps = {
   autoComplete?: string;
 };
 
-export function SelectField({ label, registration, error, defaultValue, options, placeholder, autoComplete }: SelectProps) {
+export function SelectField({
+  label,
+  registration,
+  error,
+  defaultValue,
+  options,
+  placeholder,
+  autoComplete,
+}: SelectProps) {
   const id = `field-${registration.name}`;
   return (
     <div className="space-y-1">

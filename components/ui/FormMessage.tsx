@@ -4,7 +4,15 @@ import type { ActionResult } from "@/lib/actions/result";
  * The form-level outcome, announced by screen readers. It has its own id because Next's route
  * announcer also uses role="alert".
  */
-export function FormMessage({ id, state, success }: { id: string; state: ActionResult<unknown> | null; success?: string }) {
+export function FormMessage({
+  id,
+  state,
+  success,
+}: {
+  id: string;
+  state: ActionResult<unknown> | null;
+  success?: string;
+}) {
   const text = state ? (state.ok ? (state.message ?? success) : state.formError) : undefined;
   const tone = state?.ok ? "border-green-700 bg-green-50 text-green-900" : "border-red-700 bg-red-50 text-red-900";
   return (
@@ -14,7 +22,15 @@ export function FormMessage({ id, state, success }: { id: string; state: ActionR
   );
 }
 
-export function SubmitButton({ pending, children, pendingText }: { pending: boolean; children: string; pendingText: string }) {
+export function SubmitButton({
+  pending,
+  children,
+  pendingText,
+}: {
+  pending: boolean;
+  children: string;
+  pendingText: string;
+}) {
   return (
     <button
       type="submit"

@@ -45,7 +45,11 @@ export function useActionForm<S extends zcore.$ZodType<FieldValues, FieldValues>
   // section's new version: show them, and never keep a typed password around.
   useEffect(() => {
     if (!state) return;
-    const stored = state.ok ? (state.data as { values?: Record<string, string> } | undefined)?.values : state.conflict ? state.values : undefined;
+    const stored = state.ok
+      ? (state.data as { values?: Record<string, string> } | undefined)?.values
+      : state.conflict
+        ? state.values
+        : undefined;
     if (!stored && !state.ok) return;
     const next = { ...form.getValues(), ...stored } as Record<string, unknown>;
     for (const key of Object.keys(next)) if (/password|cardNumber|bankAccountNumber/i.test(key)) next[key] = "";
@@ -67,5 +71,14 @@ export function useActionForm<S extends zcore.$ZodType<FieldValues, FieldValues>
     return state && !state.ok ? state.fieldErrors?.[name]?.[0] : undefined;
   }
 
-  return { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues: defaultValues as Record<string, unknown> };
+  return {
+    form,
+    state,
+    pending,
+    formRef,
+    formAction,
+    onSubmit,
+    errorFor,
+    defaultValues: defaultValues as Record<string, unknown>,
+  };
 }

@@ -9,8 +9,18 @@ export const INCORRECT_SIGN_IN = "The username or password is incorrect";
 export const demoRoles = {
   customer: { username: "demo", home: "/account", heading: "Welcome, Dana", shows: "What would you like to do?" },
   rep: { username: "rep", home: "/console", heading: "Staff console", shows: "Signed in as Riley Rep (Service rep)" },
-  marketing: { username: "marketing", home: "/console", heading: "Staff console", shows: "Signed in as Morgan Marketing (Marketing)" },
-  admin: { username: "admin", home: "/console", heading: "Staff console", shows: "Signed in as Alex Admin (Administrator)" },
+  marketing: {
+    username: "marketing",
+    home: "/console",
+    heading: "Staff console",
+    shows: "Signed in as Morgan Marketing (Marketing)",
+  },
+  admin: {
+    username: "admin",
+    home: "/console",
+    heading: "Staff console",
+    shows: "Signed in as Alex Admin (Administrator)",
+  },
 } as const;
 export type DemoRole = keyof typeof demoRoles;
 
@@ -24,7 +34,12 @@ export function storageStateFor(role: DemoRole): string {
 }
 
 /** Fills and submits the sign-in form on the current /login page. */
-export async function submitSignIn(page: Page, identifier: string, password: string, opts: { remember?: boolean } = {}) {
+export async function submitSignIn(
+  page: Page,
+  identifier: string,
+  password: string,
+  opts: { remember?: boolean } = {},
+) {
   await page.getByLabel("Username or account number").fill(identifier);
   await page.getByLabel("Password", { exact: true }).fill(password);
   if (opts.remember !== undefined) await page.getByLabel("Remember my username").setChecked(opts.remember);

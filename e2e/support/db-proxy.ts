@@ -6,7 +6,11 @@ import net from "node:net";
  * for the app (refuse and cut connections) and come back, without stopping the shared server.
  * Control: POST http://127.0.0.1:<controlPort>/down  |  /up
  */
-export async function startDbProxy(opts: { listenPort: number; controlPort: number; target: { host: string; port: number } }) {
+export async function startDbProxy(opts: {
+  listenPort: number;
+  controlPort: number;
+  target: { host: string; port: number };
+}) {
   let up = true;
   const sockets = new Set<net.Socket>();
   const proxy = net.createServer((client) => {

@@ -114,7 +114,13 @@ export async function outboxStatus(outboxId: number): Promise<string> {
   return rows[0]?.status ?? "missing";
 }
 
-export type DeliveredMail = { from_address: string; to_address: string; subject: string; text_body: string; headers: Record<string, string> };
+export type DeliveredMail = {
+  from_address: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  headers: Record<string, string>;
+};
 
 /** The mails the local mailbox holds for `to` with `subject`. */
 export async function mailboxRows(to: string, subject: string): Promise<DeliveredMail[]> {
@@ -127,14 +133,21 @@ export async function mailboxRows(to: string, subject: string): Promise<Delivere
 
 /** Waits (the worker polls once a second) until exactly one such mail arrived, and returns it. */
 export async function deliveredMail(to: string, subject: string): Promise<DeliveredMail> {
-  await expect.poll(async () => (await mailboxRows(to, subject)).length, { timeout: 15_000, message: `mail “${subject}” to ${to}` }).toBe(1);
+  await expect
+    .poll(async () => (await mailboxRows(to, subject)).length, {
+      timeout: 15_000,
+      message: `mail “${subject}” to ${to}`,
+    })
+    .toBe(1);
   return (await mailboxRows(to, subject))[0];
 }
 
 /** The one-click URL a marketing mail carries in its List-Unsubscribe header. */
 export function listUnsubscribeUrl(mail: DeliveredMail): string {
   const value = mail.headers["List-Unsubscribe"] ?? "";
-  expect(value, "List-Unsubscribe is one <https://…/u/TOKEN> URL").toMatch(/^<https:\/\/localhost:\d+\/u\/[A-Za-z0-9_-]{40,}>$/);
+  expect(value, "List-Unsubscribe is one <https://…/u/TOKEN> URL").toMatch(
+    /^<https:\/\/localhost:\d+\/u\/[A-Za-z0-9_-]{40,}>$/,
+  );
   return value.slice(1, -1);
 }
 

@@ -111,7 +111,14 @@ export async function profileRow(userId: string): Promise<ProfileRow> {
   return rows[0];
 }
 
-export type AddressRow = { kind: "service" | "billing"; line1: string; line2: string; city: string; state: string; zip: string };
+export type AddressRow = {
+  kind: "service" | "billing";
+  line1: string;
+  line2: string;
+  city: string;
+  state: string;
+  zip: string;
+};
 
 /** The user's addresses, service first. */
 export async function addressRows(userId: string): Promise<AddressRow[]> {
@@ -158,7 +165,10 @@ export async function profileSnapshot(userId: string) {
     payment: await paymentRows(userId),
     emailChanges: await emailChangeRows(userId),
     audit: (
-      await testDb().query<{ action: string }>(`select action from audit_events where subject_user_id = $1 order by id`, [userId])
+      await testDb().query<{ action: string }>(
+        `select action from audit_events where subject_user_id = $1 order by id`,
+        [userId],
+      )
     ).rows.map((r) => r.action),
   };
 }

@@ -7,7 +7,12 @@ import { e2e } from "./config";
  * and session cookie, plus spoofed X-Forwarded-Proto/Host — against another origin. Used to prove
  * a change over plain HTTP is refused while the very same request over HTTPS goes through.
  */
-export async function captureActionForReplay(page: Page, request: APIRequestContext, path: string, submit: () => Promise<void>) {
+export async function captureActionForReplay(
+  page: Page,
+  request: APIRequestContext,
+  path: string,
+  submit: () => Promise<void>,
+) {
   let captured: Request | undefined;
   await page.route(`**${path}`, async (route) => {
     const req = route.request();
@@ -29,7 +34,9 @@ export async function captureActionForReplay(page: Page, request: APIRequestCont
   expect(cookie).not.toBe("");
   // What the browser sent (Next-Action, router state, multipart type), minus what the replay sets.
   const forwardedHeaders = Object.fromEntries(
-    Object.entries(await action.allHeaders()).filter(([name]) => !/^(host|cookie|content-length|origin|referer)$/i.test(name)),
+    Object.entries(await action.allHeaders()).filter(
+      ([name]) => !/^(host|cookie|content-length|origin|referer)$/i.test(name),
+    ),
   );
   expect(forwardedHeaders["next-action"]).toMatch(/^[0-9a-f]{20,}$/);
   return (origin: string) =>

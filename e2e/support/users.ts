@@ -144,8 +144,9 @@ export async function sessionsOf(userId: string): Promise<SessionRow[]> {
 }
 
 export async function passwordResetCount(userId: string): Promise<number> {
-  const { rows } = await testDb().query<{ n: string }>(`select count(*)::text as n from password_resets where user_id = $1`, [
-    userId,
-  ]);
+  const { rows } = await testDb().query<{ n: string }>(
+    `select count(*)::text as n from password_resets where user_id = $1`,
+    [userId],
+  );
   return Number(rows[0].n);
 }

@@ -13,9 +13,6 @@ export function secureAction<S extends zcore.$ZodType, T, R extends readonly Rol
   options: SecureActionOptions<S> & { roles: R },
   handler: ActionHandler<S, T, R>,
 ) {
-  return async (
-    _previous: unknown,
-    input: FormData | Record<string, unknown>,
-  ): Promise<ActionResult<T>> =>
+  return async (_previous: unknown, input: FormData | Record<string, unknown>): Promise<ActionResult<T>> =>
     runSecureAction(options, handler, input, { request: requestContext, session: currentSession });
 }

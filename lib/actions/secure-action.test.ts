@@ -11,7 +11,9 @@ import { HTTPS_REQUIRED_MESSAGE, SIGNED_OUT_MESSAGE, FORBIDDEN_MESSAGE, ok } fro
 import { runSecureAction } from "./secure-action";
 
 const renameSchema = z.object({
-  firstName: z.string().check(z.trim(), z.minLength(1, "Enter your first name"), z.maxLength(80, "Use at most 80 characters")),
+  firstName: z
+    .string()
+    .check(z.trim(), z.minLength(1, "Enter your first name"), z.maxLength(80, "Use at most 80 characters")),
 });
 
 /** A small profile-type change: the handler writes the session user's first name. */
@@ -24,7 +26,12 @@ function rename(calls: string[]) {
 }
 
 function requestVia(socketEncrypted: boolean, headers: Record<string, string> = {}): RequestContext {
-  const t = resolveTransport({ socketEncrypted, socketPeer: "203.0.113.5", headers: { host: "localhost", ...headers }, trustProxy: [] });
+  const t = resolveTransport({
+    socketEncrypted,
+    socketPeer: "203.0.113.5",
+    headers: { host: "localhost", ...headers },
+    trustProxy: [],
+  });
   return { proto: t.proto, clientIp: t.clientIp, userAgent: "test" };
 }
 
@@ -58,10 +65,15 @@ describe("secure action door", () => {
 
   it("door: a request that did not come through server.ts (no stamp) counts as not HTTPS", async () => {
     const { sessionId } = await signedIn();
-    const result = await runSecureAction(options, rename([]), { firstName: "X" }, {
-      request: async () => ({ proto: null, clientIp: "", userAgent: "" }),
-      session: () => findActiveSession(sessionId),
-    });
+    const result = await runSecureAction(
+      options,
+      rename([]),
+      { firstName: "X" },
+      {
+        request: async () => ({ proto: null, clientIp: "", userAgent: "" }),
+        session: () => findActiveSession(sessionId),
+      },
+    );
     expect(result).toMatchObject({ ok: false, formError: HTTPS_REQUIRED_MESSAGE });
   });
 
@@ -69,10 +81,15 @@ describe("secure action door", () => {
     const { user, sessionId } = await signedIn();
     await revokeSession(db, user.id, sessionId, "test");
     const calls: string[] = [];
-    const result = await runSecureAction(options, rename(calls), { firstName: "Eve" }, {
-      request: async () => requestVia(true),
-      session: () => findActiveSession(sessionId),
-    });
+    const result = await runSecureAction(
+      options,
+      rename(calls),
+      { firstName: "Eve" },
+      {
+        request: async () => requestVia(true),
+        session: () => findActiveSession(sessionId),
+      },
+    );
     expect(result).toEqual({ ok: false, formError: SIGNED_OUT_MESSAGE });
     expect(calls).toEqual([]);
   });
@@ -80,10 +97,15 @@ describe("secure action door", () => {
   it("door: the wrong role is refused", async () => {
     const { sessionId } = await signedIn("rep");
     const calls: string[] = [];
-    const result = await runSecureAction(options, rename(calls), { firstName: "Rep" }, {
-      request: async () => requestVia(true),
-      session: () => findActiveSession(sessionId),
-    });
+    const result = await runSecureAction(
+      options,
+      rename(calls),
+      { firstName: "Rep" },
+      {
+        request: async () => requestVia(true),
+        session: () => findActiveSession(sessionId),
+      },
+    );
     expect(result).toEqual({ ok: false, formError: FORBIDDEN_MESSAGE });
     expect(calls).toEqual([]);
   });
@@ -113,7 +135,8 @@ describe("secure action door", () => {
       currentPassword: "hunter2-hunter2",
       token: "secret-token",
       cardName: "Visible Name",
-    })) form.set(k, v);
+    }))
+      form.set(k, v);
     const result = await runSecureAction(options, rename([]), form, {
       request: async () => requestVia(true),
       session: () => findActiveSession(sessionId),
@@ -128,10 +151,15 @@ describe("secure action door", () => {
   it("door: extra fields such as userId are ignored — the user is always the session's", async () => {
     const { user, sessionId } = await signedIn();
     const victim = await createUser();
-    const result = await runSecureAction(options, rename([]), { firstName: "Zoë", userId: victim.id, role: "admin" }, {
-      request: async () => requestVia(true),
-      session: () => findActiveSession(sessionId),
-    });
+    const result = await runSecureAction(
+      options,
+      rename([]),
+      { firstName: "Zoë", userId: victim.id, role: "admin" },
+      {
+        request: async () => requestVia(true),
+        session: () => findActiveSession(sessionId),
+      },
+    );
     expect(result).toMatchObject({ ok: true, message: "Saved" });
     expect(await firstName(user.id)).toBe("Zoë");
     expect(await firstName(victim.id)).toBe("Test");
@@ -160,6 +188,9 @@ describe("secure action door", () => {
       { firstName: "A" },
       { request: async () => requestVia(true), session: () => findActiveSession(sessionId) },
     );
-    expect(result).toMatchObject({ ok: false, formError: expect.stringContaining("We can't reach our systems right now") });
+    expect(result).toMatchObject({
+      ok: false,
+      formError: expect.stringContaining("We can't reach our systems right now"),
+    });
   });
 });

@@ -40,7 +40,11 @@ export function describeActivity(action: string, detail: Record<string, unknown>
       return "E-mail change cancelled";
     case "profile.updated": {
       const section = sectionNames[String(detail.section)] ?? "Profile";
-      const extra = detail.paymentMethod ? `: ${String(detail.paymentMethod)}` : detail.newEmail ? `: now ${String(detail.newEmail)}` : "";
+      const extra = detail.paymentMethod
+        ? `: ${String(detail.paymentMethod)}`
+        : detail.newEmail
+          ? `: now ${String(detail.newEmail)}`
+          : "";
       return `${section} updated${extra}`;
     }
     default:
@@ -79,7 +83,11 @@ export async function listActivity(userId: string, page: number) {
       id: r.id,
       when: r.createdAt,
       what: describeActivity(r.action, r.detail),
-      who: !r.actorId ? "—" : r.actorId === userId ? "You" : `${r.actorFirstName} (${r.actorRole === "rep" ? "customer service" : r.actorRole})`,
+      who: !r.actorId
+        ? "—"
+        : r.actorId === userId
+          ? "You"
+          : `${r.actorFirstName} (${r.actorRole === "rep" ? "customer service" : r.actorRole})`,
       reason: typeof r.detail.reason === "string" ? r.detail.reason : null,
       ip: r.ip,
     })),

@@ -18,10 +18,7 @@ describe("safeNextPath", () => {
     "/%2e//evil.example",
     "/a/..//evil.example",
     "/./\\evil.example",
-  ])(
-    "next-path: %j falls back to /account",
-    (value) => {
-      expect(safeNextPath(value)).toBe("/account");
-    },
-  );
+  ])("next-path: %j falls back to /account", (value) => {
+    expect(safeNextPath(value)).toBe("/account");
+  });
 });

@@ -8,7 +8,10 @@ import { changePassword, hashToken, requestPasswordReset, resetPassword } from "
 import { createSession, findActiveSession } from "./sessions";
 
 async function resetMailFor(email: string) {
-  const mails = await db.select().from(mailOutbox).where(and(eq(mailOutbox.toAddress, email), eq(mailOutbox.subject, "Reset your MyAccount password")));
+  const mails = await db
+    .select()
+    .from(mailOutbox)
+    .where(and(eq(mailOutbox.toAddress, email), eq(mailOutbox.subject, "Reset your MyAccount password")));
   return mails;
 }
 
@@ -36,7 +39,9 @@ describe("password reset", () => {
     expect(stored.expiresAt.getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
     expect(stored.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(30 * 60_000);
 
-    expect(await resetPassword({ token, password: "brand new long passphrase" }, { ip: "" })).toMatchObject({ ok: true });
+    expect(await resetPassword({ token, password: "brand new long passphrase" }, { ip: "" })).toMatchObject({
+      ok: true,
+    });
     expect(await verifyPassword(await hashOf(user.id), "brand new long passphrase")).toBe(true);
     expect(await findActiveSession(session)).toBeNull();
 
@@ -55,8 +60,13 @@ describe("password reset", () => {
     const user = await createUser();
     await requestPasswordReset(user.username, { ip: "" });
     const token = tokenFrom((await resetMailFor(user.email))[0].textBody);
-    await db.update(passwordResets).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(passwordResets.userId, user.id));
-    expect(await resetPassword({ token, password: "brand new long passphrase" }, { ip: "" })).toMatchObject({ ok: false });
+    await db
+      .update(passwordResets)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(passwordResets.userId, user.id));
+    expect(await resetPassword({ token, password: "brand new long passphrase" }, { ip: "" })).toMatchObject({
+      ok: false,
+    });
     expect(await verifyPassword(await hashOf(user.id), user.password)).toBe(true);
   });
 
@@ -66,8 +76,12 @@ describe("password reset", () => {
     await requestPasswordReset(user.email, { ip: "" });
     const tokens = (await resetMailFor(user.email)).map((m) => tokenFrom(m.textBody));
     expect(tokens).toHaveLength(2);
-    expect(await resetPassword({ token: tokens[1], password: "brand new long passphrase" }, { ip: "" })).toMatchObject({ ok: true });
-    expect(await resetPassword({ token: tokens[0], password: "another long passphrase" }, { ip: "" })).toMatchObject({ ok: false });
+    expect(await resetPassword({ token: tokens[1], password: "brand new long passphrase" }, { ip: "" })).toMatchObject({
+      ok: true,
+    });
+    expect(await resetPassword({ token: tokens[0], password: "another long passphrase" }, { ip: "" })).toMatchObject({
+      ok: false,
+    });
   });
 
   it("reset: two racing uses of one link — exactly one succeeds", async () => {
@@ -88,18 +102,33 @@ describe("change password", () => {
     const here = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
     const other = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
 
-    const wrong = await changePassword({ currentPassword: "nope", password: "a fresh long passphrase" }, { userId: user.id, sessionId: here }, { ip: "" });
+    const wrong = await changePassword(
+      { currentPassword: "nope", password: "a fresh long passphrase" },
+      { userId: user.id, sessionId: here },
+      { ip: "" },
+    );
     expect(wrong).toMatchObject({ ok: false, fieldErrors: { currentPassword: ["The current password is incorrect"] } });
     expect(await findActiveSession(other)).not.toBeNull();
 
-    const common = await changePassword({ currentPassword: user.password, password: "iloveyou1" }, { userId: user.id, sessionId: here }, { ip: "" });
+    const common = await changePassword(
+      { currentPassword: user.password, password: "iloveyou1" },
+      { userId: user.id, sessionId: here },
+      { ip: "" },
+    );
     expect(common).toMatchObject({ ok: false, fieldErrors: { password: [expect.stringContaining("too common")] } });
 
-    const done = await changePassword({ currentPassword: user.password, password: "a fresh long passphrase" }, { userId: user.id, sessionId: here }, { ip: "" });
+    const done = await changePassword(
+      { currentPassword: user.password, password: "a fresh long passphrase" },
+      { userId: user.id, sessionId: here },
+      { ip: "" },
+    );
     expect(done).toMatchObject({ ok: true });
     expect(await findActiveSession(here)).not.toBeNull();
     expect(await findActiveSession(other)).toBeNull();
-    const audits = await db.select().from(auditEvents).where(and(eq(auditEvents.subjectUserId, user.id), eq(auditEvents.action, "auth.password_changed")));
+    const audits = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectUserId, user.id), eq(auditEvents.action, "auth.password_changed")));
     expect(audits[0].detail).toEqual({ otherSessionsSignedOut: 1 });
     const notices = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, user.email));
     expect(notices.map((m) => m.subject)).toContain("Your MyAccount password was changed");

@@ -50,7 +50,12 @@ export async function requestPasswordReset(identifier: string, meta: { ip: strin
       tokenHash: hashToken(token),
       expiresAt: new Date(Date.now() + RESET_TTL_MINUTES * 60_000),
     });
-    await recordAudit(tx, { actorId: null, subjectUserId: user.id, action: "auth.password_reset_requested", ip: meta.ip });
+    await recordAudit(tx, {
+      actorId: null,
+      subjectUserId: user.id,
+      action: "auth.password_reset_requested",
+      ip: meta.ip,
+    });
     await queueMail(tx, { to: user.email!, ...passwordResetMail(`${appUrl()}/reset-password?token=${token}`) });
   });
 }
@@ -97,7 +102,8 @@ export async function resetPassword(
   input: { token: string; password: string },
   meta: { ip: string },
 ): Promise<ActionResult<undefined>> {
-  if (isCommonPassword(input.password)) return fail("Please choose a different password.", { password: COMMON_PASSWORD });
+  if (isCommonPassword(input.password))
+    return fail("Please choose a different password.", { password: COMMON_PASSWORD });
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     // Marking the token used in the same statement that finds it makes it single-use even when
@@ -133,7 +139,8 @@ export async function changePassword(
 ): Promise<ActionResult<undefined>> {
   const check = await checkCurrentPassword(session.userId, input.currentPassword);
   if (check) return check;
-  if (isCommonPassword(input.password)) return fail("Please choose a different password.", { password: COMMON_PASSWORD });
+  if (isCommonPassword(input.password))
+    return fail("Please choose a different password.", { password: COMMON_PASSWORD });
   const passwordHash = await hashPassword(input.password);
   await db.transaction((tx) =>
     setPassword(tx, session.userId, passwordHash, session.sessionId, {
@@ -150,7 +157,10 @@ export async function changePassword(
  * limited per user, so a stolen session cannot be used to guess the password. Returns the refusal,
  * or null when the password is right.
  */
-export async function checkCurrentPassword(userId: string, currentPassword: string): Promise<ActionResult<never> | null> {
+export async function checkCurrentPassword(
+  userId: string,
+  currentPassword: string,
+): Promise<ActionResult<never> | null> {
   const limits = passwordCheckLimits(userId);
   const wait = await reserveAttempt(limits);
   if (wait > 0) return fail(tooManyAttempts(wait, "password attempts"));

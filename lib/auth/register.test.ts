@@ -42,14 +42,19 @@ describe("registration", () => {
 
   it("register: a wrong ZIP code does not link the record", async () => {
     const record = await createUser({ registered: false, zip: "80211" });
-    const result = await registerCustomer(registerSchema.parse(form({ accountNumber: record.accountNumber, serviceZip: "10001" })), { ip: "" });
+    const result = await registerCustomer(
+      registerSchema.parse(form({ accountNumber: record.accountNumber, serviceZip: "10001" })),
+      { ip: "" },
+    );
     expect(result).toMatchObject({ ok: false, formError: expect.stringContaining("couldn't match") });
     expect((await row(record.id)).username).toBeNull();
   });
 
   it("register: an account that already has a login is refused", async () => {
     const existing = await createUser();
-    const result = await registerCustomer(registerSchema.parse(form({ accountNumber: existing.accountNumber })), { ip: "" });
+    const result = await registerCustomer(registerSchema.parse(form({ accountNumber: existing.accountNumber })), {
+      ip: "",
+    });
     expect(result).toMatchObject({ ok: false, formError: expect.stringContaining("already has an online login") });
   });
 
@@ -57,12 +62,21 @@ describe("registration", () => {
     const existing = await createUser();
     const record = await createUser({ registered: false });
     const result = await registerCustomer(
-      registerSchema.parse(form({ accountNumber: record.accountNumber, username: existing.username.toUpperCase(), email: existing.email.toUpperCase() })),
+      registerSchema.parse(
+        form({
+          accountNumber: record.accountNumber,
+          username: existing.username.toUpperCase(),
+          email: existing.email.toUpperCase(),
+        }),
+      ),
       { ip: "" },
     );
     expect(result).toMatchObject({
       ok: false,
-      fieldErrors: { username: ["That username is taken"], email: ["That e-mail address is already used by another account"] },
+      fieldErrors: {
+        username: ["That username is taken"],
+        email: ["That e-mail address is already used by another account"],
+      },
     });
     expect((await row(record.id)).username).toBeNull();
   });
@@ -70,7 +84,9 @@ describe("registration", () => {
   it("register: a common password is refused", async () => {
     const record = await createUser({ registered: false });
     const result = await registerCustomer(
-      registerSchema.parse(form({ accountNumber: record.accountNumber, password: "password123", confirmPassword: "password123" })),
+      registerSchema.parse(
+        form({ accountNumber: record.accountNumber, password: "password123", confirmPassword: "password123" }),
+      ),
       { ip: "" },
     );
     expect(result).toMatchObject({ ok: false, fieldErrors: { password: [expect.stringContaining("too common")] } });
@@ -97,7 +113,9 @@ describe("registration", () => {
     ["password", "short", "Use at least 8 characters (15 or more is best)"],
     ["password", "x".repeat(129), "Use at most 128 characters"],
   ])("register: %s = %j gets %j", (field, value, message) => {
-    const parsed = registerSchema.safeParse(form({ [field]: value, ...(field === "password" ? { confirmPassword: value } : {}) }));
+    const parsed = registerSchema.safeParse(
+      form({ [field]: value, ...(field === "password" ? { confirmPassword: value } : {}) }),
+    );
     expect(parsed.error?.issues.find((i) => i.path[0] === field)?.message).toBe(message);
   });
 });

@@ -60,8 +60,10 @@ export async function registerCustomer(
       .limit(2);
     if (taken) {
       const fieldErrors: Record<string, string[]> = {};
-      if (taken.username?.toLowerCase() === input.username.toLowerCase()) fieldErrors.username = ["That username is taken"];
-      if (taken.email?.toLowerCase() === input.email.toLowerCase()) fieldErrors.email = ["That e-mail address is already used by another account"];
+      if (taken.username?.toLowerCase() === input.username.toLowerCase())
+        fieldErrors.username = ["That username is taken"];
+      if (taken.email?.toLowerCase() === input.email.toLowerCase())
+        fieldErrors.email = ["That e-mail address is already used by another account"];
       return fail("Please correct the highlighted fields.", fieldErrors);
     }
     await tx

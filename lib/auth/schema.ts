@@ -10,7 +10,9 @@ export const PASSWORD_MAX = 128;
 
 /** A trimmed string with a required-message and a maximum. */
 export function text(max: number, maxMessage: string, requiredMessage?: string) {
-  return z.string().check(z.trim(), ...(requiredMessage ? [z.minLength(1, requiredMessage)] : []), z.maxLength(max, maxMessage));
+  return z
+    .string()
+    .check(z.trim(), ...(requiredMessage ? [z.minLength(1, requiredMessage)] : []), z.maxLength(max, maxMessage));
 }
 
 /** A checkbox as FormData sends it ("on" or absent) or as a boolean. */
@@ -26,10 +28,13 @@ export const newPassword = z
     z.maxLength(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`),
   );
 
-const passwordsMatch = z.refine<{ password: string; confirmPassword: string }>((v) => v.password === v.confirmPassword, {
-  path: ["confirmPassword"],
-  message: "The passwords do not match",
-});
+const passwordsMatch = z.refine<{ password: string; confirmPassword: string }>(
+  (v) => v.password === v.confirmPassword,
+  {
+    path: ["confirmPassword"],
+    message: "The passwords do not match",
+  },
+);
 
 const confirmPassword = z.string().check(z.maxLength(PASSWORD_MAX));
 
@@ -37,24 +42,29 @@ export const signInSchema = z.object({
   identifier: text(254, "That is longer than any username or account number", "Enter your username or account number"),
   password: z
     .string()
-    .check(z.minLength(1, "Enter your password"), z.maxLength(PASSWORD_MAX, `Passwords are at most ${PASSWORD_MAX} characters`)),
+    .check(
+      z.minLength(1, "Enter your password"),
+      z.maxLength(PASSWORD_MAX, `Passwords are at most ${PASSWORD_MAX} characters`),
+    ),
   remember: checkbox,
   next: z.optional(z.string().check(z.maxLength(512))),
 });
 
 export const registerSchema = z
   .object({
-    accountNumber: z.string().check(z.trim(), z.regex(/^\d{6,12}$/, "Enter the 6–12 digit account number shown on your bill")),
-    serviceZip: z.string().check(z.trim(), z.regex(/^\d{5}(-\d{4})?$/, "Enter the 5-digit ZIP code (or ZIP+4) of your service address")),
-    username: z
+    accountNumber: z
       .string()
-      .check(
-        z.trim(),
-        z.minLength(3, "Use at least 3 characters"),
-        z.maxLength(32, "Use at most 32 characters"),
-        z.regex(/^[A-Za-z0-9._-]+$/, "Use letters, digits, dots, hyphens and underscores only"),
-        z.refine((v) => !/^\d+$/.test(v), "A username cannot be only digits (those are account numbers)"),
-      ),
+      .check(z.trim(), z.regex(/^\d{6,12}$/, "Enter the 6–12 digit account number shown on your bill")),
+    serviceZip: z
+      .string()
+      .check(z.trim(), z.regex(/^\d{5}(-\d{4})?$/, "Enter the 5-digit ZIP code (or ZIP+4) of your service address")),
+    username: z.string().check(
+      z.trim(),
+      z.minLength(3, "Use at least 3 characters"),
+      z.maxLength(32, "Use at most 32 characters"),
+      z.regex(/^[A-Za-z0-9._-]+$/, "Use letters, digits, dots, hyphens and underscores only"),
+      z.refine((v) => !/^\d+$/.test(v), "A username cannot be only digits (those are account numbers)"),
+    ),
     email: z.pipe(text(254, "Use at most 254 characters"), z.email("Enter a valid e-mail address")),
     password: newPassword,
     confirmPassword,

@@ -7,7 +7,11 @@ const secret = "session-cookie-test-secret-0123456789abcdef";
 
 describe("session cookie", () => {
   it("session cookie: reads the session id from a token Auth.js made", async () => {
-    const token = await encode({ token: { sid: "11111111-2222-4333-8444-555555555555", sub: "u" }, secret, salt: SESSION_COOKIE });
+    const token = await encode({
+      token: { sid: "11111111-2222-4333-8444-555555555555", sub: "u" },
+      secret,
+      salt: SESSION_COOKIE,
+    });
     expect(await sessionIdFromToken(token, secret)).toBe("11111111-2222-4333-8444-555555555555");
     // Again, from the cached key.
     expect(await sessionIdFromToken(token, secret)).toBe("11111111-2222-4333-8444-555555555555");

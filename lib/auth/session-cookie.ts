@@ -18,8 +18,13 @@ function keyFor(enc: string, secret: string): Promise<DerivedKey> {
   let entry = derived.get(cacheKey);
   if (!entry) {
     entry = (async () => {
-      const key = new Uint8Array(hkdfSync("sha256", secret, SESSION_COOKIE, `Auth.js Generated Encryption Key (${SESSION_COOKIE})`, length));
-      const kid = await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(key) }, `sha${length << 3}` as "sha256" | "sha512");
+      const key = new Uint8Array(
+        hkdfSync("sha256", secret, SESSION_COOKIE, `Auth.js Generated Encryption Key (${SESSION_COOKIE})`, length),
+      );
+      const kid = await calculateJwkThumbprint(
+        { kty: "oct", k: base64url.encode(key) },
+        `sha${length << 3}` as "sha256" | "sha512",
+      );
       return { key, kid };
     })();
     derived.set(cacheKey, entry);
@@ -55,7 +60,13 @@ async function fastPath(token: string, secret: string): Promise<string | null | 
   const aad = Buffer.from(protectedHeader, "ascii");
   const al = Buffer.alloc(8);
   al.writeBigUInt64BE(BigInt(aad.length * 8));
-  const expected = createHmac("sha512", macKey).update(aad).update(iv).update(ciphertext).update(al).digest().subarray(0, 32);
+  const expected = createHmac("sha512", macKey)
+    .update(aad)
+    .update(iv)
+    .update(ciphertext)
+    .update(al)
+    .digest()
+    .subarray(0, 32);
   if (iv.length !== 16 || tag.length !== 32 || !timingSafeEqual(expected, tag)) return null;
   const decipher = createDecipheriv("aes-256-cbc", encKey, iv);
   const payload = JSON.parse(Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString("utf8")) as {
@@ -81,7 +92,11 @@ export async function sessionIdFromToken(token: string, secret: string): Promise
         if (kid !== undefined && kid !== k.kid) throw new Error("no matching key");
         return k.key;
       },
-      { clockTolerance: CLOCK_TOLERANCE_S, keyManagementAlgorithms: ["dir"], contentEncryptionAlgorithms: ["A256CBC-HS512", "A256GCM"] },
+      {
+        clockTolerance: CLOCK_TOLERANCE_S,
+        keyManagementAlgorithms: ["dir"],
+        contentEncryptionAlgorithms: ["A256CBC-HS512", "A256GCM"],
+      },
     );
     return typeof payload.sid === "string" ? payload.sid : null;
   } catch {

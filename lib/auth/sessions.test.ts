@@ -8,10 +8,15 @@ describe("sessions", () => {
     const user = await createUser();
     const phone = await createSession(db, {
       userId: user.id,
-      userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+      userAgent:
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
       ip: "198.51.100.1",
     });
-    const laptop = await createSession(db, { userId: user.id, userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0", ip: "198.51.100.2" });
+    const laptop = await createSession(db, {
+      userId: user.id,
+      userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+      ip: "198.51.100.2",
+    });
     const devices = await listDevices(user.id);
     expect(devices.map((d) => [d.browser, d.os, d.ip]).sort()).toEqual([
       ["Firefox 128", "Windows 10", "198.51.100.2"],
@@ -66,7 +71,10 @@ describe("sessions in memory (embedded database)", () => {
     const user = await createUser();
     const id = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
     expect((await findActiveSession(id))?.firstName).toBe("Test");
-    await updateName({ userId: user.id, actorId: user.id, ip: "" }, { version: 1, firstName: "Renamed", lastName: "Person" });
+    await updateName(
+      { userId: user.id, actorId: user.id, ip: "" },
+      { version: 1, firstName: "Renamed", lastName: "Person" },
+    );
     expect((await findActiveSession(id))?.firstName).toBe("Renamed");
   });
 });

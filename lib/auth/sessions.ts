@@ -58,7 +58,13 @@ function buildActiveSessionQuery(database: Db) {
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sql.placeholder("sessionId")), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(sessions.id, sql.placeholder("sessionId")),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql`now()`),
+      ),
+    )
     .limit(1)
     .prepare("find_active_session");
 }
@@ -89,8 +95,9 @@ function activeSessionQuery() {
  */
 const SESSION_MEMORY_MS = 15_000;
 type Remembered = { active: ActiveSession; lastSeenAt: number; until: number };
-const memory = ((globalThis as unknown as { __myaccountSessions?: { entries: Map<string, Remembered>; generation: number } })
-  .__myaccountSessions ??= { entries: new Map(), generation: 0 });
+const memory = ((
+  globalThis as unknown as { __myaccountSessions?: { entries: Map<string, Remembered>; generation: number } }
+).__myaccountSessions ??= { entries: new Map(), generation: 0 });
 
 /** Drops remembered sessions of a person (all of them without an id); call on every revocation. */
 export function forgetSessions(userId?: string): void {
@@ -117,7 +124,10 @@ export async function findActiveSession(sessionId: string): Promise<ActiveSessio
   }
   let lastSeenAt = row.lastSeenAt.getTime();
   if (now - lastSeenAt > TOUCH_INTERVAL_MS) {
-    await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, sessionId));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(sessions.id, sessionId));
     lastSeenAt = now;
   }
   const { lastSeenAt: _seen, ...active } = row;

@@ -15,11 +15,15 @@ describe("limits on guessing", () => {
   it("limits: parallel wrong passwords cannot slip past the account limit (counted before hashing)", async () => {
     const user = await createUser();
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => verifyCredentials({ identifier: user.username, password: `wrong-${i}`, ip: randomIp(), userAgent: "" })),
+      Array.from({ length: 12 }, (_, i) =>
+        verifyCredentials({ identifier: user.username, password: `wrong-${i}`, ip: randomIp(), userAgent: "" }),
+      ),
     );
     expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(5);
     expect(results.filter((r) => !r.ok && r.reason === "rate_limited")).toHaveLength(7);
-    expect(await verifyCredentials({ identifier: user.username, password: user.password, ip: randomIp(), userAgent: "" })).toMatchObject({
+    expect(
+      await verifyCredentials({ identifier: user.username, password: user.password, ip: randomIp(), userAgent: "" }),
+    ).toMatchObject({
       reason: "rate_limited",
     });
   });
@@ -41,8 +45,11 @@ describe("limits on guessing", () => {
         { ip },
       );
     };
-    for (let i = 0; i < 10; i++) expect(await guess()).toMatchObject({ formError: expect.stringContaining("couldn't match") });
-    expect(await guess()).toMatchObject({ formError: expect.stringMatching(/^Too many unsuccessful registration attempts/) });
+    for (let i = 0; i < 10; i++)
+      expect(await guess()).toMatchObject({ formError: expect.stringContaining("couldn't match") });
+    expect(await guess()).toMatchObject({
+      formError: expect.stringMatching(/^Too many unsuccessful registration attempts/),
+    });
   });
 
   it("limits: reset mail to one account is limited, with the same answer", async () => {
@@ -59,12 +66,25 @@ describe("limits on guessing", () => {
     const user = await createUser();
     const here = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
     for (let i = 0; i < 5; i++) {
-      expect(await changePassword({ currentPassword: `guess-${i}`, password: "a fresh long passphrase" }, { userId: user.id, sessionId: here }, { ip: "" })).toMatchObject({
+      expect(
+        await changePassword(
+          { currentPassword: `guess-${i}`, password: "a fresh long passphrase" },
+          { userId: user.id, sessionId: here },
+          { ip: "" },
+        ),
+      ).toMatchObject({
         fieldErrors: { currentPassword: ["The current password is incorrect"] },
       });
     }
-    const limited = await changePassword({ currentPassword: user.password, password: "a fresh long passphrase" }, { userId: user.id, sessionId: here }, { ip: "" });
-    expect(limited).toMatchObject({ ok: false, formError: expect.stringMatching(/^Too many unsuccessful password attempts/) });
+    const limited = await changePassword(
+      { currentPassword: user.password, password: "a fresh long passphrase" },
+      { userId: user.id, sessionId: here },
+      { ip: "" },
+    );
+    expect(limited).toMatchObject({
+      ok: false,
+      formError: expect.stringMatching(/^Too many unsuccessful password attempts/),
+    });
     expect(await db.select().from(sessions).where(eq(sessions.id, here))).toHaveLength(1);
   });
 });

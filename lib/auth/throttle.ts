@@ -20,7 +20,15 @@ function windowMinutes(): number {
 /** Seconds until every limit has room again, or 0 (read-only: for telling people when to retry). */
 export async function retryAfter(limits: Limit[]): Promise<number> {
   const windowMs = windowMinutes() * 60_000;
-  const rows = await db.select().from(loginThrottle).where(inArray(loginThrottle.key, limits.map((l) => l.key)));
+  const rows = await db
+    .select()
+    .from(loginThrottle)
+    .where(
+      inArray(
+        loginThrottle.key,
+        limits.map((l) => l.key),
+      ),
+    );
   let wait = 0;
   for (const row of rows) {
     const max = limits.find((l) => l.key === row.key)!.max;
@@ -59,7 +67,12 @@ export async function reserveAttempt(limits: Limit[]): Promise<number> {
 export async function releaseAttempt(limits: Limit[], reset: string[] = []): Promise<void> {
   const keys = limits.map((l) => l.key).filter((k) => !reset.includes(k));
   if (keys.length) {
-    await db.execute(sql`update login_throttle set failures = greatest(failures - 1, 0) where key in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)})`);
+    await db.execute(
+      sql`update login_throttle set failures = greatest(failures - 1, 0) where key in (${sql.join(
+        keys.map((k) => sql`${k}`),
+        sql`, `,
+      )})`,
+    );
   }
   if (reset.length) await db.delete(loginThrottle).where(inArray(loginThrottle.key, reset));
 }

@@ -7,7 +7,11 @@ import { createUser, randomName } from "@/lib/test/factories";
 import { hashPassword, verifyPassword } from "./password";
 import { verifyCredentials } from "./verify-credentials";
 
-const attempt = (identifier: string, password: string, ip = `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`) => ({
+const attempt = (
+  identifier: string,
+  password: string,
+  ip = `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+) => ({
   identifier,
   password,
   ip,
@@ -39,8 +43,14 @@ describe("verifyCredentials", () => {
 
   it("sign-in: wrong password and unknown user give the same answer", async () => {
     const user = await createUser();
-    expect(await verifyCredentials(attempt(user.username, "wrong password!"))).toEqual({ ok: false, reason: "invalid" });
-    expect(await verifyCredentials(attempt(randomName("nobody"), "wrong password!"))).toEqual({ ok: false, reason: "invalid" });
+    expect(await verifyCredentials(attempt(user.username, "wrong password!"))).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
+    expect(await verifyCredentials(attempt(randomName("nobody"), "wrong password!"))).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
   });
 
   it("sign-in: an unknown user costs about as much time as a wrong password (a hash is verified either way)", async () => {
@@ -64,9 +74,13 @@ describe("verifyCredentials", () => {
     const user = await createUser();
     for (let i = 0; i < 5; i++) {
       // Different addresses: the per-account limit must hold across addresses.
-      expect(await verifyCredentials(attempt(user.username, `bad-${i}`, `192.0.2.${i + 1}`))).toMatchObject({ reason: "invalid" });
+      expect(await verifyCredentials(attempt(user.username, `bad-${i}`, `192.0.2.${i + 1}`))).toMatchObject({
+        reason: "invalid",
+      });
     }
-    const [limited, ms] = await timed(() => verifyCredentials(attempt(user.accountNumber, user.password, "192.0.2.99")));
+    const [limited, ms] = await timed(() =>
+      verifyCredentials(attempt(user.accountNumber, user.password, "192.0.2.99")),
+    );
     expect(limited).toMatchObject({ ok: false, reason: "rate_limited" });
     if (!limited.ok && limited.reason === "rate_limited") {
       expect(limited.retryAfterSeconds).toBeGreaterThan(13 * 60);
@@ -85,7 +99,9 @@ describe("verifyCredentials", () => {
       await verifyCredentials(attempt(randomName("spray"), "x", ip));
     }
     const user = await createUser();
-    expect(await verifyCredentials(attempt(user.username, user.password, ip))).toMatchObject({ reason: "rate_limited" });
+    expect(await verifyCredentials(attempt(user.username, user.password, ip))).toMatchObject({
+      reason: "rate_limited",
+    });
     expect(await verifyCredentials(attempt(user.username, user.password, "198.19.0.1"))).toMatchObject({ ok: true });
   }, 60_000);
 });

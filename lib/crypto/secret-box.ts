@@ -19,7 +19,9 @@ export function encryptSecret(plain: string, aad: string): string {
   // Binding the ciphertext to its owner: a value copied onto another user's row will not decrypt.
   cipher.setAAD(Buffer.from(aad));
   const data = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-  return ["v1", iv, cipher.getAuthTag(), data].map((p) => (typeof p === "string" ? p : p.toString("base64url"))).join(".");
+  return ["v1", iv, cipher.getAuthTag(), data]
+    .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+    .join(".");
 }
 
 /** Only for the billing hand-off and tests: the web app never sends a decrypted value anywhere. */

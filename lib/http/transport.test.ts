@@ -6,7 +6,12 @@ describe("transport", () => {
     const t = resolveTransport({
       socketEncrypted: false,
       socketPeer: "203.0.113.9",
-      headers: { host: "localhost:3080", "x-forwarded-proto": "https", "x-forwarded-for": "10.0.0.1", "x-forwarded-host": "evil.example" },
+      headers: {
+        host: "localhost:3080",
+        "x-forwarded-proto": "https",
+        "x-forwarded-for": "10.0.0.1",
+        "x-forwarded-host": "evil.example",
+      },
       trustProxy: [],
     });
     expect(t).toEqual({ proto: "http", clientIp: "203.0.113.9", host: "localhost:3080", viaTrustedProxy: false });
@@ -27,7 +32,12 @@ describe("transport", () => {
     const t = resolveTransport({
       socketEncrypted: false,
       socketPeer: "10.0.0.2",
-      headers: { host: "app:3080", "x-forwarded-proto": "https", "x-forwarded-host": "myaccount.example", "x-forwarded-for": "198.51.100.7" },
+      headers: {
+        host: "app:3080",
+        "x-forwarded-proto": "https",
+        "x-forwarded-host": "myaccount.example",
+        "x-forwarded-for": "198.51.100.7",
+      },
       trustProxy: ["10.0.0.2"],
     });
     expect(t).toEqual({ proto: "https", clientIp: "198.51.100.7", host: "myaccount.example", viaTrustedProxy: true });
@@ -47,7 +57,11 @@ describe("transport", () => {
     const t = resolveTransport({
       socketEncrypted: false,
       socketPeer: "10.0.0.2",
-      headers: { host: "app", "x-forwarded-proto": "https, http", "x-forwarded-host": "evil.example, myaccount.example" },
+      headers: {
+        host: "app",
+        "x-forwarded-proto": "https, http",
+        "x-forwarded-host": "evil.example, myaccount.example",
+      },
       trustProxy: ["10.0.0.2"],
     });
     expect(t.proto).toBe("http");

@@ -39,7 +39,12 @@ function firstValue(h: string | string[] | undefined): string | undefined {
  * the client put anything to the left (e.g. "X-Forwarded-Proto: https" over plain HTTP).
  */
 function lastValue(h: string | string[] | undefined): string | undefined {
-  const all = ([] as string[]).concat(h ?? []).join(",").split(",").map((s) => s.trim()).filter(Boolean);
+  const all = ([] as string[])
+    .concat(h ?? [])
+    .join(",")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return all[all.length - 1];
 }
 

@@ -40,12 +40,25 @@ async function drain() {
 
 async function optedIn(topicId = "newsletter") {
   const user = await createUser();
-  await db.transaction((tx) => recordConsent(tx, { userId: user.id, topicId, action: "granted", source: "account", actorId: user.id, ip: "", userAgent: "" }));
+  await db.transaction((tx) =>
+    recordConsent(tx, {
+      userId: user.id,
+      topicId,
+      action: "granted",
+      source: "account",
+      actorId: user.id,
+      ip: "",
+      userAgent: "",
+    }),
+  );
   return user;
 }
 
 async function sendNewsletter(subject: string) {
-  const [n] = await db.insert(newsletters).values({ topicId: "newsletter", subject, bodyMarkdown: "Hello **there**" }).returning({ id: newsletters.id });
+  const [n] = await db
+    .insert(newsletters)
+    .values({ topicId: "newsletter", subject, bodyMarkdown: "Hello **there**" })
+    .returning({ id: newsletters.id });
   await queueNewsletter(n.id);
   return n.id;
 }
@@ -54,7 +67,10 @@ describe("marketing mail", () => {
   it("mail: marketing mail carries RFC 8058 headers, List-Id, a visible link and its own sender; transactional mail none of them", async () => {
     const user = await optedIn();
     await sendNewsletter("News 1");
-    await updateName({ userId: user.id, actorId: user.id, ip: "" }, { version: 1, firstName: "Newsy", lastName: "Reader" });
+    await updateName(
+      { userId: user.id, actorId: user.id, ip: "" },
+      { version: 1, firstName: "Newsy", lastName: "Reader" },
+    );
     await drain();
     const news = mailTo(user.email).find((m) => header(m.raw, "Subject") === "News 1")!;
     const url = header(news.raw, "List-Unsubscribe")!.replace(/^<|>$/g, "");
@@ -63,7 +79,10 @@ describe("marketing mail", () => {
     expect(header(news.raw, "List-Id")).toBe("Monthly newsletter <newsletter.lumen-telecom.example>");
     expect(header(news.raw, "From")).toContain("news@");
     expect(news.raw.replace(/=\r?\n/g, "")).toContain(url);
-    expect(await resolveUnsubscribeToken(url.split("/u/")[1])).toMatchObject({ userId: user.id, topicId: "newsletter" });
+    expect(await resolveUnsubscribeToken(url.split("/u/")[1])).toMatchObject({
+      userId: user.id,
+      topicId: "newsletter",
+    });
 
     const notice = mailTo(user.email).find((m) => header(m.raw, "Subject") === "Your MyAccount profile was updated")!;
     expect(header(notice.raw, "List-Unsubscribe")).toBeUndefined();
@@ -74,16 +93,23 @@ describe("marketing mail", () => {
 
   it("mail: after unsubscribing, a newsletter does not reach the person but a profile-updated mail does", async () => {
     const user = await optedIn();
-    const target = (await resolveUnsubscribeToken((await import("@/lib/preferences/tokens")).signUnsubscribeToken(user.id, 2)))!;
+    const target = (await resolveUnsubscribeToken(
+      (await import("@/lib/preferences/tokens")).signUnsubscribeToken(user.id, 2),
+    ))!;
     await unsubscribe(target, { scope: "topic", source: "one-click", ip: "", userAgent: "" });
     const id = await sendNewsletter("News 2");
-    await updateName({ userId: user.id, actorId: user.id, ip: "" }, { version: 1, firstName: "Still", lastName: "Here" });
+    await updateName(
+      { userId: user.id, actorId: user.id, ip: "" },
+      { version: 1, firstName: "Still", lastName: "Here" },
+    );
     await drain();
     const subjects = mailTo(user.email).map((m) => header(m.raw, "Subject"));
     expect(subjects).toContain("Your MyAccount profile was updated");
     expect(subjects).not.toContain("News 2");
     // Not even queued: the newsletter only goes to the current opt-ins.
-    expect(await db.select().from(mailOutbox).where(eq(mailOutbox.newsletterId, id))).not.toContainEqual(expect.objectContaining({ userId: user.id }));
+    expect(await db.select().from(mailOutbox).where(eq(mailOutbox.newsletterId, id))).not.toContainEqual(
+      expect.objectContaining({ userId: user.id }),
+    );
   });
 
   it("mail: an opt-out made after queueing still stops the send (consent is checked at send time)", async () => {
@@ -91,10 +117,24 @@ describe("marketing mail", () => {
     const id = await sendNewsletter("News 3");
     const queued = await db.select().from(mailOutbox).where(eq(mailOutbox.newsletterId, id));
     expect(queued.some((m) => m.userId === user.id)).toBe(true);
-    await db.transaction((tx) => recordConsent(tx, { userId: user.id, topicId: "newsletter", action: "withdrawn", source: "account", actorId: user.id, ip: "", userAgent: "" }));
+    await db.transaction((tx) =>
+      recordConsent(tx, {
+        userId: user.id,
+        topicId: "newsletter",
+        action: "withdrawn",
+        source: "account",
+        actorId: user.id,
+        ip: "",
+        userAgent: "",
+      }),
+    );
     await drain();
     expect(mailTo(user.email).map((m) => header(m.raw, "Subject"))).not.toContain("News 3");
-    const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.newsletterId, id)).then((rows) => rows.filter((r) => r.userId === user.id));
+    const [row] = await db
+      .select()
+      .from(mailOutbox)
+      .where(eq(mailOutbox.newsletterId, id))
+      .then((rows) => rows.filter((r) => r.userId === user.id));
     expect(row.status).toBe("suppressed");
   });
 

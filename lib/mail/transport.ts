@@ -11,7 +11,11 @@ export function createTransport(smtpUrl = env().SMTP_URL): MailTransport {
   if (smtpUrl) {
     // Timeouts well inside the worker's lease on a claimed row (see worker.ts), so a hung server
     // fails the attempt instead of letting another instance send the same mail again.
-    const smtp = nodemailer.createTransport(smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+    const smtp = nodemailer.createTransport(smtpUrl, {
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
     return {
       name: "smtp",
       async send(mail) {

@@ -88,7 +88,10 @@ describe("mail worker", () => {
     const slow: MailTransport = {
       name: "slow",
       async send() {
-        await db.update(mailOutbox).set({ attempts: 2, lockedUntil: new Date(Date.now() + 60_000) }).where(eq(mailOutbox.toAddress, to));
+        await db
+          .update(mailOutbox)
+          .set({ attempts: 2, lockedUntil: new Date(Date.now() + 60_000) })
+          .where(eq(mailOutbox.toAddress, to));
         throw new Error("timed out");
       },
     };

@@ -34,7 +34,8 @@ type MarketingConsent = { status: string | null; code: number; list_id: string; 
  */
 async function envelopeFor(m: ClaimedMail): Promise<Envelope | null> {
   const e = env();
-  if (m.mail_class !== "marketing") return { from: e.MAIL_FROM, to: m.to_address, subject: m.subject, text: m.text_body };
+  if (m.mail_class !== "marketing")
+    return { from: e.MAIL_FROM, to: m.to_address, subject: m.subject, text: m.text_body };
   if (!m.user_id || !m.topic_id) return null;
   // The address too is read now: someone who changed it since the send was queued gets it there.
   const { rows } = await db.execute<MarketingConsent>(sql`
@@ -83,7 +84,9 @@ export async function deliverDueMail(transport: MailTransport = createTransport(
   for (const m of claimed.rows) {
     const mine = sql`id = ${m.id} and status = 'sending' and attempts = ${m.attempts}`;
     try {
-      const renewed = await db.execute(sql`update mail_outbox set locked_until = now() + interval '2 minutes' where ${mine} returning id`);
+      const renewed = await db.execute(
+        sql`update mail_outbox set locked_until = now() + interval '2 minutes' where ${mine} returning id`,
+      );
       if (renewed.rows.length === 0) continue; // another worker took it over
       const envelope = await envelopeFor(m);
       if (!envelope) {
@@ -91,7 +94,9 @@ export async function deliverDueMail(transport: MailTransport = createTransport(
         continue;
       }
       await transport.send(envelope);
-      await db.execute(sql`update mail_outbox set status = 'sent', sent_at = now(), locked_until = null, last_error = null where ${mine}`);
+      await db.execute(
+        sql`update mail_outbox set status = 'sent', sent_at = now(), locked_until = null, last_error = null where ${mine}`,
+      );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const failed = m.attempts >= MAX_ATTEMPTS;

@@ -22,12 +22,12 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
-    else if (c === "\n") row.push(field), rows.push(row), (row = []), (field = "");
+    else if (c === ",") (row.push(field), (field = ""));
+    else if (c === "\n") (row.push(field), rows.push(row), (row = []), (field = ""));
     else field += c;
   }
   return rows;
@@ -40,9 +40,11 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 const consent = (userId: string, action: "granted" | "withdrawn") =>
-  db.transaction((tx) => recordConsent(tx, { userId, topicId, action, source: "account", actorId: userId, ip: "", userAgent: "" }));
+  db.transaction((tx) =>
+    recordConsent(tx, { userId, topicId, action, source: "account", actorId: userId, ip: "", userAgent: "" }),
+  );
 
-const tricky = ["=HYPERLINK(\"http://evil\")", "+1 555", "-2+3", "@SUM(A1)", "\tTab", "\rCR", 'Quote "me", please'];
+const tricky = ['=HYPERLINK("http://evil")', "+1 555", "-2+3", "@SUM(A1)", "\tTab", "\rCR", 'Quote "me", please'];
 
 beforeAll(async () => {
   await db.insert(emailTopics).values({
@@ -109,22 +111,25 @@ describe("opt-in export", () => {
     expect(names).toContain('Quote "me", please');
   });
 
-  it.runIf(process.env.TEST_DB === "postgres")("export: a cancelled download closes its own database connection", async () => {
-    const u = await createUser();
-    await consent(u.id, "granted");
-    const exportConnections = async () => {
-      const { rows } = await db.execute<{ n: number }>(
-        sql`select count(*)::int as n from pg_stat_activity where application_name = ${EXPORT_APPLICATION_NAME} and datname = current_database()`,
-      );
-      return Number(rows[0].n);
-    };
-    const { stream } = exportOptIns(topicId);
-    const iterator = stream[Symbol.asyncIterator]();
-    await iterator.next(); // the header: connected, COPY started, the download now stalls
-    expect(await exportConnections()).toBe(1);
-    stream.destroy();
-    await expect.poll(exportConnections, { timeout: 5000 }).toBe(0);
-  });
+  it.runIf(process.env.TEST_DB === "postgres")(
+    "export: a cancelled download closes its own database connection",
+    async () => {
+      const u = await createUser();
+      await consent(u.id, "granted");
+      const exportConnections = async () => {
+        const { rows } = await db.execute<{ n: number }>(
+          sql`select count(*)::int as n from pg_stat_activity where application_name = ${EXPORT_APPLICATION_NAME} and datname = current_database()`,
+        );
+        return Number(rows[0].n);
+      };
+      const { stream } = exportOptIns(topicId);
+      const iterator = stream[Symbol.asyncIterator]();
+      await iterator.next(); // the header: connected, COPY started, the download now stalls
+      expect(await exportConnections()).toBe(1);
+      stream.destroy();
+      await expect.poll(exportConnections, { timeout: 5000 }).toBe(0);
+    },
+  );
 
   it("export: no key material appears in the statement text (it would show in pg_stat_activity and logs)", () => {
     const text = exportSelect(topicId);

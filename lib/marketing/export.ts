@@ -6,7 +6,15 @@ import { db, dbHandle } from "@/db/client";
 import { appUrl, env } from "@/lib/env";
 import { dayNumber, sqlHmacKeys } from "@/lib/preferences/tokens";
 
-export const EXPORT_COLUMNS = ["email", "first_name", "topic", "opted_in_at", "source", "wording_version", "unsubscribe_url"] as const;
+export const EXPORT_COLUMNS = [
+  "email",
+  "first_name",
+  "topic",
+  "opted_in_at",
+  "source",
+  "wording_version",
+  "unsubscribe_url",
+] as const;
 
 // A spreadsheet must never read a cell as a formula (CSV injection): values starting with
 // = + - @ tab or CR get a leading apostrophe.
@@ -21,7 +29,10 @@ const SET_KEYS = "select set_config('myaccount.unsub_ipad', $1, false), set_conf
  * pattern here), a cursor uuid, the day number and our own URL. The HMAC pads are read from
  * session settings (SET_KEYS), so no key material appears in the statement text.
  */
-export function exportSelect(topicId: string, opts: { afterUserId?: string; limit?: number; withCursor?: boolean } = {}): string {
+export function exportSelect(
+  topicId: string,
+  opts: { afterUserId?: string; limit?: number; withCursor?: boolean } = {},
+): string {
   if (!/^[a-z0-9-]{1,40}$/.test(topicId)) throw new Error("bad topic id");
   if (opts.afterUserId && !/^[0-9a-f-]{36}$/.test(opts.afterUserId)) throw new Error("bad cursor");
   const base = `${appUrl()}/u/`.replace(/'/g, "''");
@@ -102,8 +113,12 @@ export function exportOptIns(topicId: string): ExportStream {
       let after: string | undefined;
       for (;;) {
         const rows = await db.transaction(async (tx) => {
-          await tx.execute(sql`select set_config('myaccount.unsub_ipad', ${ipadHex}, true), set_config('myaccount.unsub_opad', ${opadHex}, true)`);
-          const result = await tx.execute<Record<string, unknown>>(sql.raw(exportSelect(topicId, { afterUserId: after, limit: 5000, withCursor: true })));
+          await tx.execute(
+            sql`select set_config('myaccount.unsub_ipad', ${ipadHex}, true), set_config('myaccount.unsub_opad', ${opadHex}, true)`,
+          );
+          const result = await tx.execute<Record<string, unknown>>(
+            sql.raw(exportSelect(topicId, { afterUserId: after, limit: 5000, withCursor: true })),
+          );
           return result.rows;
         });
         if (rows.length === 0) break;

@@ -30,7 +30,14 @@ export async function dailyConsent(topicId: string, days = 90): Promise<DailyCon
 
 export const LIST_PAGE_SIZE = 50;
 
-export type OptInRow = { userId: string; email: string; firstName: string; topicId: string; optedInAt: Date; source: string };
+export type OptInRow = {
+  userId: string;
+  email: string;
+  firstName: string;
+  topicId: string;
+  optedInAt: Date;
+  source: string;
+};
 
 /**
  * One page of a topic's opt-in list: only people whose current state is granted, and only the
@@ -38,7 +45,14 @@ export type OptInRow = { userId: string; email: string; firstName: string; topic
  */
 export async function optInPage(topicId: string, opts: { search?: string; after?: string } = {}): Promise<OptInRow[]> {
   const search = opts.search?.trim() ? `%${opts.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  const { rows } = await db.execute<{ user_id: string; email: string; first_name: string; topic_id: string; opted_in_at: string | Date; source: string }>(sql`
+  const { rows } = await db.execute<{
+    user_id: string;
+    email: string;
+    first_name: string;
+    topic_id: string;
+    opted_in_at: string | Date;
+    source: string;
+  }>(sql`
     select s.user_id, u.email, u.first_name, s.topic_id, s.opted_in_at, s.source
     from subscriptions s join users u on u.id = s.user_id
     where s.topic_id = ${topicId} and s.status = 'granted' and u.email is not null

@@ -11,10 +11,23 @@ describe("newsletters", () => {
     const people = [];
     for (let i = 0; i < 3; i++) {
       const u = await createUser();
-      await db.transaction((tx) => recordConsent(tx, { userId: u.id, topicId: "newsletter", action: "granted", source: "account", actorId: u.id, ip: "", userAgent: "" }));
+      await db.transaction((tx) =>
+        recordConsent(tx, {
+          userId: u.id,
+          topicId: "newsletter",
+          action: "granted",
+          source: "account",
+          actorId: u.id,
+          ip: "",
+          userAgent: "",
+        }),
+      );
       people.push(u.id);
     }
-    const [n] = await db.insert(newsletters).values({ topicId: "newsletter", subject: "Twice?", bodyMarkdown: "x" }).returning({ id: newsletters.id });
+    const [n] = await db
+      .insert(newsletters)
+      .values({ topicId: "newsletter", subject: "Twice?", bodyMarkdown: "x" })
+      .returning({ id: newsletters.id });
     const first = await queueNewsletter(n.id);
     // As if the process stopped midway and resumeNewsletters() ran the queueing again.
     await db.update(newsletters).set({ status: "queueing" }).where(eq(newsletters.id, n.id));
@@ -36,8 +49,19 @@ describe("newsletters", () => {
 
   it("newsletter: a second copy for the same person is refused by the database", async () => {
     const u = await createUser();
-    const [n] = await db.insert(newsletters).values({ topicId: "newsletter", subject: "Once", bodyMarkdown: "x" }).returning({ id: newsletters.id });
-    const row = { mailClass: "marketing" as const, userId: u.id, topicId: "newsletter", newsletterId: n.id, toAddress: u.email, subject: "Once", textBody: "x" };
+    const [n] = await db
+      .insert(newsletters)
+      .values({ topicId: "newsletter", subject: "Once", bodyMarkdown: "x" })
+      .returning({ id: newsletters.id });
+    const row = {
+      mailClass: "marketing" as const,
+      userId: u.id,
+      topicId: "newsletter",
+      newsletterId: n.id,
+      toAddress: u.email,
+      subject: "Once",
+      textBody: "x",
+    };
     await db.insert(mailOutbox).values(row);
     await expect(db.insert(mailOutbox).values(row)).rejects.toThrow();
     expect(await db.execute(sql`select 1`)).toBeTruthy();

@@ -7,7 +7,14 @@ import { recordAudit } from "@/lib/audit/record";
 
 export const QUEUE_BATCH = 1000;
 
-export type NewsletterPreview = { topicId: string; topicName: string; recipients: number; subject: string; body: string; digest: string };
+export type NewsletterPreview = {
+  topicId: string;
+  topicName: string;
+  recipients: number;
+  subject: string;
+  body: string;
+  digest: string;
+};
 
 /** Identifies exactly what was previewed; a send must carry the same (see the console action). */
 export function previewDigest(input: { topicId: string; subject: string; body: string }): string {
@@ -23,12 +30,18 @@ async function marketingTopic(topicId: string) {
 }
 
 async function currentOptIns(topicId: string): Promise<number> {
-  const { rows } = await db.execute<{ n: number }>(sql`select count(*)::int as n from subscriptions where topic_id = ${topicId} and status = 'granted'`);
+  const { rows } = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from subscriptions where topic_id = ${topicId} and status = 'granted'`,
+  );
   return Number(rows[0].n);
 }
 
 /** What the send would look like, and to how many people (nothing is queued). */
-export async function previewNewsletter(input: { topicId: string; subject: string; body: string }): Promise<ActionResult<NewsletterPreview>> {
+export async function previewNewsletter(input: {
+  topicId: string;
+  subject: string;
+  body: string;
+}): Promise<ActionResult<NewsletterPreview>> {
   const topic = await marketingTopic(input.topicId);
   if (!topic) return fail("Choose a marketing topic.", { topicId: ["Choose a marketing topic"] });
   return ok({
@@ -57,7 +70,13 @@ export async function startNewsletter(
       .insert(newsletters)
       .values({ topicId: topic.id, subject: input.subject, bodyMarkdown: input.body, createdBy: meta.actorId })
       .returning({ id: newsletters.id });
-    await recordAudit(tx, { actorId: meta.actorId, subjectUserId: null, action: "marketing.newsletter_started", detail: { newsletterId: created.id, topic: topic.id }, ip: meta.ip });
+    await recordAudit(tx, {
+      actorId: meta.actorId,
+      subjectUserId: null,
+      action: "marketing.newsletter_started",
+      detail: { newsletterId: created.id, topic: topic.id },
+      ip: meta.ip,
+    });
     return created;
   });
   // Queued in the background so the page answers at once; resumeNewsletters() finishes the job
@@ -94,7 +113,9 @@ export async function queueNewsletter(newsletterId: string): Promise<number> {
       select user_id from batch order by user_id`);
     if (rows.length === 0) break;
     after = rows[rows.length - 1].user_id;
-    await db.execute(sql`update newsletters set recipients = (select count(*) from mail_outbox where newsletter_id = ${n.id}) where id = ${n.id}`);
+    await db.execute(
+      sql`update newsletters set recipients = (select count(*) from mail_outbox where newsletter_id = ${n.id}) where id = ${n.id}`,
+    );
     if (rows.length < QUEUE_BATCH) break;
   }
   const { rows: done } = await db.execute<{ recipients: number }>(sql`
@@ -105,7 +126,10 @@ export async function queueNewsletter(newsletterId: string): Promise<number> {
 
 /** Finishes queueing newsletters that a stop interrupted (called when the server starts). */
 export async function resumeNewsletters(): Promise<void> {
-  const unfinished = await db.select({ id: newsletters.id }).from(newsletters).where(eq(newsletters.status, "queueing"));
+  const unfinished = await db
+    .select({ id: newsletters.id })
+    .from(newsletters)
+    .where(eq(newsletters.status, "queueing"));
   for (const n of unfinished) await queueNewsletter(n.id);
 }
 
@@ -127,11 +151,16 @@ export async function recentNewsletters(limit = 10): Promise<NewsletterProgress[
   if (rows.length === 0) return [];
   const { rows: counts } = await db.execute<{ newsletter_id: string; status: string; n: number }>(sql`
     select newsletter_id, status, count(*)::int as n from mail_outbox
-    where newsletter_id in (${sql.join(rows.map((r) => sql`${r.id}`), sql`, `)})
+    where newsletter_id in (${sql.join(
+      rows.map((r) => sql`${r.id}`),
+      sql`, `,
+    )})
     group by newsletter_id, status`);
   return rows.map((r) => {
     const of = (...statuses: string[]) =>
-      counts.filter((c) => c.newsletter_id === r.id && statuses.includes(c.status)).reduce((a, c) => a + Number(c.n), 0);
+      counts
+        .filter((c) => c.newsletter_id === r.id && statuses.includes(c.status))
+        .reduce((a, c) => a + Number(c.n), 0);
     return {
       id: r.id,
       topicId: r.topicId,

@@ -27,7 +27,11 @@ export class TopicNotSwitchableError extends Error {
  */
 export async function recordConsent(tx: DbOrTx, change: ConsentChange): Promise<boolean> {
   const [topic] = await tx
-    .select({ wording: emailTopics.wording, wordingVersion: emailTopics.wordingVersion, mailClass: emailTopics.mailClass })
+    .select({
+      wording: emailTopics.wording,
+      wordingVersion: emailTopics.wordingVersion,
+      mailClass: emailTopics.mailClass,
+    })
     .from(emailTopics)
     .where(eq(emailTopics.id, change.topicId));
   if (!topic || topic.mailClass !== "marketing") throw new TopicNotSwitchableError(change.topicId);
@@ -69,7 +73,14 @@ export async function recordConsent(tx: DbOrTx, change: ConsentChange): Promise<
     })
     .onConflictDoUpdate({
       target: [subscriptions.userId, subscriptions.topicId],
-      set: { status: change.action, source: change.source, optedInAt, wordingVersion: topic.wordingVersion, lastEventId: event.id, updatedAt: sql`now()` },
+      set: {
+        status: change.action,
+        source: change.source,
+        optedInAt,
+        wordingVersion: topic.wordingVersion,
+        lastEventId: event.id,
+        updatedAt: sql`now()`,
+      },
     });
   return true;
 }
@@ -81,7 +92,11 @@ export async function recordConsent(tx: DbOrTx, change: ConsentChange): Promise<
  * re-checks that after any wait, so parallel clicks append exactly one event), and the ledger event
  * carries the topic's wording and the policy in force. Returns whether anything changed.
  */
-export async function withdrawOneClick(userId: string, topicCode: number, meta: { ip: string; userAgent: string }): Promise<boolean> {
+export async function withdrawOneClick(
+  userId: string,
+  topicCode: number,
+  meta: { ip: string; userAgent: string },
+): Promise<boolean> {
   const { rows } = await db.execute<{ id: number }>(sql`
     with person as (select id from users where id = ${userId} for update),
     topic as (select id, wording, wording_version from email_topics where code = ${topicCode} and mail_class = 'marketing'),

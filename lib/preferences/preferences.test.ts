@@ -11,10 +11,19 @@ import { resolveUnsubscribeToken, unsubscribe } from "./unsubscribe";
 import { signUnsubscribeToken } from "./tokens";
 import { savePreferences, type ConsentActor } from "./update";
 
-const actorFor = (userId: string): ConsentActor => ({ userId, actorId: userId, ip: "203.0.113.9", userAgent: "vitest", source: "account" });
+const actorFor = (userId: string): ConsentActor => ({
+  userId,
+  actorId: userId,
+  ip: "203.0.113.9",
+  userAgent: "vitest",
+  source: "account",
+});
 
 async function state(userId: string, topicId: string) {
-  const [row] = await db.select().from(subscriptions).where(and(eq(subscriptions.userId, userId), eq(subscriptions.topicId, topicId)));
+  const [row] = await db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.userId, userId), eq(subscriptions.topicId, topicId)));
   return row?.status ?? null;
 }
 
@@ -25,7 +34,10 @@ async function events(userId: string) {
 describe("e-mail preferences", () => {
   it("preferences: Yes/No and toggles record ledger events with the exact wording, version, policy, address and agent", async () => {
     const user = await createUser();
-    const result = await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes", "topic:newsletter": "on" }));
+    const result = await savePreferences(
+      actorFor(user.id),
+      preferencesSchema.parse({ offers: "yes", "topic:newsletter": "on" }),
+    );
     expect(result).toMatchObject({ ok: true });
     expect(await state(user.id, "offers")).toBe("granted");
     expect(await state(user.id, "newsletter")).toBe("granted");
@@ -46,7 +58,10 @@ describe("e-mail preferences", () => {
     expect(await events(user.id)).toHaveLength(3);
     const prefs = await getPreferences(user.id);
     expect(prefs.find((t) => t.id === "offers")?.subscribed).toBe(true);
-    expect(prefs.find((t) => t.id === "account-activity")).toMatchObject({ mailClass: "transactional", subscribed: true });
+    expect(prefs.find((t) => t.id === "account-activity")).toMatchObject({
+      mailClass: "transactional",
+      subscribed: true,
+    });
     expect((await listConsentHistory(user.id)).map((h) => [h.topic, h.action])).toEqual([
       ["Monthly newsletter", "withdrawn"],
       ["Monthly newsletter", "granted"],
@@ -62,7 +77,10 @@ describe("e-mail preferences", () => {
     const target = (await resolveUnsubscribeToken(signUnsubscribeToken(user.id, 2)))!;
     await unsubscribe(target, { scope: "topic", source: "one-click", ip: "", userAgent: "" });
     // The old tab is saved with only the offers answer changed.
-    const result = await savePreferences(actorFor(user.id), preferencesSchema.parse({ ...loaded, offers: "no", "topic:newsletter": "on" }));
+    const result = await savePreferences(
+      actorFor(user.id),
+      preferencesSchema.parse({ ...loaded, offers: "no", "topic:newsletter": "on" }),
+    );
     expect(result).toMatchObject({ ok: true });
     expect(await state(user.id, "offers")).toBe("withdrawn");
     expect(await state(user.id, "newsletter")).toBe("withdrawn");
@@ -71,12 +89,31 @@ describe("e-mail preferences", () => {
   it("preferences: a transactional or unknown topic cannot be switched", async () => {
     const user = await createUser();
     await expect(
-      recordConsent(db, { userId: user.id, topicId: "account-activity", action: "withdrawn", source: "account", actorId: user.id, ip: "", userAgent: "" }),
+      recordConsent(db, {
+        userId: user.id,
+        topicId: "account-activity",
+        action: "withdrawn",
+        source: "account",
+        actorId: user.id,
+        ip: "",
+        userAgent: "",
+      }),
     ).rejects.toThrow(TopicNotSwitchableError);
     await expect(
-      recordConsent(db, { userId: user.id, topicId: "no-such-topic", action: "granted", source: "account", actorId: user.id, ip: "", userAgent: "" }),
+      recordConsent(db, {
+        userId: user.id,
+        topicId: "no-such-topic",
+        action: "granted",
+        source: "account",
+        actorId: user.id,
+        ip: "",
+        userAgent: "",
+      }),
     ).rejects.toThrow(TopicNotSwitchableError);
-    const viaForm = await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "no", "topic:account-activity": "on" }));
+    const viaForm = await savePreferences(
+      actorFor(user.id),
+      preferencesSchema.parse({ offers: "no", "topic:account-activity": "on" }),
+    );
     expect(viaForm).toMatchObject({ ok: false, formError: expect.stringContaining("can't be changed") });
     expect(await events(user.id)).toEqual([]);
   });
@@ -84,7 +121,9 @@ describe("e-mail preferences", () => {
   it("preferences: the ledger is append-only", async () => {
     const user = await createUser();
     await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes" }));
-    await expect(db.execute(sql`update consent_events set action = 'withdrawn' where user_id = ${user.id}`)).rejects.toThrow();
+    await expect(
+      db.execute(sql`update consent_events set action = 'withdrawn' where user_id = ${user.id}`),
+    ).rejects.toThrow();
     expect((await events(user.id))[0].action).toBe("granted");
   });
 
@@ -107,7 +146,10 @@ describe("e-mail preferences", () => {
     const user = await createUser();
     await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes", "topic:newsletter": "on" }));
     const target = (await resolveUnsubscribeToken(signUnsubscribeToken(user.id, 1)))!;
-    expect((await unsubscribe(target, { scope: "all", source: "email-link", ip: "", userAgent: "" })).sort()).toEqual(["newsletter", "offers"]);
+    expect((await unsubscribe(target, { scope: "all", source: "email-link", ip: "", userAgent: "" })).sort()).toEqual([
+      "newsletter",
+      "offers",
+    ]);
   });
 
   it("preferences: a token for a transactional topic or unknown person is refused", async () => {
@@ -123,7 +165,15 @@ describe("e-mail preferences", () => {
       Array.from({ length: 5 }, () =>
         db.transaction(async (tx) => {
           await tx.execute(sql`select pg_sleep(0.05)`);
-          return recordConsent(tx, { userId: user.id, topicId: "offers", action: "granted", source: "account", actorId: user.id, ip: "", userAgent: "" });
+          return recordConsent(tx, {
+            userId: user.id,
+            topicId: "offers",
+            action: "granted",
+            source: "account",
+            actorId: user.id,
+            ip: "",
+            userAgent: "",
+          });
         }),
       ),
     );
@@ -138,7 +188,9 @@ describe("append-only logs", () => {
     await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes" }));
     await db.insert(auditEvents).values({ actorId: user.id, subjectUserId: user.id, action: "test.row" });
     await expect(db.execute(sql`delete from consent_events where user_id = ${user.id}`)).rejects.toThrow();
-    await expect(db.execute(sql`update audit_events set action = 'x' where subject_user_id = ${user.id}`)).rejects.toThrow();
+    await expect(
+      db.execute(sql`update audit_events set action = 'x' where subject_user_id = ${user.id}`),
+    ).rejects.toThrow();
     await expect(db.execute(sql`delete from audit_events where subject_user_id = ${user.id}`)).rejects.toThrow();
     await expect(db.execute(sql`truncate consent_events cascade`)).rejects.toThrow();
     await expect(db.execute(sql`truncate audit_events`)).rejects.toThrow();
@@ -146,7 +198,17 @@ describe("append-only logs", () => {
     // A staff member who recorded a choice for someone can still be deleted (actor set to null).
     const rep = await createUser({ role: "rep" });
     const other = await createUser();
-    await db.transaction((tx) => recordConsent(tx, { userId: other.id, topicId: "offers", action: "granted", source: "rep", actorId: rep.id, ip: "", userAgent: "" }));
+    await db.transaction((tx) =>
+      recordConsent(tx, {
+        userId: other.id,
+        topicId: "offers",
+        action: "granted",
+        source: "rep",
+        actorId: rep.id,
+        ip: "",
+        userAgent: "",
+      }),
+    );
     await db.delete(users).where(eq(users.id, rep.id));
     expect((await events(other.id))[0].actorId).toBeNull();
     await db.delete(users).where(eq(users.id, user.id));
@@ -159,7 +221,9 @@ describe("one-click withdrawal", () => {
     const { withdrawOneClick } = await import("./consent");
     const user = await createUser();
     await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes", "topic:newsletter": "on" }));
-    const results = await Promise.all(Array.from({ length: 5 }, () => withdrawOneClick(user.id, 2, { ip: "192.0.2.5", userAgent: "Yahoo" })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => withdrawOneClick(user.id, 2, { ip: "192.0.2.5", userAgent: "Yahoo" })),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await state(user.id, "newsletter")).toBe("withdrawn");
     expect(await state(user.id, "offers")).toBe("granted");
@@ -174,7 +238,10 @@ describe("one-click withdrawal", () => {
       ip: "192.0.2.5",
       userAgent: "Yahoo",
     });
-    const [sub] = await db.select().from(subscriptions).where(and(eq(subscriptions.userId, user.id), eq(subscriptions.topicId, "newsletter")));
+    const [sub] = await db
+      .select()
+      .from(subscriptions)
+      .where(and(eq(subscriptions.userId, user.id), eq(subscriptions.topicId, "newsletter")));
     expect(sub).toMatchObject({ source: "one-click", optedInAt: null, lastEventId: oneClick[0].id });
     expect(await withdrawOneClick(user.id, 2, { ip: "", userAgent: "" })).toBe(false);
   });

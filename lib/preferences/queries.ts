@@ -25,12 +25,21 @@ export async function getPreferences(userId: string, tx: DbOrTx = db): Promise<T
     .from(emailTopics)
     .leftJoin(subscriptions, and(eq(subscriptions.topicId, emailTopics.id), eq(subscriptions.userId, userId)))
     .orderBy(asc(emailTopics.sortOrder));
-  return rows.map(({ status, ...t }) => ({ ...t, subscribed: t.mailClass === "transactional" || status === "granted" }));
+  return rows.map(({ status, ...t }) => ({
+    ...t,
+    subscribed: t.mailClass === "transactional" || status === "granted",
+  }));
 }
 
 export async function listMarketingTopics(tx: DbOrTx = db) {
   return tx
-    .select({ id: emailTopics.id, code: emailTopics.code, name: emailTopics.name, wording: emailTopics.wording, listId: emailTopics.listId })
+    .select({
+      id: emailTopics.id,
+      code: emailTopics.code,
+      name: emailTopics.name,
+      wording: emailTopics.wording,
+      listId: emailTopics.listId,
+    })
     .from(emailTopics)
     .where(eq(emailTopics.mailClass, "marketing"))
     .orderBy(asc(emailTopics.sortOrder));

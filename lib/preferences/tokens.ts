@@ -22,7 +22,8 @@ let cached: { secret: string; key: Buffer } | undefined;
 function key(): Buffer {
   const secret = process.env.UNSUBSCRIBE_SECRET || process.env.AUTH_SECRET;
   if (!secret) throw new Error("UNSUBSCRIBE_SECRET or AUTH_SECRET must be set");
-  if (cached?.secret !== secret) cached = { secret, key: Buffer.from(hkdfSync("sha256", secret, "myaccount", "unsubscribe-token-v1", 32)) };
+  if (cached?.secret !== secret)
+    cached = { secret, key: Buffer.from(hkdfSync("sha256", secret, "myaccount", "unsubscribe-token-v1", 32)) };
   return cached.key;
 }
 

@@ -27,7 +27,10 @@ ${stillGet}${manage}`,
 }
 
 export function unsubscribedPage(what: string): string {
-  return page("Unsubscribed", `<h1>You're unsubscribed</h1><p role="status">You will no longer get ${escapeHtml(what)}.</p>${stillGet}${manage}`);
+  return page(
+    "Unsubscribed",
+    `<h1>You're unsubscribed</h1><p role="status">You will no longer get ${escapeHtml(what)}.</p>${stillGet}${manage}`,
+  );
 }
 
 export function invalidLinkPage(): string {
@@ -39,5 +42,8 @@ export function invalidLinkPage(): string {
 }
 
 export function badRequestPage(message: string): string {
-  return page("Request not understood", `<h1>We couldn't process that request</h1><p>${escapeHtml(message)} Nothing was changed.</p>${manage}`);
+  return page(
+    "Request not understood",
+    `<h1>We couldn't process that request</h1><p>${escapeHtml(message)} Nothing was changed.</p>${manage}`,
+  );
 }

@@ -10,21 +10,39 @@ export function unsubscribeUrl(userId: string, topicCode: number): string {
   return `${appUrl()}/u/${signUnsubscribeToken(userId, topicCode)}`;
 }
 
-export type UnsubscribeTarget = { userId: string; topicId: string; topicName: string; email: string; subscribed: boolean };
+export type UnsubscribeTarget = {
+  userId: string;
+  topicId: string;
+  topicName: string;
+  email: string;
+  subscribed: boolean;
+};
 
 /** What a token names, or null when it is forged, altered, expired or for no marketing topic. */
 export async function resolveUnsubscribeToken(token: string): Promise<UnsubscribeTarget | null> {
   const claims = verifyUnsubscribeToken(token);
   if (!claims) return null;
   const [row] = await db
-    .select({ topicId: emailTopics.id, topicName: emailTopics.name, mailClass: emailTopics.mailClass, email: users.email, status: subscriptions.status })
+    .select({
+      topicId: emailTopics.id,
+      topicName: emailTopics.name,
+      mailClass: emailTopics.mailClass,
+      email: users.email,
+      status: subscriptions.status,
+    })
     .from(emailTopics)
     .innerJoin(users, eq(users.id, claims.userId))
     .leftJoin(subscriptions, and(eq(subscriptions.userId, users.id), eq(subscriptions.topicId, emailTopics.id)))
     .where(eq(emailTopics.code, claims.topicCode))
     .limit(1);
   if (!row || row.mailClass !== "marketing") return null;
-  return { userId: claims.userId, topicId: row.topicId, topicName: row.topicName, email: row.email ?? "", subscribed: row.status === "granted" };
+  return {
+    userId: claims.userId,
+    topicId: row.topicId,
+    topicName: row.topicName,
+    email: row.email ?? "",
+    subscribed: row.status === "granted",
+  };
 }
 
 /**

@@ -11,10 +11,15 @@ export type ConsentActor = { userId: string; actorId: string; ip: string; userAg
  * Saves the E-mail preferences form: "offers" from its Yes/No question, every other marketing
  * topic from its checkbox (absent = off, as a browser sends an unticked box).
  */
-export async function savePreferences(actor: ConsentActor, input: PreferencesInput): Promise<ActionResult<{ changed: string[] }>> {
+export async function savePreferences(
+  actor: ConsentActor,
+  input: PreferencesInput,
+): Promise<ActionResult<{ changed: string[] }>> {
   const topics = await listMarketingTopics();
   // A topic that does not exist or is transactional cannot be switched: refuse, change nothing.
-  const unknown = Object.keys(input).filter((k) => k.startsWith("topic:") && !topics.some((t) => `topic:${t.id}` === k && t.id !== "offers"));
+  const unknown = Object.keys(input).filter(
+    (k) => k.startsWith("topic:") && !topics.some((t) => `topic:${t.id}` === k && t.id !== "offers"),
+  );
   if (unknown.length) return fail("That e-mail topic can't be changed here. Transactional e-mail is always sent.");
   const changed = await db.transaction(async (tx) => {
     const names: string[] = [];
@@ -39,5 +44,10 @@ export async function savePreferences(actor: ConsentActor, input: PreferencesInp
     }
     return names;
   });
-  return ok({ changed }, changed.length ? `Your e-mail preferences were saved (${changed.join("; ")}).` : "No changes — your e-mail preferences are as they were.");
+  return ok(
+    { changed },
+    changed.length
+      ? `Your e-mail preferences were saved (${changed.join("; ")}).`
+      : "No changes — your e-mail preferences are as they were.",
+  );
 }

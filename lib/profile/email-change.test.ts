@@ -3,11 +3,20 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { emailChangeRequests, mailOutbox, users } from "@/db/schema";
 import { createUser, randomName } from "@/lib/test/factories";
-import { cancelEmailChange, confirmEmailChange, maskEmail, requestEmailChange, resendEmailChange } from "./email-change";
+import {
+  cancelEmailChange,
+  confirmEmailChange,
+  maskEmail,
+  requestEmailChange,
+  resendEmailChange,
+} from "./email-change";
 import { getProfile } from "./queries";
 
 async function tokenSentTo(email: string): Promise<string> {
-  const mails = await db.select().from(mailOutbox).where(and(eq(mailOutbox.toAddress, email), eq(mailOutbox.subject, "Confirm your new e-mail address")));
+  const mails = await db
+    .select()
+    .from(mailOutbox)
+    .where(and(eq(mailOutbox.toAddress, email), eq(mailOutbox.subject, "Confirm your new e-mail address")));
   const last = mails.sort((a, b) => b.id - a.id)[0];
   return last.textBody.match(/verify-email\?token=([A-Za-z0-9_-]+)/)![1];
 }
@@ -25,7 +34,9 @@ describe("e-mail change", () => {
     const wrong = await requestEmailChange(actor, { version: 1, newEmail, currentPassword: "nope" });
     expect(wrong).toMatchObject({ ok: false, fieldErrors: { currentPassword: ["The current password is incorrect"] } });
 
-    expect(await requestEmailChange(actor, { version: 1, newEmail, currentPassword: user.password })).toMatchObject({ ok: true });
+    expect(await requestEmailChange(actor, { version: 1, newEmail, currentPassword: user.password })).toMatchObject({
+      ok: true,
+    });
     expect(await emailOf(user.id)).toBe(user.email);
     expect((await getProfile(user.id))!.email.pending?.newEmail).toBe(newEmail);
     const notices = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, user.email));
@@ -43,8 +54,14 @@ describe("e-mail change", () => {
   it("email: an address used by another account (any case) is refused", async () => {
     const other = await createUser();
     const user = await createUser();
-    const result = await requestEmailChange({ userId: user.id, actorId: user.id, ip: "" }, { version: 1, newEmail: other.email.toUpperCase(), currentPassword: user.password });
-    expect(result).toMatchObject({ ok: false, fieldErrors: { newEmail: ["That e-mail address is already used by another account"] } });
+    const result = await requestEmailChange(
+      { userId: user.id, actorId: user.id, ip: "" },
+      { version: 1, newEmail: other.email.toUpperCase(), currentPassword: user.password },
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      fieldErrors: { newEmail: ["That e-mail address is already used by another account"] },
+    });
   });
 
   it("email: resend replaces the link; cancel ends it; an expired link is refused", async () => {
@@ -63,7 +80,10 @@ describe("e-mail change", () => {
 
     await requestEmailChange(actor, { version: 3, newEmail, currentPassword: user.password });
     const third = await tokenSentTo(newEmail);
-    await db.update(emailChangeRequests).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(emailChangeRequests.userId, user.id));
+    await db
+      .update(emailChangeRequests)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(emailChangeRequests.userId, user.id));
     expect(await confirmEmailChange(third, { ip: "" })).toMatchObject({ ok: false });
   });
 

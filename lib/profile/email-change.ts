@@ -35,7 +35,13 @@ async function cancelPending(tx: Tx, userId: string) {
   await tx
     .update(emailChangeRequests)
     .set({ cancelledAt: sql`now()` })
-    .where(and(eq(emailChangeRequests.userId, userId), isNull(emailChangeRequests.usedAt), isNull(emailChangeRequests.cancelledAt)));
+    .where(
+      and(
+        eq(emailChangeRequests.userId, userId),
+        isNull(emailChangeRequests.usedAt),
+        isNull(emailChangeRequests.cancelledAt),
+      ),
+    );
 }
 
 async function issueToken(tx: Tx, userId: string, newEmail: string) {
@@ -65,7 +71,8 @@ export async function requestEmailChange(
     return fail("Please correct the highlighted fields.", { newEmail: ["That is already your e-mail address"] });
   }
   return db.transaction(async (tx) => {
-    if (await emailTaken(tx, input.newEmail, actor.userId)) return fail("Please correct the highlighted fields.", { newEmail: [TAKEN] });
+    if (await emailTaken(tx, input.newEmail, actor.userId))
+      return fail("Please correct the highlighted fields.", { newEmail: [TAKEN] });
     const version = await claimSection(tx, actor.userId, "email", input.version);
     if (version === null) return { ok: false, formError: CONFLICT_MESSAGE, conflict: true };
     await cancelPending(tx, actor.userId);
@@ -78,10 +85,12 @@ export async function requestEmailChange(
       detail: { newEmail: maskEmail(input.newEmail) },
       ip: actor.ip,
     });
-    return ok({ version }, `We sent a confirmation link to ${input.newEmail}. Your e-mail address changes when you follow it.`);
+    return ok(
+      { version },
+      `We sent a confirmation link to ${input.newEmail}. Your e-mail address changes when you follow it.`,
+    );
   });
 }
-
 
 /** Sends a fresh link for the pending change (the previous link stops working). */
 export function resendEmailChange(actor: ProfileActor): Promise<ActionResult<undefined>> {
@@ -99,7 +108,12 @@ export function cancelEmailChange(actor: ProfileActor): Promise<ActionResult<und
     const pending = await pendingEmailChange(actor.userId, tx);
     if (!pending) return fail("There is no e-mail change waiting for confirmation.");
     await cancelPending(tx, actor.userId);
-    await recordAudit(tx, { actorId: actor.actorId, subjectUserId: actor.userId, action: "email.change_cancelled", ip: actor.ip });
+    await recordAudit(tx, {
+      actorId: actor.actorId,
+      subjectUserId: actor.userId,
+      action: "email.change_cancelled",
+      ip: actor.ip,
+    });
     return ok(undefined, "The e-mail change was cancelled. We keep using your current address.");
   });
 }
@@ -108,12 +122,18 @@ export function cancelEmailChange(actor: ProfileActor): Promise<ActionResult<und
  * Follows a verification link: single use, unexpired, and the address must still be free.
  * The new address becomes the sign-in and contact address; the old one gets a notice.
  */
-export async function confirmEmailChange(token: string, meta: { ip: string }): Promise<ActionResult<{ email: string }>> {
+export async function confirmEmailChange(
+  token: string,
+  meta: { ip: string },
+): Promise<ActionResult<{ email: string }>> {
   try {
     return await confirmInTransaction(token, meta);
   } catch (err) {
     // Two accounts confirming the same address at once: the unique index decides, kindly.
-    if ((err as { code?: string; cause?: { code?: string } }).code === "23505" || (err as { cause?: { code?: string } }).cause?.code === "23505") {
+    if (
+      (err as { code?: string; cause?: { code?: string } }).code === "23505" ||
+      (err as { cause?: { code?: string } }).cause?.code === "23505"
+    ) {
       return fail(`${TAKEN}. Start the change again with another address.`);
     }
     throw err;
@@ -134,12 +154,21 @@ function confirmInTransaction(token: string, meta: { ip: string }): Promise<Acti
         ),
       )
       .returning({ userId: emailChangeRequests.userId, newEmail: emailChangeRequests.newEmail });
-    if (!request) return fail("This confirmation link has expired, was cancelled or was already used. Start the change again from Edit Profile.");
-    if (await emailTaken(tx, request.newEmail, request.userId)) return fail(`${TAKEN}. Start the change again with another address.`);
+    if (!request)
+      return fail(
+        "This confirmation link has expired, was cancelled or was already used. Start the change again from Edit Profile.",
+      );
+    if (await emailTaken(tx, request.newEmail, request.userId))
+      return fail(`${TAKEN}. Start the change again with another address.`);
     const [before] = await tx.select({ email: users.email }).from(users).where(eq(users.id, request.userId));
     await tx
       .update(users)
-      .set({ email: request.newEmail, emailVersion: sql`${users.emailVersion} + 1`, version: sql`${users.version} + 1`, updatedAt: sql`now()` })
+      .set({
+        email: request.newEmail,
+        emailVersion: sql`${users.emailVersion} + 1`,
+        version: sql`${users.version} + 1`,
+        updatedAt: sql`now()`,
+      })
       .where(eq(users.id, request.userId));
     await recordAudit(tx, {
       actorId: request.userId,

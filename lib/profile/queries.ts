@@ -18,7 +18,14 @@ export type AddressValues = {
 };
 
 /** What the payment section may show: never more than label, last four and expiry. */
-export type PaymentSummary = { kind: "card" | "bank"; label: string; last4: string; expMonth: number | null; expYear: number | null; holderName: string };
+export type PaymentSummary = {
+  kind: "card" | "bank";
+  label: string;
+  last4: string;
+  expMonth: number | null;
+  expYear: number | null;
+  holderName: string;
+};
 
 export type ProfileView = {
   username: string | null;
@@ -54,7 +61,14 @@ export async function getProfile(userId: string, tx: DbOrTx = db): Promise<Profi
     .where(eq(users.id, userId));
   if (!user) return null;
   const rows = await tx
-    .select({ kind: addresses.kind, line1: addresses.line1, line2: addresses.line2, city: addresses.city, state: addresses.state, zip: addresses.zip })
+    .select({
+      kind: addresses.kind,
+      line1: addresses.line1,
+      line2: addresses.line2,
+      city: addresses.city,
+      state: addresses.state,
+      zip: addresses.zip,
+    })
     .from(addresses)
     .where(eq(addresses.userId, userId));
   const service = rows.find((r) => r.kind === "service");
@@ -91,7 +105,11 @@ export async function getProfile(userId: string, tx: DbOrTx = db): Promise<Profi
       billingZip: billingSame ? "" : (billing?.zip ?? ""),
     },
     phone: { phone: user.phone ? formatUsPhone(user.phone) : "", version: user.phoneVersion },
-    email: { email: user.email ?? "", version: user.emailVersion, pending: pending && { newEmail: pending.newEmail, expiresAt: pending.expiresAt } },
+    email: {
+      email: user.email ?? "",
+      version: user.emailVersion,
+      pending: pending && { newEmail: pending.newEmail, expiresAt: pending.expiresAt },
+    },
     payment: { method: method ?? null, version: user.paymentVersion },
   };
 }
@@ -99,7 +117,11 @@ export async function getProfile(userId: string, tx: DbOrTx = db): Promise<Profi
 /** The e-mail change waiting for its link to be followed: unused, not cancelled, not expired. */
 export async function pendingEmailChange(userId: string, tx: DbOrTx = db) {
   const [row] = await tx
-    .select({ id: emailChangeRequests.id, newEmail: emailChangeRequests.newEmail, expiresAt: emailChangeRequests.expiresAt })
+    .select({
+      id: emailChangeRequests.id,
+      newEmail: emailChangeRequests.newEmail,
+      expiresAt: emailChangeRequests.expiresAt,
+    })
     .from(emailChangeRequests)
     .where(
       and(

@@ -5,7 +5,9 @@ import { US_STATES, abaRoutingValid, digitsOnly, luhnValid, normalizeUsPhone } f
 // One schema per Edit Profile section, used by the form (zodResolver) and by the server action.
 // Every field has a limit and a message. FormData is strings: numbers are coerced.
 
-const version = z.coerce.number({ error: "Reload the page and try again" }).check(z.int(), z.minimum(1, "Reload the page and try again"));
+const version = z.coerce
+  .number({ error: "Reload the page and try again" })
+  .check(z.int(), z.minimum(1, "Reload the page and try again"));
 
 // Letters of any script (with their combining marks), spaces, hyphens and apostrophes.
 const personName = (label: string) =>
@@ -50,7 +52,8 @@ export const addressSchema = z
   .check(
     z.superRefine((v, ctx) => {
       if (v.billingSameAsService) return;
-      const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message, input: v });
+      const issue = (path: string, message: string) =>
+        ctx.addIssue({ code: "custom", path: [path], message, input: v });
       if (!v.billingLine1) issue("billingLine1", "Enter the street address");
       if (!v.billingCity) issue("billingCity", "Enter the city");
       if (!isState(v.billingState)) issue("billingState", "Choose a US state");
@@ -60,19 +63,19 @@ export const addressSchema = z
 
 export const phoneSchema = z.object({
   version,
-  phone: z
-    .string()
-    .check(
-      z.trim(),
-      z.maxLength(25, "Use at most 25 characters"),
-      z.refine((v) => v === "" || normalizeUsPhone(v) !== null, "Enter a US phone number, such as (303) 555-0123"),
-    ),
+  phone: z.string().check(
+    z.trim(),
+    z.maxLength(25, "Use at most 25 characters"),
+    z.refine((v) => v === "" || normalizeUsPhone(v) !== null, "Enter a US phone number, such as (303) 555-0123"),
+  ),
 });
 
 export const emailChangeSchema = z.object({
   version,
   newEmail: z.pipe(text(254, "Use at most 254 characters"), z.email("Enter a valid e-mail address")),
-  currentPassword: z.string().check(z.minLength(1, "Enter your current password to confirm it's you"), z.maxLength(128)),
+  currentPassword: z
+    .string()
+    .check(z.minLength(1, "Enter your current password to confirm it's you"), z.maxLength(128)),
 });
 
 export const emailChangeTokenSchema = z.object({
@@ -83,28 +86,34 @@ const holder = text(80, "Use at most 80 characters", "Enter the name on the acco
 
 /** Digits typed with spaces or dashes, checked after those are removed. */
 const digits = (max: number, pattern: RegExp, message: string, ...more: Parameters<typeof z.refine<string>>[]) =>
-  z.pipe(
-    z.string().check(z.maxLength(max, message)),
-    z.transform(digitsOnly),
-  ).check(z.regex(pattern, message), ...more.map((args) => z.refine<string>(...args)));
+  z
+    .pipe(z.string().check(z.maxLength(max, message)), z.transform(digitsOnly))
+    .check(z.regex(pattern, message), ...more.map((args) => z.refine<string>(...args)));
 
-const month = z.coerce.number({ error: "Choose the expiry month" }).check(
-  z.int("Choose the expiry month"),
-  z.minimum(1, "Choose the expiry month"),
-  z.maximum(12, "Choose the expiry month"),
-);
-const year = z.coerce.number({ error: "Enter the expiry year" }).check(
-  z.int("Enter a 4-digit year"),
-  z.minimum(2000, "Enter a 4-digit year"),
-  z.maximum(2100, "Enter a 4-digit year"),
-);
+const month = z.coerce
+  .number({ error: "Choose the expiry month" })
+  .check(
+    z.int("Choose the expiry month"),
+    z.minimum(1, "Choose the expiry month"),
+    z.maximum(12, "Choose the expiry month"),
+  );
+const year = z.coerce
+  .number({ error: "Enter the expiry year" })
+  .check(
+    z.int("Enter a 4-digit year"),
+    z.minimum(2000, "Enter a 4-digit year"),
+    z.maximum(2100, "Enter a 4-digit year"),
+  );
 
 export const cardSchema = z
   .object({
     version,
     kind: z.literal("card"),
     cardName: holder,
-    cardNumber: digits(30, /^\d{12,19}$/, "Enter a card number of 12 to 19 digits", [luhnValid, "Check the card number — it isn't valid"]),
+    cardNumber: digits(30, /^\d{12,19}$/, "Enter a card number of 12 to 19 digits", [
+      luhnValid,
+      "Check the card number — it isn't valid",
+    ]),
     expMonth: month,
     expYear: year,
   })
@@ -125,11 +134,17 @@ export const bankSchema = z.object({
   accountType: z.enum(["checking", "savings"], { error: "Choose checking or savings" }),
   routingNumber: z
     .string()
-    .check(z.trim(), z.regex(/^\d{9}$/, "Enter the 9-digit routing number"), z.refine(abaRoutingValid, "Check the routing number — it isn't valid")),
+    .check(
+      z.trim(),
+      z.regex(/^\d{9}$/, "Enter the 9-digit routing number"),
+      z.refine(abaRoutingValid, "Check the routing number — it isn't valid"),
+    ),
   bankAccountNumber: digits(30, /^\d{4,17}$/, "Enter 4 to 17 digits"),
 });
 
-export const paymentSchema = z.discriminatedUnion("kind", [cardSchema, bankSchema], { error: "Choose card or bank account" });
+export const paymentSchema = z.discriminatedUnion("kind", [cardSchema, bankSchema], {
+  error: "Choose card or bank account",
+});
 
 export type NameInput = z.infer<typeof nameSchema>;
 export type AddressInput = z.infer<typeof addressSchema>;

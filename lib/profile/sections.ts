@@ -21,7 +21,12 @@ export const CONFLICT_MESSAGE =
  * saves racing on one version exactly one gets a row back; the others see 0 rows and are refused.
  * Returns the new version, or null when the form was stale.
  */
-export async function claimSection(tx: DbOrTx, userId: string, section: Section, expected: number): Promise<number | null> {
+export async function claimSection(
+  tx: DbOrTx,
+  userId: string,
+  section: Section,
+  expected: number,
+): Promise<number | null> {
   const column = users[versionKey[section]];
   const rows = await tx
     .update(users)

@@ -16,15 +16,25 @@ async function customer() {
 }
 
 async function audits(userId: string) {
-  return db.select().from(auditEvents).where(and(eq(auditEvents.subjectUserId, userId), eq(auditEvents.action, "profile.updated")));
+  return db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.subjectUserId, userId), eq(auditEvents.action, "profile.updated")));
 }
 
 describe("Edit Profile", () => {
   it("profile: names in any script are saved, audited (fields only) and confirmed by e-mail", async () => {
     const { user, actor } = await customer();
-    for (const [first, last] of [["José", "Nguyễn"], ["李", "O'Brien"], ["Anne-Marie", "van der Berg"]]) {
+    for (const [first, last] of [
+      ["José", "Nguyễn"],
+      ["李", "O'Brien"],
+      ["Anne-Marie", "van der Berg"],
+    ]) {
       const profile = (await getProfile(user.id))!;
-      const result = await updateName(actor, nameSchema.parse({ version: profile.name.version, firstName: first, lastName: last }));
+      const result = await updateName(
+        actor,
+        nameSchema.parse({ version: profile.name.version, firstName: first, lastName: last }),
+      );
       expect(result).toMatchObject({ ok: true, message: "Your name was saved." });
       expect((await getProfile(user.id))!.name).toMatchObject({ firstName: first, lastName: last });
     }
@@ -53,14 +63,21 @@ describe("Edit Profile", () => {
     const first = await updateName(actor, { version: 1, firstName: "Ana", lastName: "One" });
     expect(first.ok).toBe(true);
     const stale = await updateName(actor, { version: 1, firstName: "Bea", lastName: "Two" });
-    expect(stale).toMatchObject({ ok: false, conflict: true, formError: CONFLICT_MESSAGE, values: { firstName: "Ana", lastName: "One", version: "2" } });
+    expect(stale).toMatchObject({
+      ok: false,
+      conflict: true,
+      formError: CONFLICT_MESSAGE,
+      values: { firstName: "Ana", lastName: "One", version: "2" },
+    });
     expect((await getProfile(user.id))!.name).toEqual({ firstName: "Ana", lastName: "One", version: 2 });
   });
 
   it("profile: N parallel saves on one version — exactly one wins", async () => {
     const { user, actor } = await customer();
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => updateName(actor, { version: 1, firstName: `Racer${"abcdefgh"[i]}`, lastName: "Race" })),
+      Array.from({ length: 8 }, (_, i) =>
+        updateName(actor, { version: 1, firstName: `Racer${"abcdefgh"[i]}`, lastName: "Race" }),
+      ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok && r.conflict)).toHaveLength(7);
@@ -88,9 +105,12 @@ describe("Edit Profile", () => {
     },
   );
 
-  it.each(["555-0123", "(103) 555-0123", "303-155-0123", "+44 20 7946 0958", "call me", "3".repeat(26)])("profile: phone %j is refused", (phone) => {
-    expect(phoneSchema.safeParse({ version: 1, phone }).success).toBe(false);
-  });
+  it.each(["555-0123", "(103) 555-0123", "303-155-0123", "+44 20 7946 0958", "call me", "3".repeat(26)])(
+    "profile: phone %j is refused",
+    (phone) => {
+      expect(phoneSchema.safeParse({ version: 1, phone }).success).toBe(false);
+    },
+  );
 
   it("profile: addresses — billing same as service removes the billing address; otherwise both are kept", async () => {
     const { user, actor } = await customer();
@@ -107,7 +127,12 @@ describe("Edit Profile", () => {
     });
     expect((await updateAddresses(actor, separate)).ok).toBe(true);
     let view = (await getProfile(user.id))!.address;
-    expect(view).toMatchObject({ serviceState: "CO", serviceZip: "80202-1234", billingSameAsService: false, billingLine1: "PO Box 9" });
+    expect(view).toMatchObject({
+      serviceState: "CO",
+      serviceZip: "80202-1234",
+      billingSameAsService: false,
+      billingLine1: "PO Box 9",
+    });
     const same = addressSchema.parse({ ...separate, version: view.version, billingSameAsService: "on" });
     expect((await updateAddresses(actor, same)).ok).toBe(true);
     view = (await getProfile(user.id))!.address;
@@ -136,7 +161,14 @@ describe("Edit Profile", () => {
   it("profile: a card is kept as brand + last four + expiry; the full number only as ciphertext bound to the user", async () => {
     const { user, actor } = await customer();
     const nextYear = new Date().getUTCFullYear() + 1;
-    const input = paymentSchema.parse({ version: 1, kind: "card", cardName: "Test Person", cardNumber: "4111 1111 1111 1111", expMonth: "3", expYear: String(nextYear) });
+    const input = paymentSchema.parse({
+      version: 1,
+      kind: "card",
+      cardName: "Test Person",
+      cardNumber: "4111 1111 1111 1111",
+      expMonth: "3",
+      expYear: String(nextYear),
+    });
     const result = await savePaymentMethod(actor, input);
     expect(result).toMatchObject({ ok: true, message: `Saved: Visa ending in 1111, expires 03/${nextYear}.` });
     expect(JSON.stringify(result)).not.toContain("4111111111111111");
@@ -156,9 +188,29 @@ describe("Edit Profile", () => {
   it("profile: a bank account replaces the card; routing number and account stay encrypted", async () => {
     const { user, actor } = await customer();
     const nextYear = new Date().getUTCFullYear() + 1;
-    await savePaymentMethod(actor, paymentSchema.parse({ version: 1, kind: "card", cardName: "T P", cardNumber: "5555555555554444", expMonth: "1", expYear: String(nextYear) }));
-    const bank = paymentSchema.parse({ version: 2, kind: "bank", accountHolder: "T P", accountType: "savings", routingNumber: "021000021", bankAccountNumber: "000123456789" });
-    expect(await savePaymentMethod(actor, bank)).toMatchObject({ ok: true, message: "Saved: Savings account ending in 6789." });
+    await savePaymentMethod(
+      actor,
+      paymentSchema.parse({
+        version: 1,
+        kind: "card",
+        cardName: "T P",
+        cardNumber: "5555555555554444",
+        expMonth: "1",
+        expYear: String(nextYear),
+      }),
+    );
+    const bank = paymentSchema.parse({
+      version: 2,
+      kind: "bank",
+      accountHolder: "T P",
+      accountType: "savings",
+      routingNumber: "021000021",
+      bankAccountNumber: "000123456789",
+    });
+    expect(await savePaymentMethod(actor, bank)).toMatchObject({
+      ok: true,
+      message: "Saved: Savings account ending in 6789.",
+    });
     const rows = await db.select().from(paymentMethods).where(eq(paymentMethods.userId, user.id));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ kind: "bank", last4: "6789", expMonth: null });
@@ -172,18 +224,43 @@ describe("Edit Profile", () => {
     [{ expMonth: "13" }, "expMonth", "Choose the expiry month"],
     [{ cardName: "" }, "cardName", "Enter the name on the account"],
   ])("profile: card %j is refused on %s", (over, field, message) => {
-    const parsed = paymentSchema.safeParse({ version: 1, kind: "card", cardName: "A B", cardNumber: "4111111111111111", expMonth: "12", expYear: "2099", ...over });
+    const parsed = paymentSchema.safeParse({
+      version: 1,
+      kind: "card",
+      cardName: "A B",
+      cardNumber: "4111111111111111",
+      expMonth: "12",
+      expYear: "2099",
+      ...over,
+    });
     expect(parsed.error?.issues.find((i) => i.path[0] === field)?.message).toBe(message);
   });
 
   it("profile: an invalid ABA routing number is refused", () => {
-    const parsed = paymentSchema.safeParse({ version: 1, kind: "bank", accountHolder: "A", accountType: "checking", routingNumber: "021000022", bankAccountNumber: "1234" });
-    expect(parsed.error?.issues[0]).toMatchObject({ path: ["routingNumber"], message: "Check the routing number — it isn't valid" });
+    const parsed = paymentSchema.safeParse({
+      version: 1,
+      kind: "bank",
+      accountHolder: "A",
+      accountType: "checking",
+      routingNumber: "021000022",
+      bankAccountNumber: "1234",
+    });
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: ["routingNumber"],
+      message: "Check the routing number — it isn't valid",
+    });
   });
 
   it("profile: HTML typed into a field is stored as text", async () => {
     const { user, actor } = await customer();
-    const input = addressSchema.parse({ version: 1, serviceLine1: "<img src=x onerror=alert(1)>", serviceCity: "Denver", serviceState: "CO", serviceZip: "80202", billingSameAsService: "on" });
+    const input = addressSchema.parse({
+      version: 1,
+      serviceLine1: "<img src=x onerror=alert(1)>",
+      serviceCity: "Denver",
+      serviceState: "CO",
+      serviceZip: "80202",
+      billingSameAsService: "on",
+    });
     expect((await updateAddresses(actor, input)).ok).toBe(true);
     expect((await getProfile(user.id))!.address.serviceLine1).toBe("<img src=x onerror=alert(1)>");
   });

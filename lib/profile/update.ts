@@ -23,17 +23,34 @@ const sectionTitles: Record<Section, string> = {
 };
 
 function asStrings(values: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "boolean" ? (v ? "on" : "") : String(v ?? "")]));
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k, typeof v === "boolean" ? (v ? "on" : "") : String(v ?? "")]),
+  );
 }
 
 /** The refusal of a stale save, carrying the current values so the form can show them. */
-async function conflict(tx: Tx, userId: string, pick: (p: ProfileView) => Record<string, unknown>): Promise<ActionResult<Saved>> {
+async function conflict(
+  tx: Tx,
+  userId: string,
+  pick: (p: ProfileView) => Record<string, unknown>,
+): Promise<ActionResult<Saved>> {
   const current = await getProfile(userId, tx);
-  return { ok: false, formError: CONFLICT_MESSAGE, conflict: true, values: current ? asStrings(pick(current)) : undefined };
+  return {
+    ok: false,
+    formError: CONFLICT_MESSAGE,
+    conflict: true,
+    values: current ? asStrings(pick(current)) : undefined,
+  };
 }
 
 /** Audit row + "your profile was updated" mail, in the transaction of the change. */
-async function recordChange(tx: Tx, actor: ProfileActor, section: Section, fields: string[], extra: Record<string, unknown> = {}) {
+async function recordChange(
+  tx: Tx,
+  actor: ProfileActor,
+  section: Section,
+  fields: string[],
+  extra: Record<string, unknown> = {},
+) {
   await recordAudit(tx, {
     actorId: actor.actorId,
     subjectUserId: actor.userId,
@@ -48,7 +65,10 @@ async function recordChange(tx: Tx, actor: ProfileActor, section: Section, field
 
 export function updateName(actor: ProfileActor, input: NameInput): Promise<ActionResult<Saved>> {
   return db.transaction(async (tx) => {
-    const [before] = await tx.select({ firstName: users.firstName, lastName: users.lastName }).from(users).where(eq(users.id, actor.userId));
+    const [before] = await tx
+      .select({ firstName: users.firstName, lastName: users.lastName })
+      .from(users)
+      .where(eq(users.id, actor.userId));
     const version = await claimSection(tx, actor.userId, "name", input.version);
     if (version === null) return conflict(tx, actor.userId, (p) => p.name);
     const after = { firstName: input.firstName, lastName: input.lastName };
@@ -80,7 +100,13 @@ export function updateAddresses(actor: ProfileActor, input: AddressInput): Promi
     const beforeView = await getProfile(actor.userId, tx);
     const version = await claimSection(tx, actor.userId, "address", input.version);
     if (version === null || !beforeView) return conflict(tx, actor.userId, (p) => p.address);
-    const service = { line1: input.serviceLine1, line2: input.serviceLine2, city: input.serviceCity, state: input.serviceState, zip: input.serviceZip };
+    const service = {
+      line1: input.serviceLine1,
+      line2: input.serviceLine2,
+      city: input.serviceCity,
+      state: input.serviceState,
+      zip: input.serviceZip,
+    };
     await upsertAddress(tx, actor.userId, "service", service);
     if (input.billingSameAsService) {
       await tx.delete(addresses).where(and(eq(addresses.userId, actor.userId), eq(addresses.kind, "billing")));
@@ -150,7 +176,10 @@ export function savePaymentMethod(actor: ProfileActor, input: PaymentInput): Pro
     await tx
       .insert(paymentMethods)
       .values({ userId: actor.userId, ...visible, encryptedNumber })
-      .onConflictDoUpdate({ target: paymentMethods.userId, set: { ...visible, encryptedNumber, updatedAt: sql`now()` } });
+      .onConflictDoUpdate({
+        target: paymentMethods.userId,
+        set: { ...visible, encryptedNumber, updatedAt: sql`now()` },
+      });
     const summary = describePayment(visible);
     await recordChange(tx, actor, "payment", ["paymentMethod"], { paymentMethod: summary });
     return ok({ version, values: { version: String(version) } }, `Saved: ${summary}.`);

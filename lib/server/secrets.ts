@@ -33,7 +33,11 @@ export type TlsMaterial = { cert: string; key: string; source: string };
  */
 export async function ensureTls(opts: { dataDir: string; certFile?: string; keyFile?: string }): Promise<TlsMaterial> {
   if (opts.certFile && opts.keyFile) {
-    return { cert: readFileSync(opts.certFile, "utf8"), key: readFileSync(opts.keyFile, "utf8"), source: opts.certFile };
+    return {
+      cert: readFileSync(opts.certFile, "utf8"),
+      key: readFileSync(opts.keyFile, "utf8"),
+      source: opts.certFile,
+    };
   }
   const dir = path.join(opts.dataDir, "tls");
   const certPath = path.join(dir, "localhost-cert.pem");

@@ -36,6 +36,8 @@ export async function createUser(opts: { role?: Role; registered?: boolean; pass
     })
     .returning({ id: users.id, version: users.version });
   const zip = opts.zip ?? "80202";
-  await db.insert(addresses).values({ userId: user.id, kind: "service", line1: "1 Test St", city: "Denver", state: "CO", zip });
+  await db
+    .insert(addresses)
+    .values({ userId: user.id, kind: "service", line1: "1 Test St", city: "Denver", state: "CO", zip });
   return { id: user.id, username, accountNumber, email, password, zip };
 }

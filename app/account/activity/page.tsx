@@ -13,7 +13,10 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
   const session = await requirePageUser(roles.customer, "/account/activity");
   const requested = Number((await searchParams).page ?? "1");
   const page = Number.isInteger(requested) && requested >= 1 && requested <= 10_000 ? requested : 1;
-  const [{ items, hasMore, total }, consent] = await Promise.all([listActivity(session.userId, page), listConsentHistory(session.userId)]);
+  const [{ items, hasMore, total }, consent] = await Promise.all([
+    listActivity(session.userId, page),
+    listConsentHistory(session.userId),
+  ]);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Account activity</h1>
@@ -27,10 +30,18 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
           <caption className="sr-only">Account activity, page {page}</caption>
           <thead>
             <tr className="border-b border-gray-400">
-              <th scope="col" className="py-2 pr-4">When (UTC)</th>
-              <th scope="col" className="py-2 pr-4">What happened</th>
-              <th scope="col" className="py-2 pr-4">Who</th>
-              <th scope="col" className="py-2">From address</th>
+              <th scope="col" className="py-2 pr-4">
+                When (UTC)
+              </th>
+              <th scope="col" className="py-2 pr-4">
+                What happened
+              </th>
+              <th scope="col" className="py-2 pr-4">
+                Who
+              </th>
+              <th scope="col" className="py-2">
+                From address
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -74,10 +85,18 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
             <caption className="sr-only">History of your marketing e-mail choices, newest first</caption>
             <thead>
               <tr className="border-b border-gray-400">
-                <th scope="col" className="py-2 pr-4">When (UTC)</th>
-                <th scope="col" className="py-2 pr-4">Topic</th>
-                <th scope="col" className="py-2 pr-4">Choice</th>
-                <th scope="col" className="py-2">How</th>
+                <th scope="col" className="py-2 pr-4">
+                  When (UTC)
+                </th>
+                <th scope="col" className="py-2 pr-4">
+                  Topic
+                </th>
+                <th scope="col" className="py-2 pr-4">
+                  Choice
+                </th>
+                <th scope="col" className="py-2">
+                  How
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -57,7 +57,13 @@ export const cancelEmailChangeAction = secureAction({ ...door, schema: emptySche
 export const savePreferencesAction = secureAction({ ...door, schema: preferencesSchema }, async (input, ctx) =>
   refreshed(
     savePreferences(
-      { userId: ctx.session.userId, actorId: ctx.session.userId, ip: ctx.request.clientIp, userAgent: ctx.request.userAgent, source: "account" },
+      {
+        userId: ctx.session.userId,
+        actorId: ctx.session.userId,
+        ip: ctx.request.clientIp,
+        userAgent: ctx.request.userAgent,
+        source: "account",
+      },
       input,
     ),
   ),

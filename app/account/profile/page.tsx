@@ -38,20 +38,44 @@ export default async function EditProfilePage() {
       <div>
         <h1 className="text-2xl font-bold">Edit Profile</h1>
         <p className="text-gray-700">
-          Account number {profile.accountNumber} · username {profile.username}. Each section saves on its own. Every change is
-          recorded in your <a className="text-brand-700 underline" href="/account/activity">account activity</a> and confirmed by e-mail.
+          Account number {profile.accountNumber} · username {profile.username}. Each section saves on its own. Every
+          change is recorded in your{" "}
+          <a className="text-brand-700 underline" href="/account/activity">
+            account activity
+          </a>{" "}
+          and confirmed by e-mail.
         </p>
       </div>
-      <ProfileSection id="name" title="Name" why="So we know how to address you and whose account this is." whyHref="/privacy#what-we-collect">
+      <ProfileSection
+        id="name"
+        title="Name"
+        why="So we know how to address you and whose account this is."
+        whyHref="/privacy#what-we-collect"
+      >
         <NameForm action={updateNameAction} initial={profile.name} />
       </ProfileSection>
-      <ProfileSection id="addresses" title="Addresses" why="Where we provide service and where we send your bill." whyHref="/privacy#how-we-use">
+      <ProfileSection
+        id="addresses"
+        title="Addresses"
+        why="Where we provide service and where we send your bill."
+        whyHref="/privacy#how-we-use"
+      >
         <AddressForm action={updateAddressAction} initial={profile.address} />
       </ProfileSection>
-      <ProfileSection id="phone" title="Phone" why="To reach you about your service, orders and appointments." whyHref="/privacy#how-we-use">
+      <ProfileSection
+        id="phone"
+        title="Phone"
+        why="To reach you about your service, orders and appointments."
+        whyHref="/privacy#how-we-use"
+      >
         <PhoneForm action={updatePhoneAction} initial={profile.phone} />
       </ProfileSection>
-      <ProfileSection id="email" title="E-mail address" why="To sign you in and send account, order and payment messages." whyHref="/privacy#how-we-use">
+      <ProfileSection
+        id="email"
+        title="E-mail address"
+        why="To sign you in and send account, order and payment messages."
+        whyHref="/privacy#how-we-use"
+      >
         <EmailSection
           email={profile.email.email}
           version={profile.email.version}
@@ -61,8 +85,17 @@ export default async function EditProfilePage() {
           cancel={cancelEmailChangeAction}
         />
       </ProfileSection>
-      <ProfileSection id="payment" title="Payment method" why="To pay your bill automatically. We show only the last four digits." whyHref="/privacy#safeguards">
-        <PaymentForm action={savePaymentAction} version={profile.payment.version} onFile={profile.payment.method ? describePayment(profile.payment.method) : null} />
+      <ProfileSection
+        id="payment"
+        title="Payment method"
+        why="To pay your bill automatically. We show only the last four digits."
+        whyHref="/privacy#safeguards"
+      >
+        <PaymentForm
+          action={savePaymentAction}
+          version={profile.payment.version}
+          onFile={profile.payment.method ? describePayment(profile.payment.method) : null}
+        />
       </ProfileSection>
       <ProfileSection
         id="preferences"
@@ -72,7 +105,12 @@ export default async function EditProfilePage() {
       >
         <PreferencesForm action={savePreferencesAction} topics={preferences} />
       </ProfileSection>
-      <ProfileSection id="password" title="Password" why="Changing it signs out every other device." whyHref="/privacy#safeguards">
+      <ProfileSection
+        id="password"
+        title="Password"
+        why="Changing it signs out every other device."
+        whyHref="/privacy#safeguards"
+      >
         <ChangePasswordForm action={changePasswordAction} />
       </ProfileSection>
     </div>

@@ -47,7 +47,10 @@ export const signOutEverywhereElseAction = secureAction(
       return n;
     });
     revalidatePath("/account/security");
-    return ok(undefined, count === 0 ? "No other devices were signed in." : `Signed out ${count} other device${count === 1 ? "" : "s"}.`);
+    return ok(
+      undefined,
+      count === 0 ? "No other devices were signed in." : `Signed out ${count} other device${count === 1 ? "" : "s"}.`,
+    );
   },
 );
 

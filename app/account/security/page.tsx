@@ -28,10 +28,14 @@ export default async function SecurityPage() {
               <li key={d.id} className="flex flex-wrap items-center justify-between gap-3 p-4" data-testid="device">
                 <div>
                   <p className="font-medium">
-                    {label} {current && <span className="ml-2 rounded bg-brand-100 px-2 py-0.5 text-sm text-brand-800">This device</span>}
+                    {label}{" "}
+                    {current && (
+                      <span className="ml-2 rounded bg-brand-100 px-2 py-0.5 text-sm text-brand-800">This device</span>
+                    )}
                   </p>
                   <p className="text-sm text-gray-700">
-                    IP address {d.ip || "unknown"} · Signed in {when.format(d.createdAt)} UTC · Last seen {when.format(d.lastSeenAt)} UTC
+                    IP address {d.ip || "unknown"} · Signed in {when.format(d.createdAt)} UTC · Last seen{" "}
+                    {when.format(d.lastSeenAt)} UTC
                   </p>
                 </div>
                 {!current && <SignOutDeviceButton action={signOutDeviceAction} sessionId={d.id} label={label} />}

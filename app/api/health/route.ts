@@ -19,7 +19,13 @@ export async function GET() {
   }
   const ok = database === "up";
   return Response.json(
-    { status: ok ? "ok" : "unavailable", app: "up", database, driver: dbHandle().driver, checkedInMs: Date.now() - started },
+    {
+      status: ok ? "ok" : "unavailable",
+      app: "up",
+      database,
+      driver: dbHandle().driver,
+      checkedInMs: Date.now() - started,
+    },
     { status: ok ? 200 : 503, headers: { "Cache-Control": "no-store" } },
   );
 }

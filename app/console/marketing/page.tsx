@@ -30,7 +30,11 @@ export default async function MarketingConsole() {
         <p className="text-gray-700">Only people whose current choice is yes, and only the fields marketing needs.</p>
       </div>
       {topics.map((t, i) => (
-        <section key={t.id} aria-labelledby={`topic-${t.id}`} className="space-y-3 rounded-lg border border-gray-300 p-5">
+        <section
+          key={t.id}
+          aria-labelledby={`topic-${t.id}`}
+          className="space-y-3 rounded-lg border border-gray-300 p-5"
+        >
           <div className="flex flex-wrap items-baseline justify-between gap-3">
             <h2 id={`topic-${t.id}`} className="text-xl font-semibold">
               {t.name}
@@ -71,13 +75,27 @@ export default async function MarketingConsole() {
             <caption className="sr-only">Recent newsletters and their delivery progress</caption>
             <thead>
               <tr className="border-b border-gray-400">
-                <th scope="col" className="py-2 pr-3">Started (UTC)</th>
-                <th scope="col" className="py-2 pr-3">Subject</th>
-                <th scope="col" className="py-2 pr-3 text-right">Recipients</th>
-                <th scope="col" className="py-2 pr-3 text-right">Queued</th>
-                <th scope="col" className="py-2 pr-3 text-right">Sent</th>
-                <th scope="col" className="py-2 pr-3 text-right">Failed</th>
-                <th scope="col" className="py-2 text-right">Stopped (opted out since)</th>
+                <th scope="col" className="py-2 pr-3">
+                  Started (UTC)
+                </th>
+                <th scope="col" className="py-2 pr-3">
+                  Subject
+                </th>
+                <th scope="col" className="py-2 pr-3 text-right">
+                  Recipients
+                </th>
+                <th scope="col" className="py-2 pr-3 text-right">
+                  Queued
+                </th>
+                <th scope="col" className="py-2 pr-3 text-right">
+                  Sent
+                </th>
+                <th scope="col" className="py-2 pr-3 text-right">
+                  Failed
+                </th>
+                <th scope="col" className="py-2 text-right">
+                  Stopped (opted out since)
+                </th>
               </tr>
             </thead>
             <tbody aria-live="polite">

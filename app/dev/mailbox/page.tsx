@@ -42,7 +42,8 @@ export default async function MailboxPage() {
             <li key={m.id} className="rounded-md border border-gray-300 p-4" data-testid="mail">
               <h2 className="font-semibold">{m.subject}</h2>
               <p className="text-sm text-gray-700">
-                To <span data-testid="mail-to">{m.toAddress}</span> · From {m.fromAddress} · {m.receivedAt.toISOString()}
+                To <span data-testid="mail-to">{m.toAddress}</span> · From {m.fromAddress} ·{" "}
+                {m.receivedAt.toISOString()}
               </p>
               <pre className="mt-2 whitespace-pre-wrap font-sans text-sm">
                 <Linkified text={m.textBody} />

@@ -7,7 +7,12 @@ import { requestContext } from "@/lib/http/request-context";
 import { withdrawOneClick } from "@/lib/preferences/consent";
 import { verifyUnsubscribeToken } from "@/lib/preferences/tokens";
 import { resolveUnsubscribeToken, unsubscribe } from "@/lib/preferences/unsubscribe";
-import { badRequestPage, invalidLinkPage, unsubscribeChoicePage, unsubscribedPage } from "@/lib/preferences/unsubscribe-page";
+import {
+  badRequestPage,
+  invalidLinkPage,
+  unsubscribeChoicePage,
+  unsubscribedPage,
+} from "@/lib/preferences/unsubscribe-page";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +22,11 @@ type Outcome = { oneClick: true } | { oneClick: false; scope: "topic" | "all"; t
 function html(status: number, body: string) {
   return new Response(body, {
     status,
-    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-store",
+      "Referrer-Policy": "no-referrer",
+    },
   });
 }
 
@@ -70,12 +79,22 @@ export const POST = withOutage(async (req: Request, { params }: Params) => {
   if (!result.ok && result.formError === OUTAGE_MESSAGE) return html(503, badRequestPage(`${OUTAGE_MESSAGE}.`));
   if (!result.ok) {
     // Field errors here mean the body was not one of the two forms this endpoint understands.
-    const reason = result.fieldErrors ? "The request must be a one-click unsubscribe (List-Unsubscribe=One-Click) or one of this page's buttons." : result.formError;
+    const reason = result.fieldErrors
+      ? "The request must be a one-click unsubscribe (List-Unsubscribe=One-Click) or one of this page's buttons."
+      : result.formError;
     return html(400, badRequestPage(reason));
   }
   if (result.data.oneClick) {
     // Plain 200, no redirect: mail providers treat a redirect as a failed one-click request.
-    return new Response("Unsubscribed.\n", { status: 200, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+    return new Response("Unsubscribed.\n", {
+      status: 200,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    });
   }
-  return html(200, unsubscribedPage(result.data.scope === "all" ? "any marketing e-mail from us" : `“${result.data.topicName}” e-mail`));
+  return html(
+    200,
+    unsubscribedPage(
+      result.data.scope === "all" ? "any marketing e-mail from us" : `“${result.data.topicName}” e-mail`,
+    ),
+  );
 });

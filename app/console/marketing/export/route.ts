@@ -18,17 +18,37 @@ export const GET = withOutage(async (req: Request) => {
   const session = await currentSession();
   const { clientIp } = await requestContext();
   const topicId = new URL(req.url).searchParams.get("topic") ?? "";
-  if (!session) return new Response("Sign in first.\n", { status: 401, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  if (!session)
+    return new Response("Sign in first.\n", { status: 401, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   if (!(roles.marketing as readonly string[]).includes(session.role)) {
-    await recordAudit(db, { actorId: session.userId, subjectUserId: null, action: "marketing.export_denied", detail: { topic: topicId.slice(0, 40), role: session.role }, ip: clientIp });
-    return new Response("Only marketing staff can export opt-in lists.\n", { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    await recordAudit(db, {
+      actorId: session.userId,
+      subjectUserId: null,
+      action: "marketing.export_denied",
+      detail: { topic: topicId.slice(0, 40), role: session.role },
+      ip: clientIp,
+    });
+    return new Response("Only marketing staff can export opt-in lists.\n", {
+      status: 403,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
   const topic = (await listMarketingTopics()).find((t) => t.id === topicId);
-  if (!topic) return new Response("Unknown or non-marketing topic.\n", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  if (!topic)
+    return new Response("Unknown or non-marketing topic.\n", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
 
   const started = Date.now();
   // Recorded before any data leaves: an export that crashes midway is still on the record.
-  await recordAudit(db, { actorId: session.userId, subjectUserId: null, action: "marketing.export_started", detail: { topic: topic.id }, ip: clientIp });
+  await recordAudit(db, {
+    actorId: session.userId,
+    subjectUserId: null,
+    action: "marketing.export_started",
+    detail: { topic: topic.id },
+    ip: clientIp,
+  });
   const { stream, rows } = exportOptIns(topic.id);
   let audited = false;
   const audit = (complete: boolean) => {

@@ -10,7 +10,11 @@ export const metadata: Metadata = { title: "Opt-in list" };
 
 const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 
-export default async function OptInListPage({ searchParams }: { searchParams: Promise<{ topic?: string; q?: string; after?: string }> }) {
+export default async function OptInListPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ topic?: string; q?: string; after?: string }>;
+}) {
   await requirePageUser(roles.marketing, "/console/marketing/list");
   const params = await searchParams;
   const topic = (await listMarketingTopics()).find((t) => t.id === params.topic);
@@ -33,7 +37,13 @@ export default async function OptInListPage({ searchParams }: { searchParams: Pr
           <label htmlFor="q" className="block text-sm font-medium">
             Search e-mail or first name
           </label>
-          <input id="q" name="q" defaultValue={q} maxLength={100} className="rounded-md border border-gray-400 px-3 py-2" />
+          <input
+            id="q"
+            name="q"
+            defaultValue={q}
+            maxLength={100}
+            className="rounded-md border border-gray-400 px-3 py-2"
+          />
         </div>
         <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 font-semibold text-white">
           Search
@@ -46,11 +56,21 @@ export default async function OptInListPage({ searchParams }: { searchParams: Pr
           <caption className="sr-only">People opted in to {topic.name}</caption>
           <thead>
             <tr className="border-b border-gray-400">
-              <th scope="col" className="py-2 pr-3">E-mail</th>
-              <th scope="col" className="py-2 pr-3">First name</th>
-              <th scope="col" className="py-2 pr-3">Topic</th>
-              <th scope="col" className="py-2 pr-3">Opted in since</th>
-              <th scope="col" className="py-2">Source</th>
+              <th scope="col" className="py-2 pr-3">
+                E-mail
+              </th>
+              <th scope="col" className="py-2 pr-3">
+                First name
+              </th>
+              <th scope="col" className="py-2 pr-3">
+                Topic
+              </th>
+              <th scope="col" className="py-2 pr-3">
+                Opted in since
+              </th>
+              <th scope="col" className="py-2">
+                Source
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -68,12 +88,18 @@ export default async function OptInListPage({ searchParams }: { searchParams: Pr
       )}
       <nav aria-label="List pages" className="flex gap-4 text-sm">
         {after && (
-          <Link className="text-brand-700 underline" href={`/console/marketing/list?topic=${topic.id}&q=${encodeURIComponent(q)}`}>
+          <Link
+            className="text-brand-700 underline"
+            href={`/console/marketing/list?topic=${topic.id}&q=${encodeURIComponent(q)}`}
+          >
             First page
           </Link>
         )}
         {next && (
-          <Link className="text-brand-700 underline" href={`/console/marketing/list?topic=${topic.id}&q=${encodeURIComponent(q)}&after=${next}`}>
+          <Link
+            className="text-brand-700 underline"
+            href={`/console/marketing/list?topic=${topic.id}&q=${encodeURIComponent(q)}&after=${next}`}
+          >
             Next page
           </Link>
         )}
