@@ -48,7 +48,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "node --import tsx e2e/support/serve.ts",
+    command: "node --import ./scripts/node/register.mjs e2e/support/serve.ts",
     url: `${e2e.baseURL}/api/health`,
     ignoreHTTPSErrors: true,
     reuseExistingServer: false,

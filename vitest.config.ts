@@ -4,7 +4,13 @@ import { defineConfig } from "vitest/config";
 // Integration tests run against a real database: TEST_DB=pglite (in-memory PGlite per test file)
 // or TEST_DB=postgres (a database of the run's own on the local server, dropped afterwards).
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // Outside Next's server bundle the `server-only` marker would throw; tests are server code.
+      "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
+    },
+  },
   test: {
     environment: "node",
     include: ["lib/**/*.test.ts", "db/**/*.test.ts"],

@@ -361,7 +361,7 @@ function serverLogTail(lines = 40): string {
 }
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const prep = spawnSync(process.execPath, ["--import", "tsx", path.join("bench", "prepare-db.ts")], {
+  const prep = spawnSync(process.execPath, ["--import", "./scripts/node/register.mjs", path.join("bench", "prepare-db.ts")], {
     stdio: "inherit",
     env: { ...env, BENCH_USERS: String(Math.max(LOGIN_WORKERS, SAVE_CLIENTS)), BENCH_IDS_FILE: idsFile() },
   });
@@ -369,7 +369,7 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
 
   state.logFile = path.join(state.tmp!, "server.log");
   const out = openSync(state.logFile, "a");
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("server.ts")], {
+  const child = spawn(process.execPath, ["--import", "./scripts/node/register.mjs", path.resolve("server.ts")], {
     env,
     stdio: ["ignore", out, out],
   });
@@ -1271,7 +1271,7 @@ async function measureExport(env: NodeJS.ProcessEnv, marketingCookie: string): P
     const expectedRows = Number(rows[0].n);
     // The app's own SELECT, built with the server's AUTH_SECRET and PORT (the unsubscribe URLs).
     const query = JSON.parse(
-      execFileSync(process.execPath, ["--import", "tsx", path.join("bench", "export-select.ts"), "offers"], {
+      execFileSync(process.execPath, ["--import", "./scripts/node/register.mjs", path.join("bench", "export-select.ts"), "offers"], {
         env,
         encoding: "utf8",
       }),

@@ -21,7 +21,7 @@ function startServer(env: Record<string, string>): {
   exited: Promise<number | null>;
 } {
   let out = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const child = spawn(process.execPath, ["--import", "./scripts/node/register.mjs", "server.ts"], {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

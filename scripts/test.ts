@@ -1,10 +1,12 @@
 /**
  * `npm test`: every test, on both databases.
  *
- *   1. typecheck
+ *   1. typecheck, lint, format check, licence check
  *   2. integration tests on PGlite, then on the Postgres server at 127.0.0.1:5432
  *   3. production build, then Playwright e2e in Chromium: the full suite on Postgres and the
  *      smoke subset on PGlite (the `npm start` default)
+ *   With NODE24_BIN set (CI sets it), steps 2 and 3 also run the PGlite integration tests and the
+ *   e2e smoke on that Node 24 binary.
  *
  * Without a reachable Postgres server the Postgres variants are skipped (and said so), unless
  * CI is set: CI requires both. Without Chromium it tries Playwright's own download, else stops
@@ -99,19 +101,51 @@ if (!havePostgres) {
   console.warn(`\n${msg}: running the PGlite variants only; the Postgres variants are SKIPPED.`);
 }
 
-// 1. Types.
-const tsc = run(bin("tsc"), ["--noEmit"]);
-suites.push({ name: "typecheck", passed: tsc === 0 ? 1 : 0, failed: tsc === 0 ? 0 : 1 });
+// 1. Static checks: types, lint (layers included), formatting, runtime licences.
+const staticChecks: [string, string, string[]][] = [
+  ["typecheck", bin("tsc"), ["--noEmit"]],
+  ["lint", bin("eslint"), [".", "--max-warnings", "0"]],
+  ["format", bin("prettier"), ["--check", "."]],
+  ["licences", process.execPath, ["--import", "./scripts/node/register.mjs", "scripts/check-licences.ts"]],
+];
+for (const [name, cmd, args] of staticChecks) {
+  const status = run(cmd, args);
+  suites.push({ name, passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1 });
+}
 
-// 2. Integration tests, once per database.
-for (const db of ["pglite", "postgres"] as const) {
+// A second Node (NODE24_BIN, set by .ci/run) runs the PGlite integration tests and the e2e smoke
+// again: Node 20 is what these machines have, Node 24 LTS is what production should run.
+const node24 = process.env.NODE24_BIN;
+if (ci && !node24) {
+  console.error("\nCI requires NODE24_BIN (the Node 24 binary .ci/run installs). Failing.");
+  process.exit(1);
+}
+if (node24 && !existsSync(node24)) {
+  console.error(`\nNODE24_BIN=${node24} does not exist. Failing.`);
+  process.exit(1);
+}
+/** Runs tools with `node` resolving to the Node 24 binary (their shebangs use PATH). */
+const onNode24 = () =>
+  node24 ? { PATH: `${path.dirname(node24)}${path.delimiter}${process.env.PATH ?? ""}` } : undefined;
+
+// 2. Integration tests, once per database (and on PGlite once more on Node 24).
+const integrationRuns = [
+  { db: "pglite", node: "" },
+  { db: "postgres", node: "" },
+  ...(node24 ? [{ db: "pglite", node: "node 24" }] : []),
+] as const;
+for (const { db, node } of integrationRuns) {
+  const name = `integration (${[db, node].filter(Boolean).join(", ")})`;
   if (db === "postgres" && !havePostgres) {
-    suites.push({ name: `integration (${db})`, passed: 0, failed: 0, skipped: "no Postgres server" });
+    suites.push({ name, passed: 0, failed: 0, skipped: "no Postgres server" });
     continue;
   }
-  const out = path.join(results, `unit-${db}.json`);
-  run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], { TEST_DB: db });
-  suites.push({ name: `integration (${db})`, ...vitestCounts(out) });
+  const out = path.join(results, `unit-${db}${node ? "-node24" : ""}.json`);
+  run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], {
+    TEST_DB: db,
+    ...(node ? onNode24() : {}),
+  });
+  suites.push({ name, ...vitestCounts(out) });
 }
 
 // 3. Production build and end-to-end tests.
@@ -119,19 +153,26 @@ const build = run(bin("next"), ["build"]);
 if (build !== 0) {
   suites.push({ name: "next build", passed: 0, failed: 1 });
 } else {
-  for (const db of ["postgres", "pglite"] as const) {
+  const e2eRuns = [
+    { db: "postgres", node: "" },
+    { db: "pglite", node: "" },
+    ...(node24 ? [{ db: "pglite", node: "node 24" }] : []),
+  ] as const;
+  for (const { db, node } of e2eRuns) {
+    const name = `e2e (${[db, db === "pglite" && "smoke", node].filter(Boolean).join(", ")})`;
     if (db === "postgres" && !havePostgres) {
-      suites.push({ name: `e2e (${db})`, passed: 0, failed: 0, skipped: "no Postgres server" });
+      suites.push({ name, passed: 0, failed: 0, skipped: "no Postgres server" });
       continue;
     }
-    const out = path.join(results, `e2e-${db}.json`);
+    const out = path.join(results, `e2e-${db}${node ? "-node24" : ""}.json`);
     run(bin("playwright"), ["test", "--reporter=list,json"], {
       E2E_DB: db,
       CHROMIUM_PATH: chromium,
       PLAYWRIGHT_JSON_OUTPUT_FILE: out,
       E2E_RUN_ID: undefined,
+      ...(node ? onNode24() : {}),
     });
-    suites.push({ name: `e2e (${db}${db === "pglite" ? ", smoke" : ""})`, ...playwrightCounts(out) });
+    suites.push({ name, ...playwrightCounts(out) });
   }
 }
 

@@ -53,7 +53,7 @@ if (e2e.db === "postgres") {
   env.DATABASE_URL = "";
 }
 
-const child = spawn(process.execPath, ["--import", "tsx", path.resolve("server.ts")], { env, stdio: "inherit" });
+const child = spawn(process.execPath, ["--import", "./scripts/node/register.mjs", path.resolve("server.ts")], { env, stdio: "inherit" });
 let stopping = false;
 const stop = () => {
   if (stopping) return;

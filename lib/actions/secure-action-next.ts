@@ -1,3 +1,4 @@
+import "server-only";
 import type * as zcore from "zod/v4/core";
 import type { Role } from "@/db/schema";
 import { currentSession } from "@/lib/auth/current";

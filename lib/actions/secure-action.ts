@@ -1,3 +1,4 @@
+import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod/mini";
 import type * as zcore from "zod/v4/core";

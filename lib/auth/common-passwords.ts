@@ -1,3 +1,4 @@
+import "server-only";
 import { dictionary } from "@zxcvbn-ts/language-common";
 
 // ~49k passwords seen most often in breaches (shipped inside the npm package, no download).

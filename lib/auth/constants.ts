@@ -1,3 +1,4 @@
+import "server-only";
 /** Name of the functional cookie that remembers the username typed on the sign-in form. */
 export const REMEMBER_COOKIE = "myaccount_remember_username";
 /** The one answer for every failed sign-in, so it never tells which part was wrong. */

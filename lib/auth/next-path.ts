@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * A `next=` target is followed only when it is a path on this site. The check runs on the
  * normalised result, because "/.//evil.example" or "/a/..//evil.example" normalise to

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { z } from "zod/mini";
 import { db } from "@/db/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Role } from "@/db/schema";
 
 /** Who may use which part of the app; pages and actions name one of these. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { base64url, calculateJwkThumbprint, jwtDecrypt } from "jose";
 import { SESSION_COOKIE } from "./constants";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { UAParser } from "ua-parser-js";
 import { db, dbHandle, type Db, type DbOrTx } from "@/db/client";

@@ -1,3 +1,4 @@
+import "server-only";
 import { OUTAGE_MESSAGE, noteDatabaseError } from "@/db/outage";
 
 /**

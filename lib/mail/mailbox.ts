@@ -1,3 +1,4 @@
+import "server-only";
 import { desc } from "drizzle-orm";
 import { db } from "@/db/client";
 import { devMailbox } from "@/db/schema";

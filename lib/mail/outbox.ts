@@ -1,3 +1,4 @@
+import "server-only";
 import { mailOutbox } from "@/db/schema";
 import type { DbOrTx } from "@/db/client";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { appUrl } from "@/lib/env";
 
 // Plain-text bodies: every client renders them, and nothing in them can be an HTML injection.

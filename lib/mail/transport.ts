@@ -1,3 +1,4 @@
+import "server-only";
 import nodemailer from "nodemailer";
 import { devMailbox } from "@/db/schema";
 import { db } from "@/db/client";

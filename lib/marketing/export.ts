@@ -1,3 +1,4 @@
+import "server-only";
 import { Readable } from "node:stream";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 import { desc, eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The privacy policy version in force, recorded with every consent event. The policy issue
  * replaces this constant with the policy_versions table.

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { db, type DbOrTx } from "@/db/client";
 import { consentEvents, emailTopics, subscriptions, users, type ConsentSource } from "@/db/schema";

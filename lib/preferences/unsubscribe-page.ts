@@ -1,3 +1,4 @@
+import "server-only";
 /** The unsubscribe pages, rendered as plain HTML by the /u/[token] route (no scripts). */
 
 function escapeHtml(s: string): string {

@@ -1,3 +1,4 @@
+import "server-only";
 import { db } from "@/db/client";
 import type { ConsentSource } from "@/db/schema";
 import { fail, ok, type ActionResult } from "@/lib/actions/result";

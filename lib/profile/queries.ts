@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { db, type DbOrTx } from "@/db/client";
 import { addresses, emailChangeRequests, paymentMethods, users } from "@/db/schema";

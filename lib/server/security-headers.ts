@@ -1,3 +1,4 @@
+import "server-only";
 /** Headers sent on every response (pages add a per-request nonce CSP in proxy.ts). */
 export const securityHeaders: Record<string, string> = {
   "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
