@@ -1,11 +1,11 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { newContext, signIn } from "./support/auth";
 import { auditActions, createCustomer, getUser, sessionsOf, type TestCustomer } from "./support/users";
 
 const devices = (page: Page) => page.getByRole("list", { name: "Signed-in devices" }).getByTestId("device");
 
 /** Signs the same fresh customer in from this page (device A) and from a second browser (device B). */
-async function signInTwice(page: Page, browser: import("@playwright/test").Browser) {
+async function signInTwice(page: Page, browser: Browser) {
   const user = await createCustomer();
   const other = await newContext(browser);
   const pageB = await other.newPage();

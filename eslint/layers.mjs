@@ -84,4 +84,6 @@ const noServerImportInClient = {
   },
 };
 
-export default { rules: { "no-server-import-in-client": noServerImportInClient } };
+const layers = { rules: { "no-server-import-in-client": noServerImportInClient } };
+
+export default layers;

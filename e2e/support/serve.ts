@@ -53,7 +53,10 @@ if (e2e.db === "postgres") {
   env.DATABASE_URL = "";
 }
 
-const child = spawn(process.execPath, ["--import", "./scripts/node/register.mjs", path.resolve("server.ts")], { env, stdio: "inherit" });
+const child = spawn(process.execPath, ["--import", "./scripts/node/register.mjs", path.resolve("server.ts")], {
+  env,
+  stdio: "inherit",
+});
 let stopping = false;
 const stop = () => {
   if (stopping) return;
@@ -62,9 +65,10 @@ const stop = () => {
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-child.on("exit", async (code) => {
+child.on("exit", (code) => void onExit(code));
+async function onExit(code: number | null) {
   await cleanup().catch((err) => console.error("[e2e] cleanup failed:", err));
   rmSync(e2e.dataDir, { recursive: true, force: true });
   rmSync(path.join("e2e", ".auth", e2e.runId), { recursive: true, force: true });
   process.exit(stopping ? 0 : (code ?? 1));
-});
+}
