@@ -1,5 +1,4 @@
 import { expect, test, type Page } from "@playwright/test";
-import { newContext, signIn } from "./support/auth";
 import {
   LOOPBACK,
   NEWSLETTER_WORDING,
@@ -11,8 +10,7 @@ import {
   preferencesMessage,
   subscriptionsOf,
 } from "./support/preferences";
-import { openProfileAsNewCustomer, submitAction } from "./support/profile";
-import { createCustomer } from "./support/users";
+import { openProfileAsNewCustomer, submitAction, withProfileWithoutJavaScript } from "./support/profile";
 
 const offersGroup = (page: Page) => preferencesForm(page).getByRole("group", { name: OFFERS_WORDING, exact: true });
 const newsletterBox = (page: Page) =>
@@ -125,13 +123,7 @@ test("preferences: saving Yes / No and the newsletter box confirms in words and 
 test("preferences: with JavaScript off the form saves by plain POST and shows the server-rendered confirmation", async ({
   browser,
 }) => {
-  const user = await createCustomer();
-  const context = await newContext(browser, { javaScriptEnabled: false });
-  try {
-    const page = await context.newPage();
-    await signIn(page, user.username, user.password);
-    await page.goto("/account/profile");
-
+  await withProfileWithoutJavaScript(browser, async (page, user) => {
     await offersGroup(page).getByRole("radio", { name: "Yes", exact: true }).check();
     await newsletterBox(page).check();
     const posted = page.waitForResponse(
@@ -162,9 +154,7 @@ test("preferences: with JavaScript off the form saves by plain POST and shows th
       ["newsletter", "granted", "account"],
       ["offers", "withdrawn", "account"],
     ]);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test("preferences: a transactional or unknown topic added to the form is refused and nothing changes", async ({

@@ -1,5 +1,4 @@
 import { expect, test, type Page } from "@playwright/test";
-import { newContext, signIn } from "./support/auth";
 import { e2e } from "./support/config";
 import {
   CONFLICT,
@@ -11,6 +10,7 @@ import {
   profileSnapshot,
   sectionMessage,
   submitAction,
+  withProfileWithoutJavaScript,
 } from "./support/profile";
 import { captureActionForReplay } from "./support/replay";
 import { createCustomer } from "./support/users";
@@ -24,13 +24,7 @@ const saveNameButton = (page: Page) => profileForm.name(page).getByRole("button"
 test("profile: with JavaScript off the name form saves by plain POST, and a bad value shows the server's error", async ({
   browser,
 }) => {
-  const user = await createCustomer();
-  const context = await newContext(browser, { javaScriptEnabled: false });
-  try {
-    const page = await context.newPage();
-    await signIn(page, user.username, user.password);
-    await page.goto("/account/profile");
-
+  await withProfileWithoutJavaScript(browser, async (page, user) => {
     await fillName(page, "Zoë", "D'Arcy");
     await saveNameButton(page).click();
     await expect(sectionMessage.name(page)).toHaveText("Your name was saved.");
@@ -46,9 +40,7 @@ test("profile: with JavaScript off the name form saves by plain POST, and a bad 
     await expect(profileForm.name(page).getByLabel("First name")).toHaveValue("R2-D2");
     await expect(profileForm.name(page).getByLabel("Last name")).toHaveValue("Droid");
     expect(await profileSnapshot(user.id)).toEqual(before);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test("profile: a save from a second tab opened before another save is refused and shows the current values", async ({

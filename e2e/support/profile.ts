@@ -2,8 +2,8 @@
  * Edit Profile helpers for the profile*.spec.ts files: the page's forms, what a field error looks
  * like to a screen reader, the local mailbox, and readers for what the app wrote (Postgres only).
  */
-import { expect, type Locator, type Page, type Request } from "@playwright/test";
-import { signIn } from "./auth";
+import { expect, type Browser, type Locator, type Page, type Request } from "@playwright/test";
+import { newContext, signIn } from "./auth";
 import { createCustomer, testDb, type TestCustomer } from "./users";
 
 /** Each Edit Profile section's form, by its accessible name. */
@@ -34,6 +34,20 @@ export async function openProfileAsNewCustomer(page: Page): Promise<TestCustomer
   await page.goto("/account/profile");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Edit Profile");
   return user;
+}
+
+/** Runs `body` with a fresh customer's Edit Profile open in a browser with JavaScript off. */
+export async function withProfileWithoutJavaScript(
+  browser: Browser,
+  body: (page: Page, user: TestCustomer) => Promise<void>,
+): Promise<void> {
+  const context = await newContext(browser, { javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await body(page, await openProfileAsNewCustomer(page));
+  } finally {
+    await context.close();
+  }
 }
 
 /** Records every alert()/confirm()/prompt() the page opens (an injected script ran); assert it stays empty. */
