@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { emailTopics, users } from "@/db/schema";
 import { recordConsent } from "@/lib/preferences/consent";
-import { verifyUnsubscribeToken } from "@/lib/preferences/tokens";
+import { signUnsubscribeToken, sqlHmacKeys, verifyUnsubscribeToken } from "@/lib/preferences/tokens";
 import { createUser } from "@/lib/test/factories";
 import { EXPORT_APPLICATION_NAME, EXPORT_COLUMNS, exportOptIns, exportSelect } from "./export";
-import { sqlHmacKeys } from "@/lib/preferences/tokens";
 
 // A topic of this test's own, so other test files opting people in cannot change the expected set.
 const topicId = `export-test-${randomInt(1e9)}`;
@@ -22,13 +21,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") (row.push(field), (field = ""));
-    else if (c === "\n") (row.push(field), rows.push(row), (row = []), (field = ""));
-    else field += c;
+    else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\n") {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+    } else field += c;
   }
   return rows;
 }
@@ -104,6 +111,8 @@ describe("opt-in export", () => {
       const claims = verifyUnsubscribeToken(token);
       expect(claims?.topicCode).toBe(topicCode);
       expect(optedIn).toContain(claims?.userId);
+      // Made by the database, the token is the very one the app would sign for that person.
+      expect(token).toBe(signUnsubscribeToken(claims!.userId, topicCode, claims!.issuedDay));
     }
     const names = body.map((r) => r[1]);
     expect(names).toContain(`'=HYPERLINK("http://evil")`);

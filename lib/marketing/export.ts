@@ -5,7 +5,7 @@ import { to as copyTo } from "pg-copy-streams";
 import { sql } from "drizzle-orm";
 import { db, dbHandle } from "@/db/client";
 import { appUrl, env } from "@/lib/env";
-import { dayNumber, sqlHmacKeys } from "@/lib/preferences/tokens";
+import { dayNumber, sqlHmacKeys, unsubscribeTokenSql } from "@/lib/preferences/tokens";
 
 export const EXPORT_COLUMNS = [
   "email",
@@ -37,10 +37,10 @@ export function exportSelect(
   if (!/^[a-z0-9-]{1,40}$/.test(topicId)) throw new Error("bad topic id");
   if (opts.afterUserId && !/^[0-9a-f-]{36}$/.test(opts.afterUserId)) throw new Error("bad cursor");
   const base = `${appUrl()}/u/`.replace(/'/g, "''");
-  const payload = `decode('01', 'hex') || decode(replace(s.user_id::text, '-', ''), 'hex') || int2send(t.code::int2) || int4send(${dayNumber()}::int4)`;
-  const ipad = `decode(current_setting('myaccount.unsub_ipad'), 'hex')`;
-  const opad = `decode(current_setting('myaccount.unsub_opad'), 'hex')`;
-  const token = `translate(encode(${payload} || substring(sha256(${opad} || sha256(${ipad} || ${payload})) from 1 for 16), 'base64'), E'+/=\\n', '-_')`;
+  const token = unsubscribeTokenSql({ userId: "s.user_id", topicCode: "t.code" }, dayNumber(), {
+    ipad: `decode(current_setting('myaccount.unsub_ipad'), 'hex')`,
+    opad: `decode(current_setting('myaccount.unsub_opad'), 'hex')`,
+  });
   return `select ${opts.withCursor ? "s.user_id as _cursor, " : ""}${neutralize("u.email")} as email, ${neutralize("u.first_name")} as first_name, s.topic_id as topic,
       to_char(s.opted_in_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as opted_in_at,
       s.source::text as source, s.wording_version, '${base}' || ${token} as unsubscribe_url
