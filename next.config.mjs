@@ -4,6 +4,16 @@ const nextConfig = {
   // bundling it breaks those paths. argon2 is a native addon. pg is loaded lazily.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pg", "pg-copy-streams", "nodemailer"],
   poweredByHeader: false,
+  // `*.bench.tsx` pages (app/bench-floor: the bench's floors, one of them a bare server action
+  // without the door) are routes only in the bench's own build (bench/lib/build.ts sets the flag),
+  // so what `npm run build` / `npm start` serve never contains them. The rest are Next's defaults.
+  pageExtensions: [
+    ...(process.env.MYACCOUNT_BENCH_BUILD === "1" ? ["bench.tsx", "bench.ts"] : []),
+    "tsx",
+    "ts",
+    "jsx",
+    "js",
+  ],
   // Lets a second build live beside the first (e.g. a benchmark while tests run).
   distDir: process.env.NEXT_DIST_DIR || ".next",
   experimental: {

@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import { inArray } from "drizzle-orm";
 import { closeDb, db } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/lib/demo/seed";
 import { users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { benchUser } from "./users";

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 
 /**
  * The benchmark's floor (see bench/run.ts): the cheapest page this build can serve, measured so
- * other pages' figures can be read as "floor + their own work".
+ * other pages' figures can be read as "floor + their own work". A `.bench.tsx` page: routed only
+ * in the bench's build (MYACCOUNT_BENCH_BUILD=1, see next.config.mjs), never in `npm start`'s.
  *
  * What the floor still includes, because every page pays it:
  *   - server.ts: TLS, transport stamp, security headers;

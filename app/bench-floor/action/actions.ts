@@ -1,6 +1,7 @@
 "use server";
 
 import { sql } from "drizzle-orm";
+// eslint-disable-next-line no-restricted-imports -- bench-only floor: a bare UPDATE without the door, never built into npm start
 import { db } from "@/db/client";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -10,8 +11,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * no door (no HTTPS check, no session, no role, no schema), no audit row, no mail — so the profile
  * saves can be read as "floor + their own work".
  *
- * Inert unless the server runs with BENCH_ENDPOINTS=1: a server action can be called by its id
- * from any page, so the check is here, not only on the page. It touches nothing but `updated_at`.
+ * Only ./page.bench.tsx imports it, so only the bench's build compiles it (see next.config.mjs).
+ * Even there it is inert unless the server runs with BENCH_ENDPOINTS=1: a server action can be
+ * called by its id from any page, so the check is here, not only on the page. It touches nothing
+ * but `updated_at`.
  */
 export async function benchFloorUpdate(formData: FormData): Promise<void> {
   if (process.env.BENCH_ENDPOINTS !== "1") return;

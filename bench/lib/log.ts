@@ -1,0 +1,3 @@
+export const log = (msg: string) => console.log(`[bench] ${msg}`);
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,57 @@
+/**
+ * Every knob of the bench in one place: the environment variables listed in bench/run.ts's header,
+ * read once, and the goals the figures are printed against.
+ */
+
+const num = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
+export const DB_KIND = process.env.BENCH_DB === "postgres" ? "postgres" : "pglite";
+export const EXPORT_ONLY = process.argv.includes("--export-only");
+/** Part 4 needs the Postgres server (COPY, a million rows). */
+export const RUN_EXPORT = DB_KIND === "postgres" && process.env.BENCH_EXPORT !== "0";
+/**
+ * The build folder (next.config.mjs reads the same variable); the server is started with it. The
+ * bench keeps a build of its own by default, so its rebuilds never pull .next from under a
+ * running `npm start`, dev server or e2e run.
+ */
+export const DIST_DIR = process.env.NEXT_DIST_DIR || ".next-bench";
+/** BENCH_BUILD=1 forces a fresh build, BENCH_BUILD=0 keeps a stale one (see lib/build.ts). */
+export const BUILD = process.env.BENCH_BUILD;
+// Preferred ports; when one is taken (another run, an e2e server) a free one is picked instead.
+export const PORT = num("BENCH_PORT", 3543);
+export const HTTP_PORT = num("BENCH_HTTP_PORT", 3581);
+export const CONNECTIONS = num("BENCH_CONNECTIONS", 10);
+export const DURATION = num("BENCH_DURATION", 10);
+export const WARMUP = num("BENCH_WARMUP", 3);
+/** Each page's DURATION is split over this many alternating rounds (floor, login, account, floor…). */
+export const ROUNDS = num("BENCH_ROUNDS", 2);
+export const LOGIN_WORKERS = num("BENCH_LOGIN_WORKERS", 16);
+export const LOGIN_DURATION = num("BENCH_LOGIN_DURATION", 10);
+export const SAVE_CLIENTS = num("BENCH_SAVE_CLIENTS", 20);
+export const SAVE_DURATION = num("BENCH_SAVE_DURATION", 10);
+export const CUSTOMERS = Math.floor(num("BENCH_CUSTOMERS", 1_000_000));
+export const EXPORT_REPEATS = Math.floor(num("BENCH_EXPORT_REPEATS", 2));
+export const UNSUB_RATE = num("BENCH_UNSUB_RATE", 200);
+export const UNSUB_DURATION = num("BENCH_UNSUB_DURATION", 10);
+export const UNSUB_CONNECTIONS = 20;
+/** The light page load running beside the sign-ins: per page, connections and requests/s. */
+export const BACKGROUND = { connections: 2, rate: 10 };
+export const SESSION_COOKIE = "__Secure-authjs.session-token";
+export const DEMO = { identifier: "demo", password: "demo-password-2026" };
+export const USER_AGENT =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36 myaccount-bench";
+export const GOAL = {
+  cpuRatio: 1.5,
+  loginsPerSecond: 30,
+  p95Ms: 200,
+  /** Issue 3: first-load JS of /account/profile ≤ the JS every route shares + this much (gzip). */
+  profileExtraJsBytes: 40 * 1024,
+  /** Issue 4. */
+  exportVsPsql: 1.3,
+  exportRssMb: 100,
+  exportFirstByteMs: 200,
+  unsubP99Ms: 50,
+};
