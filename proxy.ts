@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isDevelopment } from "@/lib/env";
 import { pageCsp } from "@/lib/server/security-headers";
 
 /**
@@ -8,7 +9,7 @@ import { pageCsp } from "@/lib/server/security-headers";
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const csp = pageCsp(nonce, process.env.NODE_ENV === "development");
+  const csp = pageCsp(nonce, isDevelopment());
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", csp);

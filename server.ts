@@ -3,8 +3,8 @@
  * and client address decided from the socket, security headers, migrations and demo seed on
  * start, the mail worker, and a graceful stop on SIGTERM.
  *
- *   node --import tsx server.ts          production build (npm start builds first when needed)
- *   node --import tsx server.ts --dev    hot reload (npm run dev)
+ *   node --import ./scripts/node/register.mjs server.ts         production build (npm start builds first when needed)
+ *   node --import ./scripts/node/register.mjs server.ts --dev   hot reload (npm run dev)
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
@@ -17,7 +17,7 @@ const dev = process.argv.includes("--dev");
 (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
 if (existsSync(".env")) process.loadEnvFile(".env");
 
-const { env, listenHost, localMailboxConfigured } = await import("./lib/env");
+const { applyGeneratedSecrets, assertServable, env, listenHost, localMailboxConfigured } = await import("./lib/env");
 let config: ReturnType<typeof env>;
 try {
   config = env();
@@ -25,30 +25,19 @@ try {
   console.error(`\n${(err as Error).message}\n\nSee .env.example for every variable and its meaning.`);
   process.exit(1);
 }
-if (config.SMTP_URL && !config.APP_URL) {
-  // Mailed links (password reset, e-mail verification, unsubscribe) must point at the real site.
-  console.error(
-    "\nInvalid environment configuration:\n  APP_URL: required when SMTP_URL is set (the https:// address users reach)\n",
-  );
+try {
+  assertServable(config);
+} catch (err) {
+  console.error(`\n${(err as Error).message}\n`);
   process.exit(1);
-}
-if (config.DATABASE_URL) {
-  // On a shared database these must be the same on every instance, so they are never generated.
-  const missing = [
-    !config.AUTH_SECRET && "  AUTH_SECRET: required when DATABASE_URL is set (32+ random characters)",
-    !config.DATA_ENCRYPTION_KEY && "  DATA_ENCRYPTION_KEY: required when DATABASE_URL is set (openssl rand -base64 32)",
-  ].filter(Boolean);
-  if (missing.length) {
-    console.error(`\nInvalid environment configuration:\n${missing.join("\n")}\n`);
-    process.exit(1);
-  }
 }
 
 const { default: next } = await import("next");
-const { dbHandle, closeDb } = await import("./db/client");
+const { dbHandle, closeDb, pingDatabase } = await import("./db/client");
 const { runMigrations } = await import("./db/migrate");
-const { seedDemo, isDatabaseEmpty, demoAccounts, DEMO_PASSWORD } = await import("./db/seed");
-const { databaseDownSince, noteDatabaseError, noteDatabaseUp, OUTAGE_MESSAGE } = await import("./db/outage");
+const { databaseDownSince, noteDatabaseError } = await import("./db/availability");
+const { seedDemo, isDatabaseEmpty, demoAccounts, DEMO_PASSWORD } = await import("./lib/demo/seed");
+const { messages } = await import("./lib/messages");
 const { FORWARDED_HEADERS, TRANSPORT_HEADER, resolveTransport, transportStamp } = await import("./lib/http/transport");
 const { ensureAuthSecret, ensureDataKey, ensureTls } = await import("./lib/server/secrets");
 const { fallbackCsp, securityHeaders } = await import("./lib/server/security-headers");
@@ -57,11 +46,14 @@ const { resumeNewsletters } = await import("./lib/marketing/newsletter");
 
 const dataDir = path.resolve(config.DATA_DIR);
 mkdirSync(dataDir, { recursive: true });
-if (!config.AUTH_SECRET) process.env.AUTH_SECRET = ensureAuthSecret(dataDir);
-if (!config.DATA_ENCRYPTION_KEY) process.env.DATA_ENCRYPTION_KEY = ensureDataKey(dataDir);
-// Only this process knows the key, so only server.ts can vouch for a request's protocol.
-process.env.MYACCOUNT_TRANSPORT_KEY = randomBytes(24).toString("base64url");
-const transportKey = process.env.MYACCOUNT_TRANSPORT_KEY;
+// Only this process knows the transport key, so only server.ts can vouch for a request's protocol.
+const transportKey = randomBytes(24).toString("base64url");
+// Before Next loads anything: its bundle reads these through its own instance of lib/env.
+applyGeneratedSecrets({
+  authSecret: config.AUTH_SECRET ? undefined : ensureAuthSecret(dataDir),
+  dataEncryptionKey: config.DATA_ENCRYPTION_KEY ? undefined : ensureDataKey(dataDir),
+  transportKey,
+});
 
 const tls = await ensureTls({ dataDir, certFile: config.TLS_CERT, keyFile: config.TLS_KEY });
 if (!config.TLS_CERT) {
@@ -99,21 +91,7 @@ function sendOutagePage(res: ServerResponse) {
   res.setHeader("Cache-Control", "no-store");
   res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Temporarily unavailable — MyAccount</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#111">
-<main><h1>We'll be right back</h1><p role="status">${OUTAGE_MESSAGE}.</p><p><a href="/">Try again</a></p></main></body></html>`);
-}
-
-async function databaseReachable(): Promise<boolean> {
-  try {
-    await Promise.race([
-      handle.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("Connection timeout")), 1500)),
-    ]);
-    noteDatabaseUp();
-    return true;
-  } catch (err) {
-    noteDatabaseError(err);
-    return false;
-  }
+<main><h1>We'll be right back</h1><p role="status">${messages.outage}.</p><p><a href="/">Try again</a></p></main></body></html>`);
 }
 
 let inFlight = 0;
@@ -152,14 +130,14 @@ async function serve(req: IncomingMessage, res: ServerResponse, encrypted: boole
 
   const url = req.url ?? "/";
   const isStatic = url.startsWith("/_next/static/") || url === "/favicon.ico";
-  if (!isStatic && !url.startsWith("/api/health") && databaseDownSince() && !(await databaseReachable())) {
+  if (!isStatic && !url.startsWith("/api/health") && databaseDownSince() && !(await pingDatabase(1500))) {
     sendOutagePage(res);
     return;
   }
   // A page that failed because the database went away mid-request answers 503, not 500.
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-  res.writeHead = ((status: number, ...rest: unknown[]) =>
-    writeHead(status === 500 && databaseDownSince() ? 503 : status, ...rest)) as typeof res.writeHead;
+  res.writeHead = (status: number, ...rest: unknown[]) =>
+    writeHead(status === 500 && databaseDownSince() ? 503 : status, ...rest);
 
   inFlight++;
   res.on("close", () => inFlight--);

@@ -1,6 +1,6 @@
 "use client";
 
-import { OUTAGE_MESSAGE } from "@/db/outage";
+import { messages } from "@/lib/messages";
 
 export default function GlobalError() {
   return (
@@ -10,8 +10,11 @@ export default function GlobalError() {
           style={{ fontFamily: "system-ui, sans-serif", maxWidth: "40rem", margin: "4rem auto", padding: "0 1rem" }}
         >
           <h1>Something went wrong</h1>
-          <p role="status">{OUTAGE_MESSAGE}.</p>
+          <p role="status">{messages.outage}.</p>
           <p>
+            {/* A full document load on purpose: this replaces the root layout, so the client router is
+                not to be trusted, and a <Link> to the page already shown would not clear the error. */}
+            {/* eslint-disable-next-line @next/next/no-html-link-for-pages */}
             <a href="/">Try again</a>
           </p>
         </main>

@@ -1,9 +1,10 @@
+import "server-only";
 /**
  * Tracks whether the database is reachable, so a page that failed because of an outage can be
- * answered with a 503 and the message users should see, instead of a generic crash.
+ * answered with a 503 and the outage message (`messages.outage` in lib/messages.ts, put there by
+ * the edge), instead of a generic crash.
  * The flag lives on globalThis because server.ts and the Next bundle are separate module instances.
  */
-export const OUTAGE_MESSAGE = "We can't reach our systems right now — nothing was changed, please try again";
 
 const g = globalThis as unknown as { __myaccountDbDownSince?: number | null };
 
@@ -55,11 +56,14 @@ export function databaseDownSince(): number | null {
   return g.__myaccountDbDownSince ?? null;
 }
 
-/** Thrown by data access that found the database unreachable; rendered as the 503 page. */
+/**
+ * Thrown by data access that found the database unreachable; rendered as the 503 page. The message
+ * is for logs only: error pages show `messages.outage`, never an error's own message.
+ */
 export class DatabaseUnavailableError extends Error {
   readonly status = 503;
   constructor(cause?: unknown) {
-    super(OUTAGE_MESSAGE, { cause });
+    super("The database cannot be reached", { cause });
     this.name = "DatabaseUnavailableError";
   }
 }

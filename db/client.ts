@@ -7,7 +7,7 @@ import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-post
 import pg from "pg";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
-import { noteDatabaseError } from "./outage";
+import { noteDatabaseError, noteDatabaseUp } from "./availability";
 
 /** Both drivers expose the same Drizzle query API; the pg type is used as the common name. */
 export type Db = NodePgDatabase<typeof schema>;
@@ -108,3 +108,25 @@ export const db: Db = new Proxy({} as Db, {
     return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(real) : value;
   },
 });
+
+/**
+ * One round trip that gives up after `timeoutMs`, recorded in the outage tracking: true when the
+ * database answered. For the health check and server.ts's probe during an outage.
+ */
+export async function pingDatabase(timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    // Worded so that isDatabaseUnavailable counts a timeout as an outage.
+    timer = setTimeout(() => reject(new Error("Connection timeout")), timeoutMs);
+  });
+  try {
+    await Promise.race([dbHandle().ping(), timeout]);
+    noteDatabaseUp();
+    return true;
+  } catch (err) {
+    noteDatabaseError(err);
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -2,8 +2,9 @@ import "server-only";
 import { z } from "zod";
 
 /**
- * Every environment variable the app reads, parsed once. A bad value stops the start with a
- * message naming the variable (see `.env.example` for what each one means).
+ * Every environment variable the app reads, parsed once, and the only module that reads
+ * process.env for configuration. A bad value stops the start with a message naming the variable
+ * (see `.env.example` for what each one means).
  */
 const csv = z
   .string()
@@ -53,6 +54,13 @@ const envSchema = z
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
     SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
     LOCAL_MAILBOX: z.enum(["auto", "on", "off"]).default("auto"),
+    // Only "1" turns the bench floor endpoints on; anything else leaves them off (never refused).
+    BENCH_ENDPOINTS: z
+      .string()
+      .optional()
+      .transform((v) => v === "1"),
+    // Not for operators: server.ts sets it (see applyGeneratedSecrets) and nothing else knows it.
+    MYACCOUNT_TRANSPORT_KEY: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
@@ -64,7 +72,14 @@ export type Env = z.infer<typeof envSchema>;
 
 let cached: Env | undefined;
 
-/** Parses process.env once; throws an Error whose message names each bad variable. */
+/**
+ * Parses process.env once; throws an Error whose message names each bad variable. Cached, so the
+ * accessors below are cheap enough for every request.
+ *
+ * server.ts and the Next server bundle load this file as two separate module instances in one
+ * process (each with its own cache; process.env is shared). The bundle parses on its first
+ * request, after server.ts has applied the generated secrets, so it sees them.
+ */
 export function env(): Env {
   if (cached) return cached;
   // An empty value means "not set" (as in a .env copied from .env.example).
@@ -72,10 +87,78 @@ export function env(): Env {
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
-    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
+    throw new Error(invalid(lines));
   }
   cached = parsed.data;
   return cached;
+}
+
+function invalid(lines: string[]): string {
+  return `Invalid environment configuration:\n${lines.join("\n")}`;
+}
+
+/**
+ * The rules between variables that only serving needs, checked by server.ts before it starts.
+ * They are not part of env(): migrations, the demo seed and the test harness run with
+ * DATABASE_URL alone, and none of them mails a link or signs a session.
+ */
+export function assertServable(e: Env = env()): void {
+  const missing = [
+    // Mailed links (password reset, e-mail verification, unsubscribe) must point at the real site.
+    e.SMTP_URL && !e.APP_URL && "  APP_URL: required when SMTP_URL is set (the https:// address users reach)",
+    // On a shared database these must be the same on every instance, so they are never generated.
+    e.DATABASE_URL && !e.AUTH_SECRET && "  AUTH_SECRET: required when DATABASE_URL is set (32+ random characters)",
+    e.DATABASE_URL &&
+      !e.DATA_ENCRYPTION_KEY &&
+      "  DATA_ENCRYPTION_KEY: required when DATABASE_URL is set (openssl rand -base64 32)",
+  ].filter((line): line is string => Boolean(line));
+  if (missing.length) throw new Error(invalid(missing));
+}
+
+/**
+ * For server.ts only: the secrets it generated (AUTH_SECRET and DATA_ENCRYPTION_KEY into DATA_DIR
+ * on the embedded default, a per-process MYACCOUNT_TRANSPORT_KEY) go into process.env, where the
+ * Next bundle's own instance of this module reads them, and this instance parses again.
+ */
+export function applyGeneratedSecrets(secrets: {
+  authSecret?: string;
+  dataEncryptionKey?: string;
+  transportKey: string;
+}): void {
+  if (secrets.authSecret) process.env.AUTH_SECRET = secrets.authSecret;
+  if (secrets.dataEncryptionKey) process.env.DATA_ENCRYPTION_KEY = secrets.dataEncryptionKey;
+  process.env.MYACCOUNT_TRANSPORT_KEY = secrets.transportKey;
+  cached = undefined;
+}
+
+/** Signs and encrypts session tokens. */
+export function authSecret(): string | undefined {
+  return env().AUTH_SECRET;
+}
+
+/** Signs unsubscribe links: UNSUBSCRIBE_SECRET, else AUTH_SECRET. */
+export function unsubscribeSecret(): string | undefined {
+  const e = env();
+  return e.UNSUBSCRIBE_SECRET ?? e.AUTH_SECRET;
+}
+
+/** Encrypts stored card and bank numbers (32 bytes, base64). */
+export function dataEncryptionKey(): string | undefined {
+  return env().DATA_ENCRYPTION_KEY;
+}
+
+/** The key server.ts signs each request's transport stamp with; unset outside server.ts. */
+export function transportKey(): string | undefined {
+  return env().MYACCOUNT_TRANSPORT_KEY;
+}
+
+export function isDevelopment(): boolean {
+  return env().NODE_ENV === "development";
+}
+
+/** The bench floor endpoints (app/bench-floor) answer only when BENCH_ENDPOINTS=1. */
+export function benchEndpointsEnabled(): boolean {
+  return env().BENCH_ENDPOINTS;
 }
 
 /**

@@ -1,6 +1,7 @@
 import "server-only";
 import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { authSecret, transportKey } from "@/lib/env";
 import { TRANSPORT_HEADER, readTransportStamp } from "@/lib/http/transport";
 import { SESSION_MAX_AGE_SECONDS } from "./sessions";
 import { verifyCredentials } from "./verify-credentials";
@@ -27,7 +28,7 @@ declare module "@auth/core/jwt" {
  * checks that id against the sessions table on every request, so revocation is immediate.
  */
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
-  secret: process.env.AUTH_SECRET,
+  secret: authSecret(),
   // Host and protocol come from server.ts, which strips client-sent X-Forwarded-* headers unless
   // TRUST_PROXY names the proxy, so trusting the host here trusts only what server.ts decided.
   trustHost: true,
@@ -49,7 +50,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const identifier = typeof credentials.identifier === "string" ? credentials.identifier : "";
         const password = typeof credentials.password === "string" ? credentials.password : "";
         if (!identifier || !password || identifier.length > 254 || password.length > 128) return null;
-        const stamp = readTransportStamp(process.env.MYACCOUNT_TRANSPORT_KEY, request.headers.get(TRANSPORT_HEADER));
+        const stamp = readTransportStamp(transportKey(), request.headers.get(TRANSPORT_HEADER));
         const outcome = await verifyCredentials({
           identifier,
           password,
@@ -71,7 +72,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       return token;
     },
     session({ session, token }) {
-      return { expires: session.expires, sid: token.sid } as typeof session;
+      return { expires: session.expires, sid: token.sid };
     },
   },
 }));

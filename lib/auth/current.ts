@@ -3,9 +3,9 @@ import { cache } from "react";
 import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import type { Role } from "@/db/schema";
-import { DatabaseUnavailableError, noteDatabaseError, noteDatabaseUp } from "@/db/outage";
-import { SESSION_COOKIE } from "./constants";
-import { sessionIdFromToken } from "./session-cookie";
+import { authSecret } from "@/lib/env";
+import { DatabaseUnavailableError, noteDatabaseError, noteDatabaseUp } from "@/db/availability";
+import { SESSION_COOKIE, sessionIdFromToken } from "./session-cookie";
 import { findActiveSession, type ActiveSession } from "./sessions";
 import { safeNextPath } from "./next-path";
 
@@ -46,7 +46,7 @@ export function homeFor(role: Role): string {
 /** The session id inside the Auth.js session cookie (see session-cookie.ts), or null. */
 async function sessionIdFromCookie(): Promise<string | null> {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  const secret = process.env.AUTH_SECRET;
+  const secret = authSecret();
   if (!token || !secret) return null;
   return sessionIdFromToken(token, secret);
 }

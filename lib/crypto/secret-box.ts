@@ -1,5 +1,6 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { dataEncryptionKey } from "@/lib/env";
 
 /**
  * AES-256-GCM for values the app must keep but never show (full card and bank account numbers).
@@ -7,11 +8,10 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
  * (32 bytes, base64); server.ts generates one into DATA_DIR on the embedded default.
  */
 function key(): Buffer {
-  const raw = process.env.DATA_ENCRYPTION_KEY;
+  // lib/env has already refused a value that is not 32 bytes.
+  const raw = dataEncryptionKey();
   if (!raw) throw new Error("DATA_ENCRYPTION_KEY is not set");
-  const k = Buffer.from(raw, "base64");
-  if (k.length !== 32) throw new Error("DATA_ENCRYPTION_KEY must be 32 bytes, base64-encoded");
-  return k;
+  return Buffer.from(raw, "base64");
 }
 
 export function encryptSecret(plain: string, aad: string): string {

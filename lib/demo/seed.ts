@@ -1,9 +1,14 @@
+import "server-only";
+/**
+ * The demo accounts: seeded by server.ts into an empty embedded database (SEED_DEMO), by
+ * `npm run db:seed` into whichever database the environment names, and by the bench.
+ */
 import { count } from "drizzle-orm";
+import { closeDb, db } from "@/db/client";
+import { runMigrations } from "@/db/migrate";
+import { addresses, users, type NewUser } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { recordConsent } from "@/lib/preferences/consent";
-import { closeDb, db } from "./client";
-import { addresses, users, type NewUser } from "./schema";
-import { runMigrations } from "./migrate";
 
 export const DEMO_PASSWORD = "demo-password-2026";
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { headers } from "next/headers";
+import { transportKey } from "@/lib/env";
 import { TRANSPORT_HEADER, readTransportStamp } from "./transport";
 
 export type RequestContext = {
@@ -12,7 +13,7 @@ export type RequestContext = {
 /** What server.ts decided about this request (see lib/http/transport.ts). */
 export async function requestContext(): Promise<RequestContext> {
   const h = await headers();
-  const stamp = readTransportStamp(process.env.MYACCOUNT_TRANSPORT_KEY, h.get(TRANSPORT_HEADER));
+  const stamp = readTransportStamp(transportKey(), h.get(TRANSPORT_HEADER));
   return {
     proto: stamp?.proto ?? null,
     clientIp: stamp?.clientIp ?? "",

@@ -1,5 +1,6 @@
 import "server-only";
-import { OUTAGE_MESSAGE, noteDatabaseError } from "@/db/outage";
+import { noteDatabaseError } from "@/db/availability";
+import { messages } from "@/lib/messages";
 
 /**
  * For route handlers: a database outage answers 503 with the words users should see, instead of
@@ -11,7 +12,7 @@ export function withOutage<A extends unknown[]>(handler: (...args: A) => Promise
       return await handler(...args);
     } catch (err) {
       if (!noteDatabaseError(err)) throw err;
-      return new Response(`${OUTAGE_MESSAGE}.\n`, {
+      return new Response(`${messages.outage}.\n`, {
         status: 503,
         headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "10", "Cache-Control": "no-store" },
       });
