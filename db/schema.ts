@@ -17,7 +17,6 @@ import {
 
 export const roleEnum = pgEnum("role", ["customer", "rep", "marketing", "admin"]);
 export type Role = (typeof roleEnum.enumValues)[number];
-export const staffRoles = ["rep", "marketing", "admin"] as const satisfies readonly Role[];
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -336,10 +335,4 @@ export const auditEvents = pgTable(
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Session = typeof sessions.$inferSelect;
-export type MailOutboxRow = typeof mailOutbox.$inferSelect;
-export type AuditEvent = typeof auditEvents.$inferSelect;
-export type PaymentMethod = typeof paymentMethods.$inferSelect;
-export type EmailChangeRequest = typeof emailChangeRequests.$inferSelect;
-export type EmailTopic = typeof emailTopics.$inferSelect;
-export type ConsentEvent = typeof consentEvents.$inferSelect;
 export type ConsentSource = (typeof consentSourceEnum.enumValues)[number];

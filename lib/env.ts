@@ -169,7 +169,7 @@ export function listenHost(e: Env = env()): string {
   return e.LISTEN_HOST ?? (e.DATABASE_URL ? "::" : "localhost");
 }
 
-export function listensOnLoopbackOnly(e: Env = env()): boolean {
+function listensOnLoopbackOnly(e: Env = env()): boolean {
   return ["localhost", "127.0.0.1", "::1"].includes(listenHost(e));
 }
 

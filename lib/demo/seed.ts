@@ -49,9 +49,7 @@ export const demoAccounts: (NewUser & { username: string; note: string })[] = [
 ];
 
 /** Customer records that exist in billing but have no online login yet (for /register). */
-export const unregisteredCustomers = [
-  { accountNumber: "1000000002", firstName: "Pat", lastName: "Pending", zip: "80203" },
-];
+const unregisteredCustomers = [{ accountNumber: "1000000002", firstName: "Pat", lastName: "Pending", zip: "80203" }];
 
 export async function isDatabaseEmpty(): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(users);

@@ -1,7 +1,7 @@
 import "server-only";
 import { dbHandle, pingDatabase } from "@/db/client";
 
-export type HealthReport = {
+type HealthReport = {
   status: "ok" | "unavailable";
   app: "up";
   database: "up" | "down";

@@ -18,14 +18,14 @@ export const FORWARDED_HEADERS = ["x-forwarded-proto", "x-forwarded-host", "x-fo
 /** Internal header server.ts stamps on every request it hands to Next (see transportStamp). */
 export const TRANSPORT_HEADER = "x-myaccount-transport";
 
-export function normalizeIp(ip: string | undefined | null): string {
+function normalizeIp(ip: string | undefined | null): string {
   if (!ip) return "";
   const trimmed = ip.trim();
   // IPv4-mapped IPv6 (::ffff:127.0.0.1) is the same client as 127.0.0.1.
   return trimmed.startsWith("::ffff:") && isIP(trimmed.slice(7)) === 4 ? trimmed.slice(7) : trimmed;
 }
 
-export function isTrustedProxy(peer: string, trustProxy: readonly string[]): boolean {
+function isTrustedProxy(peer: string, trustProxy: readonly string[]): boolean {
   const ip = normalizeIp(peer);
   return trustProxy.some((t) => normalizeIp(t) === ip);
 }

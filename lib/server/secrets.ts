@@ -25,7 +25,7 @@ function ensureGenerated(file: string, make: () => string): string {
   return readFileSync(file, "utf8").trim();
 }
 
-export type TlsMaterial = { cert: string; key: string; source: string };
+type TlsMaterial = { cert: string; key: string; source: string };
 
 /**
  * TLS_CERT/TLS_KEY when given; otherwise a self-signed certificate for localhost and 127.0.0.1,
