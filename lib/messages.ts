@@ -1,7 +1,11 @@
+// Used twice below: on its own, and at the start of a longer sentence.
+const emailTaken = "That e-mail address is already used by another account";
+
 /**
  * The words a person reads when something is refused or fails, in one table. Domain functions in
- * lib/ report failures as a `MessageCode`; the edge (the action door, a route handler, a page)
- * turns the code into these words. Client-safe: forms and error pages import it too.
+ * lib/ report failures as a `Message` (a `MessageCode`, or a code with the value its sentence
+ * needs); the edge (the action door, a route handler, a page) turns it into these words with
+ * `say`. Client-safe: forms and error pages import it too.
  *
  * Field-level validation messages of the zod schemas stay beside their fields in the schema
  * files: the same schema runs in the browser and on the server, so they are typed once already.
@@ -13,6 +17,61 @@ export const messages = {
   forbidden: "You don't have permission to do that.",
   unexpected: "Something went wrong on our side — nothing was changed. Please try again.",
   outage: "We can't reach our systems right now — nothing was changed, please try again",
+
+  // Sign-in, registration, passwords and devices (lib/auth).
+  /** The one answer for every failed sign-in, so it never tells which part was wrong. */
+  incorrectSignIn: "The username or password is incorrect",
+  registerNoMatch:
+    "We couldn't match that account number and service ZIP code to an account that can be registered. Check your bill, or contact us.",
+  alreadyRegistered: "This account already has an online login. Sign in, or use “Forgot password”.",
+  usernameTaken: "That username is taken",
+  emailTaken,
+  chooseAnotherPassword: "Please choose a different password.",
+  commonPassword: "This password is too common — it appears in lists of breached passwords",
+  currentPasswordWrong: "The current password is incorrect",
+  resetLinkUsed: "This reset link has expired or was already used. Ask for a new one below.",
+  deviceAlreadySignedOut: "That device was already signed out.",
+
+  // Edit Profile and the e-mail change (lib/profile).
+  /** A save refused because the section changed since the form was loaded (see claimSection). */
+  staleSection:
+    "This information changed since you opened the page. We've loaded the current values — make your change again if you still need it.",
+  emailUnchanged: "That is already your e-mail address",
+  emailTakenSinceRequested: `${emailTaken}. Start the change again with another address.`,
+  emailLinkUsed:
+    "This confirmation link has expired, was cancelled or was already used. Start the change again from Edit Profile.",
+  noPendingEmailChange: "There is no e-mail change waiting for confirmation.",
 } as const;
 
 export type MessageCode = keyof typeof messages;
+
+const attempts = {
+  signIn: "sign-in attempts",
+  registration: "registration attempts",
+  passwordCheck: "password attempts",
+} as const;
+
+/** "Too many unsuccessful …": the wait is part of the sentence. */
+export type TooManyAttempts = { code: "tooManyAttempts"; of: keyof typeof attempts; retryAfterSeconds: number };
+
+/** What a refusal names: a code of the table, or a sentence that carries a value. */
+export type Message = MessageCode | TooManyAttempts;
+
+/** The words of a message. */
+export function say(message: Message): string {
+  if (typeof message === "string") return messages[message];
+  return `Too many unsuccessful ${attempts[message.of]}. Please try again in ${formatWait(message.retryAfterSeconds)}.`;
+}
+
+/** True for a code of the table or a sentence with a value (false for words). */
+export function isMessage(value: unknown): value is Message {
+  return typeof value === "string"
+    ? Object.hasOwn(messages, value)
+    : (value as TooManyAttempts)?.code === "tooManyAttempts";
+}
+
+function formatWait(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}

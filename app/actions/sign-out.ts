@@ -1,26 +1,19 @@
 "use server";
 
-import { db } from "@/db/client";
-import { secureAction } from "@/lib/actions/secure-action-next";
-import { recordAudit } from "@/lib/audit/record";
+import { ok } from "@/lib/actions/result";
+import { secureAction } from "@/lib/actions/secure-action";
 import { signOut } from "@/lib/auth/config";
-import { emptySchema } from "@/lib/auth/schema";
-import { revokeSession } from "@/lib/auth/sessions";
 import { roles } from "@/lib/auth/roles";
+import { emptySchema } from "@/lib/auth/schema";
+import { signOutSession } from "@/lib/auth/sign-out";
 
+// The header's "Sign out" (app/layout.tsx hands it to the header, a form that works without JavaScript).
 export const signOutAction = secureAction(
   { schema: emptySchema, roles: roles.anySignedIn, httpsOnly: true },
   async (_input, { session, request }) => {
-    await db.transaction(async (tx) => {
-      await revokeSession(tx, session.userId, session.sessionId, "signed out");
-      await recordAudit(tx, {
-        actorId: session.userId,
-        subjectUserId: session.userId,
-        action: "auth.sign_out",
-        ip: request.clientIp,
-      });
-    });
+    await signOutSession({ userId: session.userId, sessionId: session.sessionId, ip: request.clientIp });
+    // Clears the Auth.js cookie and throws Next's redirect signal, which the door lets through.
     await signOut({ redirectTo: "/login" });
-    return { ok: true, data: undefined };
+    return ok(undefined);
   },
 );

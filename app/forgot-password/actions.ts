@@ -1,8 +1,8 @@
 "use server";
 
-import { secureAction } from "@/lib/actions/secure-action-next";
+import { secureAction } from "@/lib/actions/secure-action";
 import { ok } from "@/lib/actions/result";
-import { RESET_REQUESTED_MESSAGE, requestPasswordReset } from "@/lib/auth/passwords";
+import { RESET_REQUESTED_MESSAGE, requestPasswordReset } from "@/lib/auth/password-reset";
 import { forgotPasswordSchema } from "@/lib/auth/schema";
 
 export const forgotPasswordAction = secureAction(

@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/auth/LoginForm";
 import { currentSession, homeFor } from "@/lib/auth/current";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { REMEMBER_COOKIE } from "@/lib/auth/constants";
+import { rememberedUsername } from "@/lib/auth/remembered-username";
 import { signInAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -19,7 +18,7 @@ export default async function LoginPage({
   const session = await currentSession();
   const next = params.next ? safeNextPath(params.next) : "";
   if (session) redirect(next || homeFor(session.role));
-  const remembered = (await cookies()).get(REMEMBER_COOKIE)?.value?.slice(0, 254) ?? "";
+  const remembered = await rememberedUsername();
   return (
     <div className="mx-auto max-w-md space-y-6">
       <h1 className="text-2xl font-bold">Sign in to MyAccount</h1>

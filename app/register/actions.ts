@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { secureAction } from "@/lib/actions/secure-action-next";
+import { secureAction } from "@/lib/actions/secure-action";
 import { registerCustomer } from "@/lib/auth/register";
 import { registerSchema } from "@/lib/auth/schema";
 

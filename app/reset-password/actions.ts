@@ -1,8 +1,8 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { secureAction } from "@/lib/actions/secure-action-next";
-import { resetPassword } from "@/lib/auth/passwords";
+import { secureAction } from "@/lib/actions/secure-action";
+import { resetPassword } from "@/lib/auth/password-reset";
 import { resetPasswordSchema } from "@/lib/auth/schema";
 
 export const resetPasswordAction = secureAction(

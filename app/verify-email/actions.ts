@@ -1,6 +1,6 @@
 "use server";
 
-import { secureAction } from "@/lib/actions/secure-action-next";
+import { secureAction } from "@/lib/actions/secure-action";
 import { confirmEmailChange } from "@/lib/profile/email-change";
 import { emailChangeTokenSchema } from "@/lib/profile/schema";
 

@@ -6,17 +6,13 @@ import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 
 export function ChangePasswordForm({ action }: { action: FormAction<undefined> }) {
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor } = useActionForm(
-    changePasswordSchema,
-    action,
-    {
-      currentPassword: "",
-      password: "",
-      confirmPassword: "",
-    },
-  );
+  const { form, state, pending, formAction, onSubmit, errorFor } = useActionForm(changePasswordSchema, action, {
+    currentPassword: "",
+    password: "",
+    confirmPassword: "",
+  });
   return (
-    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-4">
+    <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4">
       <FormMessage id="password-message" state={state} />
       <fieldset disabled={pending} className="space-y-2">
         <legend className="sr-only">Change password</legend>

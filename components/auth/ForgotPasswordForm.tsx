@@ -6,13 +6,13 @@ import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 
 export function ForgotPasswordForm({ action }: { action: FormAction<undefined> }) {
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
+  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
     forgotPasswordSchema,
     action,
     { identifier: "" },
   );
   return (
-    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-4">
+    <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4">
       <FormMessage id="forgot-message" state={state} />
       <fieldset disabled={pending}>
         <legend className="sr-only">Reset your password</legend>

@@ -14,20 +14,14 @@ export function LoginForm({
   rememberedUsername: string;
   next: string;
 }) {
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
-    signInSchema,
-    action,
-    { identifier: rememberedUsername, password: "", remember: Boolean(rememberedUsername), next },
-  );
+  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(signInSchema, action, {
+    identifier: rememberedUsername,
+    password: "",
+    remember: Boolean(rememberedUsername),
+    next,
+  });
   return (
-    <form
-      ref={formRef}
-      action={formAction}
-      onSubmit={onSubmit}
-      noValidate
-      className="space-y-4"
-      aria-describedby="login-message"
-    >
+    <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4" aria-describedby="login-message">
       <FormMessage id="login-message" state={state} />
       <fieldset disabled={pending} className="space-y-2">
         <legend className="sr-only">Sign in</legend>

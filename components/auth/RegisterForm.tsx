@@ -6,7 +6,7 @@ import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 
 export function RegisterForm({ action }: { action: FormAction<unknown> }) {
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
+  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
     registerSchema,
     action,
     { accountNumber: "", serviceZip: "", username: "", email: "", password: "", confirmPassword: "" },
@@ -17,7 +17,7 @@ export function RegisterForm({ action }: { action: FormAction<unknown> }) {
     error: errorFor(name),
   });
   return (
-    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-4">
+    <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4">
       <FormMessage id="register-message" state={state} />
       <fieldset disabled={pending} className="space-y-2">
         <legend className="text-lg font-semibold">Find your account</legend>

@@ -6,13 +6,13 @@ import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 
 export function ResetPasswordForm({ action, token }: { action: FormAction<unknown>; token: string }) {
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor } = useActionForm(resetPasswordSchema, action, {
+  const { form, state, pending, formAction, onSubmit, errorFor } = useActionForm(resetPasswordSchema, action, {
     token,
     password: "",
     confirmPassword: "",
   });
   return (
-    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-4">
+    <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4">
       <FormMessage id="reset-message" state={state} />
       <input type="hidden" {...form.register("token")} defaultValue={token} />
       <fieldset disabled={pending} className="space-y-2">

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { currentSession, homeFor } from "@/lib/auth/current";
-import { SignOutButton } from "./SignOutButton";
+import { SignOutButton, type SignOutAction } from "./SignOutButton";
 
 async function sessionOrNull() {
   // The header must render even while the database is down (the page says why).
@@ -11,7 +11,8 @@ async function sessionOrNull() {
   }
 }
 
-export async function SiteHeader() {
+/** The header; `signOut` is the server action of its "Sign out" button, which app/ owns. */
+export async function SiteHeader({ signOut }: { signOut: SignOutAction }) {
   const session = await sessionOrNull();
   return (
     <header className="bg-brand-800 text-white">
@@ -38,7 +39,7 @@ export async function SiteHeader() {
             </li>
             <li>
               {session ? (
-                <SignOutButton />
+                <SignOutButton action={signOut} />
               ) : (
                 <Link href="/login" className="underline-offset-4 hover:underline">
                   Sign in
@@ -49,21 +50,5 @@ export async function SiteHeader() {
         </nav>
       </div>
     </header>
-  );
-}
-
-export function SiteFooter() {
-  return (
-    <footer className="mt-16 border-t border-gray-300 bg-gray-50">
-      <div className="mx-auto flex max-w-5xl flex-wrap gap-4 px-4 py-6 text-sm text-gray-700">
-        <span>© 2026 Lumen Telecom</span>
-        <Link href="/privacy" className="underline">
-          Privacy Policy
-        </Link>
-        <Link href="/contact" className="underline">
-          Contact Us
-        </Link>
-      </div>
-    </footer>
   );
 }

@@ -1,12 +1,12 @@
 "use client";
 
-import { useEffect, useState } from "react";
 import { addressSchema } from "@/lib/profile/schema";
 import type { AddressValues } from "@/lib/profile/queries";
 import { US_STATES } from "@/lib/profile/us";
 import { Checkbox, Field, SelectField } from "@/components/ui/Field";
 import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 const stateOptions = Object.entries(US_STATES).map(([value, label]) => ({ value, label }));
 
@@ -18,19 +18,14 @@ export function AddressForm({
   initial: AddressValues & { version: number };
 }) {
   const { version, billingSameAsService, ...lines } = initial;
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
-    addressSchema,
-    action,
-    {
-      ...lines,
-      billingSameAsService,
-      version: String(version),
-    },
-  );
+  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(addressSchema, action, {
+    ...lines,
+    billingSameAsService,
+    version: String(version),
+  });
   const same = form.watch("billingSameAsService");
   // Without JavaScript both address blocks show; with it, billing hides while "same" is ticked.
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const hydrated = useHydrated();
   const hideBilling = hydrated && (same === true || same === "on" || same === "true");
   const field = (name: keyof typeof lines, label: string, extra: Record<string, unknown> = {}) => (
     <Field
@@ -43,7 +38,7 @@ export function AddressForm({
   );
   const sameDefault = defaultValues.billingSameAsService === true || defaultValues.billingSameAsService === "on";
   return (
-    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Addresses">
+    <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Addresses">
       <FormMessage id="address-message" state={state} />
       <input type="hidden" {...form.register("version")} defaultValue={String(defaultValues.version)} />
       <fieldset disabled={pending} className="grid gap-x-4 sm:grid-cols-2">

@@ -67,7 +67,7 @@ export function EmailSection({
     form,
     state,
     pending: saving,
-    formRef,
+
     formAction,
     onSubmit,
     errorFor,
@@ -104,7 +104,6 @@ export function EmailSection({
       )}
       <FormMessage id="pending-email-message" state={pendingOutcome} />
       <form
-        ref={formRef}
         action={formAction}
         onSubmit={(event) => {
           setLatest("change");

@@ -12,17 +12,13 @@ export function NameForm({
   action: FormAction<unknown>;
   initial: { firstName: string; lastName: string; version: number };
 }) {
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
-    nameSchema,
-    action,
-    {
-      firstName: initial.firstName,
-      lastName: initial.lastName,
-      version: String(initial.version),
-    },
-  );
+  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(nameSchema, action, {
+    firstName: initial.firstName,
+    lastName: initial.lastName,
+    version: String(initial.version),
+  });
   return (
-    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Name">
+    <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Name">
       <FormMessage id="name-message" state={state} />
       <input type="hidden" {...form.register("version")} defaultValue={String(defaultValues.version)} />
       <fieldset disabled={pending} className="grid gap-x-4 sm:grid-cols-2">

@@ -1,10 +1,10 @@
 "use client";
 
-import { useEffect, useState } from "react";
 import { paymentSchema } from "@/lib/profile/schema";
 import { Field, SelectField } from "@/components/ui/Field";
 import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 const months = Array.from({ length: 12 }, (_, i) => ({ value: String(i + 1), label: String(i + 1).padStart(2, "0") }));
 
@@ -19,24 +19,20 @@ export function PaymentForm({
 }) {
   const thisYear = new Date().getUTCFullYear();
   const years = Array.from({ length: 16 }, (_, i) => ({ value: String(thisYear + i), label: String(thisYear + i) }));
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
-    paymentSchema,
-    action,
-    {
-      version: String(version),
-      kind: "card",
-      cardName: "",
-      cardNumber: "",
-      expMonth: "",
-      expYear: "",
-      accountHolder: "",
-      accountType: "checking",
-      routingNumber: "",
-      bankAccountNumber: "",
-    },
-  );
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(paymentSchema, action, {
+    version: String(version),
+    kind: "card",
+    cardName: "",
+    cardNumber: "",
+    expMonth: "",
+    expYear: "",
+    accountHolder: "",
+    accountType: "checking",
+    routingNumber: "",
+    bankAccountNumber: "",
+  });
+  // Without JavaScript both blocks show; with it, only the chosen kind's.
+  const hydrated = useHydrated();
   const kind = form.watch("kind");
   const kindDefault = defaultValues.kind === "bank" ? "bank" : "card";
   return (
@@ -51,7 +47,6 @@ export function PaymentForm({
         )}
       </p>
       <form
-        ref={formRef}
         action={formAction}
         onSubmit={onSubmit}
         noValidate

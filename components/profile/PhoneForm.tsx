@@ -12,16 +12,12 @@ export function PhoneForm({
   action: FormAction<unknown>;
   initial: { phone: string; version: number };
 }) {
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
-    phoneSchema,
-    action,
-    {
-      phone: initial.phone,
-      version: String(initial.version),
-    },
-  );
+  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(phoneSchema, action, {
+    phone: initial.phone,
+    version: String(initial.version),
+  });
   return (
-    <form ref={formRef} action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Phone">
+    <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Phone">
       <FormMessage id="phone-message" state={state} />
       <input type="hidden" {...form.register("version")} defaultValue={String(defaultValues.version)} />
       <fieldset disabled={pending} className="max-w-sm">

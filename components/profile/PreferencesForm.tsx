@@ -11,21 +11,14 @@ export function PreferencesForm({ action, topics }: { action: FormAction<unknown
   const transactional = topics.filter((t) => t.mailClass === "transactional");
   const defaults: Record<string, string | boolean> = { offers: offers?.subscribed ? "yes" : "no" };
   for (const t of others) defaults[`topic:${t.id}`] = t.subscribed;
-  const { form, state, pending, formRef, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
+  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
     preferencesSchema,
     action,
     defaults,
   );
   const offersDefault = defaultValues.offers === "yes" ? "yes" : "no";
   return (
-    <form
-      ref={formRef}
-      action={formAction}
-      onSubmit={onSubmit}
-      noValidate
-      className="space-y-4"
-      aria-label="E-mail preferences"
-    >
+    <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="E-mail preferences">
       <FormMessage id="preferences-message" state={state} />
       {/* What each choice was when this page loaded, so untouched choices are not re-saved. */}
       {topics
@@ -91,7 +84,7 @@ export function PreferencesForm({ action, topics }: { action: FormAction<unknown
             </li>
           ))}
         </ul>
-        <p>These are part of your service and can't be switched off.</p>
+        <p>These are part of your service and can&apos;t be switched off.</p>
       </div>
       <SubmitButton pending={pending} pendingText="Saving…">
         Save e-mail preferences

@@ -1,10 +1,12 @@
 "use client";
 
-import { startTransition, useActionState, useEffect, useRef, useState } from "react";
+import { startTransition, useActionState, useEffect, type FormEvent } from "react";
 import { useForm, type DefaultValues, type FieldValues, type Path, type Resolver } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import type * as zcore from "zod/v4/core";
 import type { ActionResult } from "@/lib/actions/result";
+import { isSecretField } from "@/lib/actions/secret-fields";
+import { useHydrated } from "./use-hydrated";
 
 // `prev` is loosely typed so a form can take actions whose success data differs (or that redirect).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,9 +31,7 @@ export function useActionForm<S extends zcore.$ZodType<FieldValues, FieldValues>
     defaultValues,
     mode: "onTouched",
   });
-  const formRef = useRef<HTMLFormElement>(null);
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const hydrated = useHydrated();
 
   useEffect(() => {
     if (state && !state.ok && state.fieldErrors) {
@@ -42,7 +42,7 @@ export function useActionForm<S extends zcore.$ZodType<FieldValues, FieldValues>
   }, [state, form]);
 
   // After a save (or a refused stale save) the server sends the values now stored, including the
-  // section's new version: show them, and never keep a typed password around.
+  // section's new version: show them, and never keep a typed secret (password, card number) around.
   useEffect(() => {
     if (!state) return;
     const stored = state.ok
@@ -52,15 +52,19 @@ export function useActionForm<S extends zcore.$ZodType<FieldValues, FieldValues>
         : undefined;
     if (!stored && !state.ok) return;
     const next = { ...form.getValues(), ...stored } as Record<string, unknown>;
-    for (const key of Object.keys(next)) if (/password|cardNumber|bankAccountNumber/i.test(key)) next[key] = "";
+    for (const key of Object.keys(next)) if (isSecretField(key)) next[key] = "";
     form.reset(next as zcore.input<S>);
   }, [state, form]);
 
-  const onSubmit = form.handleSubmit(() => {
-    if (!formRef.current) return;
-    const data = new FormData(formRef.current);
-    startTransition(() => formAction(data));
-  });
+  /** With JavaScript: check the fields first, then post the form's own data to the action. */
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    // Read now: React clears currentTarget once the event has been dispatched, before validation ends.
+    const formElement = event.currentTarget;
+    return form.handleSubmit(() => {
+      const data = new FormData(formElement);
+      startTransition(() => formAction(data));
+    })(event);
+  }
 
   /** The error to show beside a field: the client's once hydrated, the server's before. */
   function errorFor(name: string): string | undefined {
@@ -75,7 +79,6 @@ export function useActionForm<S extends zcore.$ZodType<FieldValues, FieldValues>
     form,
     state,
     pending,
-    formRef,
     formAction,
     onSubmit,
     errorFor,

@@ -1,6 +1,28 @@
-/** What every server action returns to its form. Never a thrown stack trace. */
+import { isMessage, say, type Message } from "@/lib/messages";
+
+// Client-safe: forms import these types, so this module imports nothing from the server.
+
+/** A success, with the sentence that confirms it (it names what was saved, so the rule says it). */
+export type Success<T> = { ok: true; data: T; message?: string };
+
+/**
+ * A refusal as a domain function reports it: codes of lib/messages.ts for the form (`error`) and
+ * for single fields (`fieldErrors`). The door turns them into words (see `inWords`).
+ */
+export type Refusal = {
+  ok: false;
+  error: Message;
+  fieldErrors?: Record<string, Message[]>;
+  /** The values now stored, for a save refused as stale ("staleSection"): the form shows them. */
+  values?: Record<string, string>;
+};
+
+/** What a domain function returns. */
+export type Outcome<T = undefined> = Success<T> | Refusal;
+
+/** What every server action returns to its form, in the words a person reads. Never a thrown stack trace. */
 export type ActionResult<T = undefined> =
-  | { ok: true; data: T; message?: string }
+  | Success<T>
   | {
       ok: false;
       formError: string;
@@ -11,17 +33,36 @@ export type ActionResult<T = undefined> =
       values?: Record<string, string>;
     };
 
-export const HTTPS_REQUIRED_MESSAGE =
-  "For your security, changes to your profile can only be made over a secure (HTTPS) connection";
-export const SIGNED_OUT_MESSAGE = "Your session has ended. Please sign in again.";
-export const FORBIDDEN_MESSAGE = "You don't have permission to do that.";
-export const INVALID_INPUT_MESSAGE = "Please correct the highlighted fields.";
-export const UNEXPECTED_MESSAGE = "Something went wrong on our side — nothing was changed. Please try again.";
-
-export function ok<T>(data: T, message?: string): ActionResult<T> {
+export function ok<T>(data: T, message?: string): Success<T> {
   return { ok: true, data, message };
 }
 
-export function fail(formError: string, fieldErrors?: Record<string, string[]>): ActionResult<never> {
-  return { ok: false, formError, fieldErrors };
+/** A refusal: `fail("invalidInput", { newEmail: ["emailTaken"] })`. */
+export function fail(error: Message, fieldErrors?: Record<string, Message[]>): Refusal;
+/**
+ * @deprecated Words belong in lib/messages.ts: pass a code. This form is kept only while
+ * lib/preferences, lib/marketing and app/console still pass words.
+ */
+export function fail(formError: string, fieldErrors?: Record<string, string[]>): ActionResult<never>;
+export function fail(
+  error: Message | string,
+  fieldErrors?: Record<string, (Message | string)[]>,
+): Refusal | ActionResult<never> {
+  if (isMessage(error)) return { ok: false, error, fieldErrors: fieldErrors as Record<string, Message[]> | undefined };
+  return { ok: false, formError: error, fieldErrors: fieldErrors as Record<string, string[]> | undefined };
+}
+
+/** The outcome in words, as the form receives it. A result already in words passes unchanged. */
+export function inWords<T>(result: Outcome<T> | ActionResult<T>): ActionResult<T> {
+  if (result.ok || "formError" in result) return result;
+  const { error, fieldErrors, values } = result;
+  return {
+    ok: false,
+    formError: say(error),
+    ...(error === "staleSection" && { conflict: true }),
+    ...(fieldErrors && {
+      fieldErrors: Object.fromEntries(Object.entries(fieldErrors).map(([field, codes]) => [field, codes.map(say)])),
+    }),
+    ...(values && { values }),
+  };
 }

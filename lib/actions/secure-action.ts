@@ -1,112 +1,23 @@
 import "server-only";
-import { unstable_rethrow } from "next/navigation";
-import { z } from "zod/mini";
 import type * as zcore from "zod/v4/core";
 import type { Role } from "@/db/schema";
-import { OUTAGE_MESSAGE, noteDatabaseError } from "@/db/outage";
-import type { ActiveSession } from "@/lib/auth/sessions";
-import type { RequestContext } from "@/lib/http/request-context";
-import {
-  FORBIDDEN_MESSAGE,
-  HTTPS_REQUIRED_MESSAGE,
-  INVALID_INPUT_MESSAGE,
-  SIGNED_OUT_MESSAGE,
-  UNEXPECTED_MESSAGE,
-  type ActionResult,
-} from "./result";
-
-export type SecureActionOptions<S extends zcore.$ZodType> = {
-  schema: S;
-  /** Roles allowed to run the action, or "public" for sign-in, registration and password reset. */
-  roles: readonly Role[] | "public";
-  /** Refuse unless server.ts saw the request arrive over HTTPS. */
-  httpsOnly: boolean;
-};
-
-export type ActionContext<R> = {
-  request: RequestContext;
-  session: R extends "public" ? ActiveSession | null : ActiveSession;
-};
-
-export type ActionHandler<S extends zcore.$ZodType, T, R> = (
-  input: zcore.output<S>,
-  ctx: ActionContext<R>,
-) => Promise<ActionResult<T>>;
-
-/** Sources of the request facts, injectable so the door's order can be tested on its own. */
-export type DoorDeps = {
-  request: () => Promise<RequestContext>;
-  session: () => Promise<ActiveSession | null>;
-};
+import { currentSession } from "@/lib/auth/current";
+import { requestContext } from "@/lib/http/request-context";
+import { runSecureAction, type ActionHandler, type SecureActionOptions } from "./door";
+import type { ActionResult } from "./result";
 
 /**
- * Fields never echoed back to a re-rendered form: passwords, card and bank numbers, tokens. (The
- * register form's own account number is caught too; retyping it is the price of never echoing a
- * bank account number.)
+ * Wraps a handler as a server action usable with `useActionState` and as a plain `<form action>`
+ * (so forms work with JavaScript off), with this request's facts and session. See door.ts for the
+ * order of checks.
  */
-export const SECRET_FIELD = /password|card|account_?number|routing|token|secret|cvc|cvv/i;
-
-/** FormData → plain object. React's own `$ACTION_*` fields are dropped; repeated keys become arrays. */
-export function formDataToObject(input: FormData | Record<string, unknown>): Record<string, unknown> {
-  if (!(input instanceof FormData)) return { ...input };
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of input.entries()) {
-    if (key.startsWith("$ACTION")) continue;
-    const v = typeof value === "string" ? value : value.name;
-    if (key in out) out[key] = ([] as unknown[]).concat(out[key], v);
-    else out[key] = v;
-  }
-  return out;
-}
-
-function echoValues(raw: Record<string, unknown>): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (typeof v === "string" && !SECRET_FIELD.test(k)) values[k] = v.slice(0, 1000);
-  }
-  return values;
-}
-
-/**
- * The one door every mutation passes, in this order: HTTPS → session (revoked sessions fail) →
- * role → zod parse → handler. Returns a typed result and never throws to the form, except for
- * Next's own redirect/notFound signals, which must propagate.
- */
-export async function runSecureAction<S extends zcore.$ZodType, T, R extends readonly Role[] | "public">(
+export function secureAction<S extends zcore.$ZodType, T, R extends readonly Role[] | "public">(
   options: SecureActionOptions<S> & { roles: R },
   handler: ActionHandler<S, T, R>,
-  rawInput: FormData | Record<string, unknown>,
-  deps: DoorDeps,
-): Promise<ActionResult<T>> {
-  const raw = formDataToObject(rawInput);
-  try {
-    const request = await deps.request();
-    if (options.httpsOnly && request.proto !== "https") {
-      return { ok: false, formError: HTTPS_REQUIRED_MESSAGE };
-    }
-    let session: ActiveSession | null = null;
-    if (options.roles !== "public") {
-      session = await deps.session();
-      if (!session) return { ok: false, formError: SIGNED_OUT_MESSAGE };
-      if (!options.roles.includes(session.role)) return { ok: false, formError: FORBIDDEN_MESSAGE };
-    }
-    const parsed = z.safeParse(options.schema, raw);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        formError: INVALID_INPUT_MESSAGE,
-        fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
-        values: echoValues(raw),
-      };
-    }
-    const result = await handler(parsed.data, { request, session } as ActionContext<R>);
-    return result.ok ? result : { ...result, values: result.values ?? echoValues(raw) };
-  } catch (err) {
-    unstable_rethrow(err);
-    if (noteDatabaseError(err)) {
-      return { ok: false, formError: OUTAGE_MESSAGE, values: echoValues(raw) };
-    }
-    console.error("[action] unexpected error:", err);
-    return { ok: false, formError: UNEXPECTED_MESSAGE, values: echoValues(raw) };
-  }
+) {
+  return async (_previous: unknown, input: FormData | Record<string, unknown>): Promise<ActionResult<T>> =>
+    runSecureAction(options, handler, input, { request: requestContext, session: currentSession });
 }
+
+// Temporary, until app/u/[token]/route.ts imports it from ./door.
+export { runSecureAction } from "./door";

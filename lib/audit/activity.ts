@@ -3,19 +3,19 @@ import { desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { db } from "@/db/client";
 import { auditEvents, users } from "@/db/schema";
+import { sectionLabels } from "@/lib/profile/sections";
 
-export const ACTIVITY_PAGE_SIZE = 20;
+const ACTIVITY_PAGE_SIZE = 20;
 
-const sectionNames: Record<string, string> = {
-  name: "Name",
-  address: "Service and billing address",
-  phone: "Phone number",
-  email: "E-mail address",
-  payment: "Payment method",
-};
+/** "Phone number", or "Profile" for a section this code does not know (audit rows are forever). */
+function sectionName(section: unknown): string {
+  if (typeof section !== "string" || !Object.hasOwn(sectionLabels, section)) return "Profile";
+  const label: string = sectionLabels[section as keyof typeof sectionLabels];
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
 
 /** The words a customer reads for each kind of audit row. */
-export function describeActivity(action: string, detail: Record<string, unknown>): string {
+function describeActivity(action: string, detail: Record<string, unknown>): string {
   switch (action) {
     case "auth.sign_in":
       return "Signed in";
@@ -40,7 +40,7 @@ export function describeActivity(action: string, detail: Record<string, unknown>
     case "email.change_cancelled":
       return "E-mail change cancelled";
     case "profile.updated": {
-      const section = sectionNames[String(detail.section)] ?? "Profile";
+      const section = sectionName(detail.section);
       const extra = detail.paymentMethod
         ? `: ${String(detail.paymentMethod)}`
         : detail.newEmail

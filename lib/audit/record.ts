@@ -2,7 +2,7 @@ import "server-only";
 import { auditEvents } from "@/db/schema";
 import type { DbOrTx } from "@/db/client";
 
-export type AuditInput = {
+type AuditInput = {
   actorId: string | null;
   subjectUserId: string | null;
   action: string;

@@ -2,8 +2,9 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditEvents, mailOutbox, users } from "@/db/schema";
+import { inWords } from "@/lib/actions/result";
 import { createUser, randomName } from "@/lib/test/factories";
-import { verifyPassword } from "./password";
+import { verifyPassword } from "./password-hash";
 import { registerCustomer } from "./register";
 import { registerSchema } from "./schema";
 
@@ -46,7 +47,7 @@ describe("registration", () => {
       registerSchema.parse(form({ accountNumber: record.accountNumber, serviceZip: "10001" })),
       { ip: "" },
     );
-    expect(result).toMatchObject({ ok: false, formError: expect.stringContaining("couldn't match") });
+    expect(inWords(result)).toMatchObject({ ok: false, formError: expect.stringContaining("couldn't match") });
     expect((await row(record.id)).username).toBeNull();
   });
 
@@ -55,7 +56,10 @@ describe("registration", () => {
     const result = await registerCustomer(registerSchema.parse(form({ accountNumber: existing.accountNumber })), {
       ip: "",
     });
-    expect(result).toMatchObject({ ok: false, formError: expect.stringContaining("already has an online login") });
+    expect(inWords(result)).toMatchObject({
+      ok: false,
+      formError: expect.stringContaining("already has an online login"),
+    });
   });
 
   it("register: a taken username or e-mail (any case) is refused with field errors", async () => {
@@ -71,7 +75,7 @@ describe("registration", () => {
       ),
       { ip: "" },
     );
-    expect(result).toMatchObject({
+    expect(inWords(result)).toMatchObject({
       ok: false,
       fieldErrors: {
         username: ["That username is taken"],
@@ -89,7 +93,10 @@ describe("registration", () => {
       ),
       { ip: "" },
     );
-    expect(result).toMatchObject({ ok: false, fieldErrors: { password: [expect.stringContaining("too common")] } });
+    expect(inWords(result)).toMatchObject({
+      ok: false,
+      fieldErrors: { password: [expect.stringContaining("too common")] },
+    });
     expect((await row(record.id)).username).toBeNull();
   });
 

@@ -4,17 +4,16 @@ import type { z } from "zod/mini";
 import { db } from "@/db/client";
 import { addresses, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { fail, ok, type ActionResult } from "@/lib/actions/result";
+import { fail, ok, type Outcome } from "@/lib/actions/result";
+import type { Message } from "@/lib/messages";
 import { queueMail } from "@/lib/mail/outbox";
 import { welcomeMail } from "@/lib/mail/templates";
 import { recordConsent } from "@/lib/preferences/consent";
-import { isCommonPassword } from "./common-passwords";
-import { hashPassword } from "./password";
+import { refuseCommonPassword } from "./common-passwords";
+import { hashPassword } from "./password-hash";
 import type { registerSchema } from "./schema";
-import { registerLimits, releaseAttempt, reserveAttempt, tooManyAttempts } from "./throttle";
-
-const NO_MATCH =
-  "We couldn't match that account number and service ZIP code to an account that can be registered. Check your bill, or contact us.";
+import { registerLimits, releaseAttempt, reserveAttempt } from "./throttle";
+import { isEmailTaken, isUsernameTaken } from "./user-lookup";
 
 /**
  * Links an existing customer record (found by account number + service ZIP) to a new online
@@ -24,19 +23,16 @@ const NO_MATCH =
 export async function registerCustomer(
   input: z.infer<typeof registerSchema>,
   meta: { ip: string; userAgent?: string },
-): Promise<ActionResult<{ username: string }>> {
-  if (isCommonPassword(input.password)) {
-    return fail("Please choose a different password.", {
-      password: ["This password is too common — it appears in lists of breached passwords"],
-    });
-  }
+): Promise<Outcome<{ username: string }>> {
+  const common = refuseCommonPassword(input.password);
+  if (common) return common;
   // Account number + ZIP must not be guessable by brute force: attempts per address are limited.
   const limits = registerLimits(meta.ip);
   const wait = await reserveAttempt(limits);
-  if (wait > 0) return fail(tooManyAttempts(wait, "registration attempts"));
+  if (wait > 0) return fail({ code: "tooManyAttempts", of: "registration", retryAfterSeconds: wait });
   const passwordHash = await hashPassword(input.password);
   const zip5 = input.serviceZip.slice(0, 5);
-  const result = await db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx): Promise<Outcome<{ username: string }>> => {
     const [customer] = await tx
       .select({ id: users.id, username: users.username })
       .from(users)
@@ -50,23 +46,12 @@ export async function registerCustomer(
       )
       .for("update")
       .limit(1);
-    if (!customer) return fail(NO_MATCH);
-    if (customer.username) {
-      return fail("This account already has an online login. Sign in, or use “Forgot password”.");
-    }
-    const [taken] = await tx
-      .select({ username: users.username, email: users.email })
-      .from(users)
-      .where(sql`lower(${users.username}) = lower(${input.username}) or lower(${users.email}) = lower(${input.email})`)
-      .limit(2);
-    if (taken) {
-      const fieldErrors: Record<string, string[]> = {};
-      if (taken.username?.toLowerCase() === input.username.toLowerCase())
-        fieldErrors.username = ["That username is taken"];
-      if (taken.email?.toLowerCase() === input.email.toLowerCase())
-        fieldErrors.email = ["That e-mail address is already used by another account"];
-      return fail("Please correct the highlighted fields.", fieldErrors);
-    }
+    if (!customer) return fail("registerNoMatch");
+    if (customer.username) return fail("alreadyRegistered");
+    const taken: Record<string, Message[]> = {};
+    if (await isUsernameTaken(tx, input.username)) taken.username = ["usernameTaken"];
+    if (await isEmailTaken(tx, input.email)) taken.email = ["emailTaken"];
+    if (Object.keys(taken).length) return fail("invalidInput", taken);
     await tx
       .update(users)
       .set({

@@ -5,8 +5,8 @@ import { z } from "zod/mini";
 // the checks these forms use (the Edit Profile bundle budget is framework + 40 KB gzip).
 // The common-password check is server-only (the list is large), see lib/auth/common-passwords.ts.
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 128;
+const PASSWORD_MIN = 8;
+const PASSWORD_MAX = 128;
 
 /** A trimmed string with a required-message and a maximum. */
 export function text(max: number, maxMessage: string, requiredMessage?: string) {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encode } from "next-auth/jwt";
-import { SESSION_COOKIE } from "./constants";
-import { sessionIdFromToken } from "./session-cookie";
+import { SESSION_COOKIE, sessionIdFromToken } from "./session-cookie";
 
 const secret = "session-cookie-test-secret-0123456789abcdef";
 

@@ -1,7 +1,9 @@
 import "server-only";
 import { createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { base64url, calculateJwkThumbprint, jwtDecrypt } from "jose";
-import { SESSION_COOKIE } from "./constants";
+
+/** Auth.js's session cookie name with secure cookies on (lib/auth/config.ts sets useSecureCookies). */
+export const SESSION_COOKIE = "__Secure-authjs.session-token";
 
 /**
  * Reads the session id out of the Auth.js session cookie. It is the same JWE decryption Auth.js

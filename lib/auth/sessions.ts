@@ -9,7 +9,7 @@ export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 /** last_seen_at is written at most this often per session, so page views stay read-only. */
 const TOUCH_INTERVAL_MS = 5 * 60_000;
 
-export function describeUserAgent(ua: string): { browser: string; os: string } {
+function describeUserAgent(ua: string): { browser: string; os: string } {
   const r = UAParser(ua);
   const browser = [r.browser.name, r.browser.major].filter(Boolean).join(" ") || "Unknown browser";
   const os = [r.os.name, r.os.version].filter(Boolean).join(" ") || "Unknown system";

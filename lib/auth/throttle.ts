@@ -12,7 +12,7 @@ import { env } from "@/lib/env";
  * atomically, so N parallel attempts cannot all slip under the limit; a successful attempt hands
  * its reservation back.
  */
-export type Limit = { key: string; max: number };
+type Limit = { key: string; max: number };
 
 function windowMinutes(): number {
   return env().LOGIN_WINDOW_MINUTES;
@@ -100,14 +100,4 @@ export function registerLimits(ip: string): Limit[] {
 /** Reset mails per address and per account, so nobody can flood someone's inbox. */
 export function resetRequestLimits(ip: string, userId: string | null): Limit[] {
   return [{ key: `reset-ip:${ip}`, max: 10 }, ...(userId ? [{ key: `reset-account:${userId}`, max: 3 }] : [])];
-}
-
-export function formatRetryAfter(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
-}
-
-export function tooManyAttempts(seconds: number, what = "attempts"): string {
-  return `Too many unsuccessful ${what}. Please try again in ${formatRetryAfter(seconds)}.`;
 }

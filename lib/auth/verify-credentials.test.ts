@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditEvents, sessions } from "@/db/schema";
 import { createUser, randomName } from "@/lib/test/factories";
-import { hashPassword, verifyPassword } from "./password";
+import { hashPassword, verifyPassword } from "./password-hash";
 import { verifyCredentials } from "./verify-credentials";
 
 const attempt = (

@@ -1,32 +1,32 @@
 import "server-only";
-import { eq, or, sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { users } from "@/db/schema";
+import type { Role } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { verifyPassword } from "./password";
+import { verifyPassword } from "./password-hash";
 import { createSession } from "./sessions";
-import { releaseAttempt, reserveAttempt, signInLimits } from "./throttle";
+import { releaseAttempt, reserveAttempt, retryAfter, signInLimits } from "./throttle";
+import { findUserBySignInName } from "./user-lookup";
 
-export type SignInAttempt = { identifier: string; password: string; ip: string; userAgent: string };
+type SignInAttempt = { identifier: string; password: string; ip: string; userAgent: string };
 export type SignInOutcome =
   | { ok: true; userId: string; sessionId: string; role: string }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
-/** Finds the user a sign-in identifier names: a username (any case) or an account number. */
-export async function findUserBySignInName(identifier: string) {
-  const name = identifier.trim();
-  const [row] = await db
-    .select({ id: users.id, role: users.role, passwordHash: users.passwordHash })
-    .from(users)
-    .where(or(sql`lower(${users.username}) = lower(${name})`, eq(users.accountNumber, name)))
-    .limit(1);
-  return row ?? null;
+/** The throttle key for an identifier: the account when it exists, else the name typed. */
+function accountThrottleKey(user: { id: string } | null, identifier: string): string {
+  return user ? user.id : `unknown:${identifier.trim().toLowerCase()}`;
 }
 
-/** The throttle key for an identifier: the account when it exists, else the name typed. */
-export function accountThrottleKey(user: { id: string } | null, identifier: string): string {
-  return user ? user.id : `unknown:${identifier.trim().toLowerCase()}`;
+/**
+ * Before a sign-in is handed to Auth.js: the seconds this name or address must still wait (0 when
+ * it may go ahead; read-only, so the form can say when to try again) and the role of the account
+ * it names, if any, for where to land afterwards.
+ */
+export async function signInWait(identifier: string, ip: string): Promise<{ seconds: number; role: Role | null }> {
+  const user = await findUserBySignInName(identifier);
+  const seconds = await retryAfter(signInLimits({ account: accountThrottleKey(user, identifier), ip }));
+  return { seconds, role: user?.role ?? null };
 }
 
 /**

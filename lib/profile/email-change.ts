@@ -1,34 +1,25 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
-import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
 import { emailChangeRequests, users } from "@/db/schema";
-import { fail, ok, type ActionResult } from "@/lib/actions/result";
+import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
-import { checkCurrentPassword, hashToken } from "@/lib/auth/passwords";
+import { checkCurrentPassword } from "@/lib/auth/current-password";
+import { issueToken, redeemable, usedNow } from "@/lib/auth/single-use-token";
+import { isEmailTaken } from "@/lib/auth/user-lookup";
 import { appUrl } from "@/lib/env";
 import { queueMail } from "@/lib/mail/outbox";
 import { emailChangeRequestedMail, emailChangedMail, verifyNewEmailMail } from "@/lib/mail/templates";
 import { pendingEmailChange } from "./queries";
-import { CONFLICT_MESSAGE, claimSection, type ProfileActor } from "./sections";
+import { claimSection, type ProfileActor } from "./sections";
 
-export const EMAIL_CHANGE_TTL_HOURS = 24;
-const TAKEN = "That e-mail address is already used by another account";
+const EMAIL_CHANGE_TTL_HOURS = 24;
 
 /** "jane.doe@example.com" → "j•••e@example.com": enough to recognise, not to harvest. */
 export function maskEmail(email: string): string {
   const [local, domain] = email.split("@");
   if (!domain) return "•••";
   return `${local.length <= 2 ? local[0] : `${local[0]}•••${local[local.length - 1]}`}@${domain}`;
-}
-
-async function emailTaken(tx: Tx, email: string, exceptUserId: string): Promise<boolean> {
-  const [row] = await tx
-    .select({ id: users.id })
-    .from(users)
-    .where(and(sql`lower(${users.email}) = lower(${email})`, ne(users.id, exceptUserId)))
-    .limit(1);
-  return Boolean(row);
 }
 
 /** Ends any pending request of the user (a new one, a cancel, or a resend supersedes it). */
@@ -45,14 +36,10 @@ async function cancelPending(tx: Tx, userId: string) {
     );
 }
 
-async function issueToken(tx: Tx, userId: string, newEmail: string) {
-  const token = randomBytes(32).toString("base64url");
-  await tx.insert(emailChangeRequests).values({
-    userId,
-    newEmail,
-    tokenHash: hashToken(token),
-    expiresAt: new Date(Date.now() + EMAIL_CHANGE_TTL_HOURS * 3600_000),
-  });
+/** Stores a new request and mails its confirmation link to the new address. */
+async function sendConfirmationLink(tx: Tx, userId: string, newEmail: string) {
+  const { token, tokenHash, expiresAt } = issueToken(EMAIL_CHANGE_TTL_HOURS * 3600_000);
+  await tx.insert(emailChangeRequests).values({ userId, newEmail, tokenHash, expiresAt });
   await queueMail(tx, { to: newEmail, ...verifyNewEmailMail(`${appUrl()}/verify-email?token=${token}`) });
 }
 
@@ -64,20 +51,19 @@ async function issueToken(tx: Tx, userId: string, newEmail: string) {
 export async function requestEmailChange(
   actor: ProfileActor,
   input: { version: number; newEmail: string; currentPassword: string },
-): Promise<ActionResult<{ version: number }>> {
+): Promise<Outcome<{ version: number }>> {
   const refused = await checkCurrentPassword(actor.userId, input.currentPassword);
   if (refused) return refused;
   const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, actor.userId));
   if (user.email && user.email.toLowerCase() === input.newEmail.toLowerCase()) {
-    return fail("Please correct the highlighted fields.", { newEmail: ["That is already your e-mail address"] });
+    return fail("invalidInput", { newEmail: ["emailUnchanged"] });
   }
   return db.transaction(async (tx) => {
-    if (await emailTaken(tx, input.newEmail, actor.userId))
-      return fail("Please correct the highlighted fields.", { newEmail: [TAKEN] });
+    if (await isEmailTaken(tx, input.newEmail, actor.userId)) return fail("invalidInput", { newEmail: ["emailTaken"] });
     const version = await claimSection(tx, actor.userId, "email", input.version);
-    if (version === null) return { ok: false, formError: CONFLICT_MESSAGE, conflict: true };
+    if (version === null) return fail("staleSection");
     await cancelPending(tx, actor.userId);
-    await issueToken(tx, actor.userId, input.newEmail);
+    await sendConfirmationLink(tx, actor.userId, input.newEmail);
     if (user.email) await queueMail(tx, { to: user.email, ...emailChangeRequestedMail(maskEmail(input.newEmail)) });
     await recordAudit(tx, {
       actorId: actor.actorId,
@@ -94,20 +80,20 @@ export async function requestEmailChange(
 }
 
 /** Sends a fresh link for the pending change (the previous link stops working). */
-export function resendEmailChange(actor: ProfileActor): Promise<ActionResult<undefined>> {
+export function resendEmailChange(actor: ProfileActor): Promise<Outcome> {
   return db.transaction(async (tx) => {
     const pending = await pendingEmailChange(actor.userId, tx);
-    if (!pending) return fail("There is no e-mail change waiting for confirmation.");
+    if (!pending) return fail("noPendingEmailChange");
     await cancelPending(tx, actor.userId);
-    await issueToken(tx, actor.userId, pending.newEmail);
+    await sendConfirmationLink(tx, actor.userId, pending.newEmail);
     return ok(undefined, `We sent a new confirmation link to ${pending.newEmail}.`);
   });
 }
 
-export function cancelEmailChange(actor: ProfileActor): Promise<ActionResult<undefined>> {
+export function cancelEmailChange(actor: ProfileActor): Promise<Outcome> {
   return db.transaction(async (tx) => {
     const pending = await pendingEmailChange(actor.userId, tx);
-    if (!pending) return fail("There is no e-mail change waiting for confirmation.");
+    if (!pending) return fail("noPendingEmailChange");
     await cancelPending(tx, actor.userId);
     await recordAudit(tx, {
       actorId: actor.actorId,
@@ -123,10 +109,7 @@ export function cancelEmailChange(actor: ProfileActor): Promise<ActionResult<und
  * Follows a verification link: single use, unexpired, and the address must still be free.
  * The new address becomes the sign-in and contact address; the old one gets a notice.
  */
-export async function confirmEmailChange(
-  token: string,
-  meta: { ip: string },
-): Promise<ActionResult<{ email: string }>> {
+export async function confirmEmailChange(token: string, meta: { ip: string }): Promise<Outcome<{ email: string }>> {
   try {
     return await confirmInTransaction(token, meta);
   } catch (err) {
@@ -135,32 +118,21 @@ export async function confirmEmailChange(
       (err as { code?: string; cause?: { code?: string } }).code === "23505" ||
       (err as { cause?: { code?: string } }).cause?.code === "23505"
     ) {
-      return fail(`${TAKEN}. Start the change again with another address.`);
+      return fail("emailTakenSinceRequested");
     }
     throw err;
   }
 }
 
-function confirmInTransaction(token: string, meta: { ip: string }): Promise<ActionResult<{ email: string }>> {
+function confirmInTransaction(token: string, meta: { ip: string }): Promise<Outcome<{ email: string }>> {
   return db.transaction(async (tx) => {
     const [request] = await tx
       .update(emailChangeRequests)
-      .set({ usedAt: sql`now()` })
-      .where(
-        and(
-          eq(emailChangeRequests.tokenHash, hashToken(token)),
-          isNull(emailChangeRequests.usedAt),
-          isNull(emailChangeRequests.cancelledAt),
-          gt(emailChangeRequests.expiresAt, sql`now()`),
-        ),
-      )
+      .set(usedNow)
+      .where(and(redeemable(emailChangeRequests, token), isNull(emailChangeRequests.cancelledAt)))
       .returning({ userId: emailChangeRequests.userId, newEmail: emailChangeRequests.newEmail });
-    if (!request)
-      return fail(
-        "This confirmation link has expired, was cancelled or was already used. Start the change again from Edit Profile.",
-      );
-    if (await emailTaken(tx, request.newEmail, request.userId))
-      return fail(`${TAKEN}. Start the change again with another address.`);
+    if (!request) return fail("emailLinkUsed");
+    if (await isEmailTaken(tx, request.newEmail, request.userId)) return fail("emailTakenSinceRequested");
     const [before] = await tx.select({ email: users.email }).from(users).where(eq(users.id, request.userId));
     await tx
       .update(users)

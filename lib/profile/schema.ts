@@ -105,7 +105,7 @@ const year = z.coerce
     z.maximum(2100, "Enter a 4-digit year"),
   );
 
-export const cardSchema = z
+const cardSchema = z
   .object({
     version,
     kind: z.literal("card"),
@@ -127,7 +127,7 @@ export const cardSchema = z
     }),
   );
 
-export const bankSchema = z.object({
+const bankSchema = z.object({
   version,
   kind: z.literal("bank"),
   accountHolder: holder,

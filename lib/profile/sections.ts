@@ -13,14 +13,23 @@ const versionKey = {
   payment: "paymentVersion",
 } as const satisfies Record<Section, keyof typeof users.$inferSelect>;
 
-export const CONFLICT_MESSAGE =
-  "This information changed since you opened the page. We've loaded the current values — make your change again if you still need it.";
+/**
+ * What each section is called in a sentence: "Your phone number was updated" (mail), "Phone
+ * number updated" (account activity, which capitalises it).
+ */
+export const sectionLabels = {
+  name: "name",
+  address: "service and billing address",
+  phone: "phone number",
+  email: "e-mail address",
+  payment: "payment method",
+} as const satisfies Record<Section, string>;
 
 /**
  * The optimistic-concurrency gate of every profile save: bumps the section's version only if it
  * still equals the version the form was loaded with. The UPDATE takes the row lock, so of N
  * saves racing on one version exactly one gets a row back; the others see 0 rows and are refused.
- * Returns the new version, or null when the form was stale.
+ * Returns the new version, or null when the form was stale (refused as "staleSection").
  */
 export async function claimSection(
   tx: DbOrTx,

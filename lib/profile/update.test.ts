@@ -2,11 +2,13 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditEvents, mailOutbox, paymentMethods, users } from "@/db/schema";
+import { inWords } from "@/lib/actions/result";
 import { decryptSecret } from "@/lib/crypto/secret-box";
+import { messages } from "@/lib/messages";
 import { createUser } from "@/lib/test/factories";
 import { getProfile } from "./queries";
 import { addressSchema, nameSchema, paymentSchema, phoneSchema } from "./schema";
-import { CONFLICT_MESSAGE, type ProfileActor } from "./sections";
+import type { ProfileActor } from "./sections";
 import { savePaymentMethod, updateAddresses, updateName, updatePhone } from "./update";
 
 async function customer() {
@@ -63,10 +65,10 @@ describe("Edit Profile", () => {
     const first = await updateName(actor, { version: 1, firstName: "Ana", lastName: "One" });
     expect(first.ok).toBe(true);
     const stale = await updateName(actor, { version: 1, firstName: "Bea", lastName: "Two" });
-    expect(stale).toMatchObject({
+    expect(inWords(stale)).toMatchObject({
       ok: false,
       conflict: true,
-      formError: CONFLICT_MESSAGE,
+      formError: messages.staleSection,
       values: { firstName: "Ana", lastName: "One", version: "2" },
     });
     expect((await getProfile(user.id))!.name).toEqual({ firstName: "Ana", lastName: "One", version: 2 });
@@ -80,7 +82,7 @@ describe("Edit Profile", () => {
       ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok && r.conflict)).toHaveLength(7);
+    expect(results.map(inWords).filter((r) => !r.ok && r.conflict)).toHaveLength(7);
     const winner = results.find((r) => r.ok)!;
     const name = (await getProfile(user.id))!.name;
     expect(winner.ok && winner.data.values.firstName).toBe(name.firstName);

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
 import { addresses, paymentMethods, users } from "@/db/schema";
-import { fail, ok, type ActionResult } from "@/lib/actions/result";
+import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
 import { forgetSessions } from "@/lib/auth/sessions";
 import { encryptSecret } from "@/lib/crypto/secret-box";
@@ -10,18 +10,10 @@ import { queueMail } from "@/lib/mail/outbox";
 import { profileUpdatedMail } from "@/lib/mail/templates";
 import { describePayment, getProfile, type ProfileView } from "./queries";
 import type { AddressInput, NameInput, PaymentInput, PhoneInput } from "./schema";
-import { CONFLICT_MESSAGE, changedFields, claimSection, type ProfileActor, type Section } from "./sections";
+import { changedFields, claimSection, sectionLabels, type ProfileActor, type Section } from "./sections";
 import { cardBrand, formatUsPhone, normalizeUsPhone } from "./us";
 
 type Saved = { version: number; values: Record<string, string> };
-
-const sectionTitles: Record<Section, string> = {
-  name: "name",
-  address: "service and billing address",
-  phone: "phone number",
-  email: "e-mail address",
-  payment: "payment method",
-};
 
 function asStrings(values: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
@@ -34,14 +26,9 @@ async function conflict(
   tx: Tx,
   userId: string,
   pick: (p: ProfileView) => Record<string, unknown>,
-): Promise<ActionResult<Saved>> {
+): Promise<Outcome<Saved>> {
   const current = await getProfile(userId, tx);
-  return {
-    ok: false,
-    formError: CONFLICT_MESSAGE,
-    conflict: true,
-    values: current ? asStrings(pick(current)) : undefined,
-  };
+  return { ...fail("staleSection"), values: current ? asStrings(pick(current)) : undefined };
 }
 
 /** Audit row + "your profile was updated" mail, in the transaction of the change. */
@@ -61,10 +48,10 @@ async function recordChange(
   });
   const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, actor.userId));
   // Transactional: sent whatever the person's marketing choices are.
-  if (user?.email) await queueMail(tx, { to: user.email, ...profileUpdatedMail(sectionTitles[section]) });
+  if (user?.email) await queueMail(tx, { to: user.email, ...profileUpdatedMail(sectionLabels[section]) });
 }
 
-export function updateName(actor: ProfileActor, input: NameInput): Promise<ActionResult<Saved>> {
+export function updateName(actor: ProfileActor, input: NameInput): Promise<Outcome<Saved>> {
   return db.transaction(async (tx) => {
     const [before] = await tx
       .select({ firstName: users.firstName, lastName: users.lastName })
@@ -81,7 +68,7 @@ export function updateName(actor: ProfileActor, input: NameInput): Promise<Actio
   });
 }
 
-export function updatePhone(actor: ProfileActor, input: PhoneInput): Promise<ActionResult<Saved>> {
+export function updatePhone(actor: ProfileActor, input: PhoneInput): Promise<Outcome<Saved>> {
   return db.transaction(async (tx) => {
     const [before] = await tx.select({ phone: users.phone }).from(users).where(eq(users.id, actor.userId));
     const version = await claimSection(tx, actor.userId, "phone", input.version);
@@ -96,7 +83,7 @@ export function updatePhone(actor: ProfileActor, input: PhoneInput): Promise<Act
   });
 }
 
-export function updateAddresses(actor: ProfileActor, input: AddressInput): Promise<ActionResult<Saved>> {
+export function updateAddresses(actor: ProfileActor, input: AddressInput): Promise<Outcome<Saved>> {
   return db.transaction(async (tx) => {
     const beforeView = await getProfile(actor.userId, tx);
     const version = await claimSection(tx, actor.userId, "address", input.version);
@@ -148,7 +135,7 @@ async function upsertAddress(
  * Saves the payment method on file. Only label, last four and expiry are kept readable; the full
  * number is encrypted (bound to this user) and never logged, audited or returned.
  */
-export function savePaymentMethod(actor: ProfileActor, input: PaymentInput): Promise<ActionResult<Saved>> {
+export function savePaymentMethod(actor: ProfileActor, input: PaymentInput): Promise<Outcome<Saved>> {
   const row =
     input.kind === "card"
       ? {

@@ -3,11 +3,10 @@ import Link from "next/link";
 import { listActivity } from "@/lib/audit/activity";
 import { requirePageUser } from "@/lib/auth/current";
 import { roles } from "@/lib/auth/roles";
+import { formatDateTime } from "@/lib/format";
 import { listConsentHistory } from "@/lib/preferences/queries";
 
 export const metadata: Metadata = { title: "Account activity" };
-
-const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default async function ActivityPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const session = await requirePageUser(roles.customer, "/account/activity");
@@ -47,7 +46,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
           <tbody>
             {items.map((item) => (
               <tr key={item.id} className="border-b border-gray-200" data-testid="activity-row">
-                <td className="py-2 pr-4 whitespace-nowrap">{when.format(item.when)}</td>
+                <td className="py-2 pr-4 whitespace-nowrap">{formatDateTime(item.when)}</td>
                 <td className="py-2 pr-4">
                   {item.what}
                   {item.reason && <span className="block text-gray-700">Reason: {item.reason}</span>}
@@ -102,7 +101,7 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
             <tbody>
               {consent.map((c) => (
                 <tr key={c.id} className="border-b border-gray-200" data-testid="consent-row">
-                  <td className="py-2 pr-4 whitespace-nowrap">{when.format(c.createdAt)}</td>
+                  <td className="py-2 pr-4 whitespace-nowrap">{formatDateTime(c.createdAt)}</td>
                   <td className="py-2 pr-4">{c.topic}</td>
                   <td className="py-2 pr-4">{c.action === "granted" ? "Yes" : "No"}</td>
                   <td className="py-2">{consentSources[c.source] ?? c.source}</td>

@@ -1,8 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { secureAction } from "@/lib/actions/secure-action-next";
-import type { ActionResult } from "@/lib/actions/result";
+import type { ActionResult, Outcome } from "@/lib/actions/result";
+import { secureAction } from "@/lib/actions/secure-action";
 import { roles } from "@/lib/auth/roles";
 import { emptySchema } from "@/lib/auth/schema";
 import { preferencesSchema } from "@/lib/preferences/schema";
@@ -20,7 +20,8 @@ function actorOf(ctx: { session: { userId: string }; request: { clientIp: string
   return { userId: ctx.session.userId, actorId: ctx.session.userId, ip: ctx.request.clientIp };
 }
 
-async function refreshed<T>(result: Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+// ActionResult too: savePreferences (lib/preferences) still answers in words.
+async function refreshed<T>(result: Promise<Outcome<T> | ActionResult<T>>): Promise<Outcome<T> | ActionResult<T>> {
   const r = await result;
   revalidatePath("/account/profile");
   return r;

@@ -10,6 +10,7 @@ import { PreferencesForm } from "@/components/profile/PreferencesForm";
 import { ProfileSection } from "@/components/profile/ProfileSection";
 import { requirePageUser } from "@/lib/auth/current";
 import { roles } from "@/lib/auth/roles";
+import { formatDateTime } from "@/lib/format";
 import { getPreferences } from "@/lib/preferences/queries";
 import { describePayment, getProfile } from "@/lib/profile/queries";
 import { changePasswordAction } from "../security/actions";
@@ -25,8 +26,6 @@ import {
 } from "./actions";
 
 export const metadata: Metadata = { title: "Edit Profile" };
-
-const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default async function EditProfilePage() {
   const session = await requirePageUser(roles.customer, "/account/profile");
@@ -79,7 +78,7 @@ export default async function EditProfilePage() {
         <EmailSection
           email={profile.email.email}
           version={profile.email.version}
-          pending={pending ? { newEmail: pending.newEmail, expiresAt: when.format(pending.expiresAt) } : null}
+          pending={pending ? { newEmail: pending.newEmail, expiresAt: formatDateTime(pending.expiresAt) } : null}
           change={requestEmailChangeAction}
           resend={resendEmailChangeAction}
           cancel={cancelEmailChangeAction}

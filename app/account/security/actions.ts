@@ -1,64 +1,35 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { db } from "@/db/client";
-import { secureAction } from "@/lib/actions/secure-action-next";
-import { fail, ok } from "@/lib/actions/result";
-import { recordAudit } from "@/lib/audit/record";
-import { changePassword } from "@/lib/auth/passwords";
+import type { Outcome } from "@/lib/actions/result";
+import { secureAction } from "@/lib/actions/secure-action";
+import { changePassword } from "@/lib/auth/password-change";
 import { roles } from "@/lib/auth/roles";
 import { changePasswordSchema, emptySchema, revokeSessionSchema } from "@/lib/auth/schema";
-import { revokeOtherSessions, revokeSession } from "@/lib/auth/sessions";
+import { signOutDevice, signOutEverywhereElse, type SessionActor } from "@/lib/auth/sign-out";
 
-export const signOutDeviceAction = secureAction(
-  { schema: revokeSessionSchema, roles: roles.customer, httpsOnly: true },
-  async ({ sessionId }, { session, request }) => {
-    const revoked = await db.transaction(async (tx) => {
-      const done = await revokeSession(tx, session.userId, sessionId, "signed out from device list");
-      if (done) {
-        await recordAudit(tx, {
-          actorId: session.userId,
-          subjectUserId: session.userId,
-          action: "auth.device_signed_out",
-          detail: { sessionId },
-          ip: request.clientIp,
-        });
-      }
-      return done;
-    });
-    if (!revoked) return fail("That device was already signed out.");
-    revalidatePath("/account/security");
-    return ok(undefined, "The device was signed out.");
-  },
+// Every change here: HTTPS only, the signed-in customer only, on their own sessions.
+const door = { roles: roles.customer, httpsOnly: true } as const;
+
+function actorOf(ctx: { session: { userId: string; sessionId: string }; request: { clientIp: string } }): SessionActor {
+  return { userId: ctx.session.userId, sessionId: ctx.session.sessionId, ip: ctx.request.clientIp };
+}
+
+/** A successful change redraws the device list. */
+async function refreshed<T>(outcome: Promise<Outcome<T>>): Promise<Outcome<T>> {
+  const result = await outcome;
+  if (result.ok) revalidatePath("/account/security");
+  return result;
+}
+
+export const signOutDeviceAction = secureAction({ ...door, schema: revokeSessionSchema }, async ({ sessionId }, ctx) =>
+  refreshed(signOutDevice(actorOf(ctx), sessionId)),
 );
 
-export const signOutEverywhereElseAction = secureAction(
-  { schema: emptySchema, roles: roles.customer, httpsOnly: true },
-  async (_input, { session, request }) => {
-    const count = await db.transaction(async (tx) => {
-      const n = await revokeOtherSessions(tx, session.userId, session.sessionId, "signed out everywhere else");
-      await recordAudit(tx, {
-        actorId: session.userId,
-        subjectUserId: session.userId,
-        action: "auth.signed_out_everywhere_else",
-        detail: { sessions: n },
-        ip: request.clientIp,
-      });
-      return n;
-    });
-    revalidatePath("/account/security");
-    return ok(
-      undefined,
-      count === 0 ? "No other devices were signed in." : `Signed out ${count} other device${count === 1 ? "" : "s"}.`,
-    );
-  },
+export const signOutEverywhereElseAction = secureAction({ ...door, schema: emptySchema }, async (_input, ctx) =>
+  refreshed(signOutEverywhereElse(actorOf(ctx))),
 );
 
-export const changePasswordAction = secureAction(
-  { schema: changePasswordSchema, roles: roles.customer, httpsOnly: true },
-  async (input, { session, request }) => {
-    const result = await changePassword(input, session, { ip: request.clientIp });
-    if (result.ok) revalidatePath("/account/security");
-    return result;
-  },
+export const changePasswordAction = secureAction({ ...door, schema: changePasswordSchema }, async (input, ctx) =>
+  refreshed(changePassword(input, ctx.session, { ip: ctx.request.clientIp })),
 );

@@ -3,12 +3,11 @@ import { ChangePasswordForm } from "@/components/auth/ChangePasswordForm";
 import { SignOutDeviceButton, SignOutEverywhereElse } from "@/components/auth/DeviceActions";
 import { requirePageUser } from "@/lib/auth/current";
 import { roles } from "@/lib/auth/roles";
+import { formatDateTime } from "@/lib/format";
 import { listDevices } from "@/lib/auth/sessions";
 import { changePasswordAction, signOutDeviceAction, signOutEverywhereElseAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign-in and security" };
-
-const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default async function SecurityPage() {
   const session = await requirePageUser(roles.customer, "/account/security");
@@ -34,8 +33,8 @@ export default async function SecurityPage() {
                     )}
                   </p>
                   <p className="text-sm text-gray-700">
-                    IP address {d.ip || "unknown"} · Signed in {when.format(d.createdAt)} UTC · Last seen{" "}
-                    {when.format(d.lastSeenAt)} UTC
+                    IP address {d.ip || "unknown"} · Signed in {formatDateTime(d.createdAt)} UTC · Last seen{" "}
+                    {formatDateTime(d.lastSeenAt)} UTC
                   </p>
                 </div>
                 {!current && <SignOutDeviceButton action={signOutDeviceAction} sessionId={d.id} label={label} />}

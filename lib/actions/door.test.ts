@@ -7,8 +7,9 @@ import { createSession, findActiveSession, revokeSession } from "@/lib/auth/sess
 import { resolveTransport } from "@/lib/http/transport";
 import type { RequestContext } from "@/lib/http/request-context";
 import { createUser } from "@/lib/test/factories";
-import { HTTPS_REQUIRED_MESSAGE, SIGNED_OUT_MESSAGE, FORBIDDEN_MESSAGE, ok } from "./result";
-import { runSecureAction } from "./secure-action";
+import { messages } from "@/lib/messages";
+import { runSecureAction } from "./door";
+import { fail, ok } from "./result";
 
 const renameSchema = z.object({
   firstName: z
@@ -58,7 +59,7 @@ describe("secure action door", () => {
       request: async () => requestVia(false, { "x-forwarded-proto": "https" }),
       session: () => findActiveSession(sessionId),
     });
-    expect(result).toEqual({ ok: false, formError: HTTPS_REQUIRED_MESSAGE });
+    expect(result).toEqual({ ok: false, formError: messages.httpsRequired });
     expect(calls).toEqual([]);
     expect(await firstName(user.id)).toBe("Test");
   });
@@ -74,7 +75,7 @@ describe("secure action door", () => {
         session: () => findActiveSession(sessionId),
       },
     );
-    expect(result).toMatchObject({ ok: false, formError: HTTPS_REQUIRED_MESSAGE });
+    expect(result).toMatchObject({ ok: false, formError: messages.httpsRequired });
   });
 
   it("door: a revoked session is refused on its next request", async () => {
@@ -90,7 +91,7 @@ describe("secure action door", () => {
         session: () => findActiveSession(sessionId),
       },
     );
-    expect(result).toEqual({ ok: false, formError: SIGNED_OUT_MESSAGE });
+    expect(result).toEqual({ ok: false, formError: messages.signedOut });
     expect(calls).toEqual([]);
   });
 
@@ -106,7 +107,7 @@ describe("secure action door", () => {
         session: () => findActiveSession(sessionId),
       },
     );
-    expect(result).toEqual({ ok: false, formError: FORBIDDEN_MESSAGE });
+    expect(result).toEqual({ ok: false, formError: messages.forbidden });
     expect(calls).toEqual([]);
   });
 
@@ -163,6 +164,44 @@ describe("secure action door", () => {
     expect(result).toMatchObject({ ok: true, message: "Saved" });
     expect(await firstName(user.id)).toBe("Zoë");
     expect(await firstName(victim.id)).toBe("Test");
+  });
+
+  it("door: a refusal named by codes reaches the form in words; a stale save is marked as a conflict", async () => {
+    const { sessionId } = await signedIn();
+    const deps = { request: async () => requestVia(true), session: () => findActiveSession(sessionId) };
+    const taken = await runSecureAction(
+      options,
+      async () => fail("invalidInput", { firstName: ["usernameTaken"] }),
+      { firstName: "Ana" },
+      deps,
+    );
+    expect(taken).toEqual({
+      ok: false,
+      formError: messages.invalidInput,
+      fieldErrors: { firstName: [messages.usernameTaken] },
+      values: { firstName: "Ana" },
+    });
+    const stale = await runSecureAction(
+      options,
+      async () => ({ ...fail("staleSection"), values: { firstName: "Stored" } }),
+      { firstName: "Ana" },
+      deps,
+    );
+    expect(stale).toEqual({
+      ok: false,
+      formError: messages.staleSection,
+      conflict: true,
+      values: { firstName: "Stored" },
+    });
+    const limited = await runSecureAction(
+      options,
+      async () => fail({ code: "tooManyAttempts", of: "signIn", retryAfterSeconds: 61 }),
+      { firstName: "Ana" },
+      deps,
+    );
+    expect(limited).toMatchObject({
+      formError: "Too many unsuccessful sign-in attempts. Please try again in 2 minutes.",
+    });
   });
 
   it("door: an unexpected error becomes a form error, not a thrown stack", async () => {

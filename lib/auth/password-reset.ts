@@ -1,0 +1,69 @@
+import "server-only";
+import { db } from "@/db/client";
+import { passwordResets } from "@/db/schema";
+import { fail, ok, type Outcome } from "@/lib/actions/result";
+import { recordAudit } from "@/lib/audit/record";
+import { appUrl } from "@/lib/env";
+import { queueMail } from "@/lib/mail/outbox";
+import { passwordResetMail } from "@/lib/mail/templates";
+import { refuseCommonPassword } from "./common-passwords";
+import { storeNewPassword } from "./password-change";
+import { hashPassword } from "./password-hash";
+import { issueToken, redeemable, usedNow } from "./single-use-token";
+import { reserveAttempt, resetRequestLimits } from "./throttle";
+import { findUserBySignInName } from "./user-lookup";
+
+const RESET_TTL_MINUTES = 30;
+
+/** The one answer to a reset request, whether or not an account matched. */
+export const RESET_REQUESTED_MESSAGE = `If that matches an account, we've sent a link to the e-mail address on file. It works once, for ${RESET_TTL_MINUTES} minutes.`;
+
+/**
+ * Starts a password reset. The answer is the same whether or not the account exists; only a
+ * registered account with an e-mail address gets a mail, carrying a single-use token.
+ */
+export async function requestPasswordReset(identifier: string, meta: { ip: string }): Promise<void> {
+  const user = await findUserBySignInName(identifier, { orEmail: true });
+  // Limited per address and per account, silently: the answer must stay the same either way.
+  if ((await reserveAttempt(resetRequestLimits(meta.ip, user?.id ?? null))) > 0) return;
+  if (!user?.email) return;
+  const to = user.email;
+  const { token, tokenHash, expiresAt } = issueToken(RESET_TTL_MINUTES * 60_000);
+  await db.transaction(async (tx) => {
+    await tx.insert(passwordResets).values({ userId: user.id, tokenHash, expiresAt });
+    await recordAudit(tx, {
+      actorId: null,
+      subjectUserId: user.id,
+      action: "auth.password_reset_requested",
+      ip: meta.ip,
+    });
+    await queueMail(tx, { to, ...passwordResetMail(`${appUrl()}/reset-password?token=${token}`) });
+  });
+}
+
+/**
+ * Completes a reset: the token must be unused and unexpired; all sessions are signed out. On
+ * success the page moves on to sign-in, which says so.
+ */
+export async function resetPassword(
+  input: { token: string; password: string },
+  meta: { ip: string },
+): Promise<Outcome> {
+  const refused = refuseCommonPassword(input.password);
+  if (refused) return refused;
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const [reset] = await tx
+      .update(passwordResets)
+      .set(usedNow)
+      .where(redeemable(passwordResets, input.token))
+      .returning({ userId: passwordResets.userId });
+    if (!reset) return fail("resetLinkUsed");
+    await storeNewPassword(tx, reset.userId, passwordHash, null, {
+      ip: meta.ip,
+      actorId: reset.userId,
+      action: "auth.password_reset",
+    });
+    return ok(undefined);
+  });
+}
