@@ -1,5 +1,8 @@
 // Used twice below: on its own, and at the start of a longer sentence.
 const emailTaken = "That e-mail address is already used by another account";
+// Each used twice below: as a heading or a field's error, and as a sentence with its full stop.
+const unsubscribeLinkInvalid = "This unsubscribe link isn't valid";
+const chooseMarketingTopic = "Choose a marketing topic";
 
 /**
  * The words a person reads when something is refused or fails, in one table. Domain functions in
@@ -41,6 +44,25 @@ export const messages = {
   emailLinkUsed:
     "This confirmation link has expired, was cancelled or was already used. Start the change again from Edit Profile.",
   noPendingEmailChange: "There is no e-mail change waiting for confirmation.",
+
+  // E-mail preferences and unsubscribe links (lib/preferences, app/u/[token]).
+  topicNotSwitchable: "That e-mail topic can't be changed here. Transactional e-mail is always sent.",
+  unsubscribeLinkInvalid: `${unsubscribeLinkInvalid}.`,
+  /** The heading of the page a broken or expired unsubscribe link opens. */
+  unsubscribeLinkInvalidHeading: unsubscribeLinkInvalid,
+  unsubscribeNotForm: "The request body must be a form.",
+  unsubscribeUnreadable: "The request body could not be read.",
+  unsubscribeNotUnderstood:
+    "The request must be a one-click unsubscribe (List-Unsubscribe=One-Click) or one of this page's buttons.",
+
+  // Marketing console (lib/marketing, app/console/marketing).
+  chooseMarketingTopic: `${chooseMarketingTopic}.`,
+  /** The newsletter form's topic field. */
+  chooseMarketingTopicField: chooseMarketingTopic,
+  newsletterPreviewStale: "The topic or message changed since the preview. Preview again before sending.",
+  exportSignedOut: "Sign in first.",
+  exportForbidden: "Only marketing staff can export opt-in lists.",
+  exportUnknownTopic: "Unknown or non-marketing topic.",
 } as const;
 
 export type MessageCode = keyof typeof messages;

@@ -2,7 +2,7 @@ import "server-only";
 import { mailOutbox } from "@/db/schema";
 import type { DbOrTx } from "@/db/client";
 
-export type OutgoingMail = {
+type OutgoingMail = {
   to: string;
   subject: string;
   text: string;

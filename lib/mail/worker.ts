@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
-import { noteDatabaseError } from "@/db/outage";
+import { noteDatabaseError } from "@/db/availability";
 import { env } from "@/lib/env";
 import { unsubscribeUrl } from "@/lib/preferences/unsubscribe";
 import { createTransport, type Envelope, type MailTransport } from "./transport";
@@ -117,6 +117,13 @@ export function startMailWorker(intervalMs = 1000): () => Promise<void> {
   const transport = createTransport();
   let stopped = false;
   let current: Promise<unknown> = Promise.resolve();
+  let timer: ReturnType<typeof setTimeout>;
+  // setTimeout drops what its callback returns, so a rejected round would go unhandled: log it.
+  const schedule = () => {
+    timer = setTimeout(() => {
+      void tick().catch((err) => console.error("[mail] worker error:", err));
+    }, intervalMs);
+  };
   const tick = async () => {
     if (stopped) return;
     current = (async () => {
@@ -128,9 +135,9 @@ export function startMailWorker(intervalMs = 1000): () => Promise<void> {
       if (!noteDatabaseError(err)) console.error("[mail] worker error:", err);
     });
     await current;
-    if (!stopped) timer = setTimeout(tick, intervalMs);
+    if (!stopped) schedule();
   };
-  let timer = setTimeout(tick, intervalMs);
+  schedule();
   return async () => {
     stopped = true;
     clearTimeout(timer);

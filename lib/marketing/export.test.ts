@@ -2,11 +2,11 @@ import { randomInt } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { emailTopics, users } from "@/db/schema";
+import { auditEvents, emailTopics, users } from "@/db/schema";
 import { recordConsent } from "@/lib/preferences/consent";
 import { signUnsubscribeToken, sqlHmacKeys, verifyUnsubscribeToken } from "@/lib/preferences/tokens";
 import { createUser } from "@/lib/test/factories";
-import { EXPORT_APPLICATION_NAME, EXPORT_COLUMNS, exportOptIns, exportSelect } from "./export";
+import { EXPORT_APPLICATION_NAME, EXPORT_COLUMNS, exportOptIns, exportSelect, openOptInExport } from "./export";
 
 // A topic of this test's own, so other test files opting people in cannot change the expected set.
 const topicId = `export-test-${randomInt(1e9)}`;
@@ -145,5 +145,58 @@ describe("opt-in export", () => {
     const { ipadHex, opadHex } = sqlHmacKeys();
     expect(text).not.toContain(ipadHex);
     expect(text).not.toContain(opadHex);
+  });
+});
+
+describe("opening an export for a person", () => {
+  const auditOf = (actorId: string) =>
+    db
+      .select({ action: auditEvents.action, detail: auditEvents.detail, ip: auditEvents.ip })
+      .from(auditEvents)
+      .where(eq(auditEvents.actorId, actorId))
+      .orderBy(auditEvents.id);
+
+  it("export: refused when signed out, for a customer (audited) and for a topic that is not marketing", async () => {
+    expect(await openOptInExport(null, topicId, "203.0.113.9")).toEqual({ ok: false, code: "exportSignedOut" });
+    const customer = await createUser();
+    expect(await openOptInExport({ userId: customer.id, role: "customer" }, topicId, "203.0.113.9")).toEqual({
+      ok: false,
+      code: "exportForbidden",
+    });
+    expect(await auditOf(customer.id)).toEqual([
+      {
+        action: "marketing.export_denied",
+        detail: { topic: topicId, role: "customer" },
+        ip: "203.0.113.9",
+      },
+    ]);
+    const staff = await createUser({ role: "marketing" });
+    const viewer = { userId: staff.id, role: "marketing" as const };
+    expect(await openOptInExport(viewer, "account-activity", "")).toEqual({ ok: false, code: "exportUnknownTopic" });
+    expect(await auditOf(staff.id)).toEqual([]);
+  });
+
+  it("export: the start is audited before any data leaves, the end with the rows sent", async () => {
+    const staff = await createUser({ role: "marketing" });
+    const opened = await openOptInExport({ userId: staff.id, role: "marketing" }, topicId, "203.0.113.9");
+    if (!opened.ok) throw new Error(opened.code);
+    expect(opened.topicId).toBe(topicId);
+    const started = {
+      action: "marketing.export_started",
+      detail: { topic: topicId, ms: undefined },
+      ip: "203.0.113.9",
+    };
+    expect(await auditOf(staff.id)).toEqual([started]);
+    const rows = parseCsv(await readAll(opened.stream)).length - 1;
+    await expect
+      .poll(() => auditOf(staff.id))
+      .toEqual([
+        started,
+        {
+          action: "marketing.export",
+          detail: { topic: topicId, rows, complete: true, ms: expect.any(Number) },
+          ip: "203.0.113.9",
+        },
+      ]);
   });
 });

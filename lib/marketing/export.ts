@@ -4,7 +4,11 @@ import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { sql } from "drizzle-orm";
 import { db, dbHandle } from "@/db/client";
+import type { Role } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { roles } from "@/lib/auth/roles";
 import { appUrl, env } from "@/lib/env";
+import { listMarketingTopics } from "@/lib/preferences/queries";
 import { dayNumber, sqlHmacKeys, unsubscribeTokenSql } from "@/lib/preferences/tokens";
 
 export const EXPORT_COLUMNS = [
@@ -57,7 +61,7 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export type ExportStream = { stream: Readable; rows: () => number };
+type ExportStream = { stream: Readable; rows: () => number };
 
 /** Names the export's own connection in pg_stat_activity. */
 export const EXPORT_APPLICATION_NAME = "myaccount-export";
@@ -131,4 +135,58 @@ export function exportOptIns(topicId: string): ExportStream {
     })(),
   );
   return { stream, rows: () => count };
+}
+
+/** Why an export was refused; the route turns the code into a status and words (lib/messages). */
+export type ExportRefusal = "exportSignedOut" | "exportForbidden" | "exportUnknownTopic";
+
+/**
+ * A download of one topic's opt-in list, for the person asking. Marketing and admin only; a
+ * refused request by someone signed in is audited too. The start is audited before any data
+ * leaves (an export that crashes midway is still on the record), and the end, finished or cut
+ * off, once the stream ends or closes, with the rows sent.
+ */
+export async function openOptInExport(
+  viewer: { userId: string; role: Role } | null,
+  topicId: string,
+  ip: string,
+): Promise<{ ok: true; topicId: string; stream: Readable } | { ok: false; code: ExportRefusal }> {
+  if (!viewer) return { ok: false, code: "exportSignedOut" };
+  if (!(roles.marketing as readonly string[]).includes(viewer.role)) {
+    await recordAudit(db, {
+      actorId: viewer.userId,
+      subjectUserId: null,
+      action: "marketing.export_denied",
+      detail: { topic: topicId.slice(0, 40), role: viewer.role },
+      ip,
+    });
+    return { ok: false, code: "exportForbidden" };
+  }
+  const topic = (await listMarketingTopics()).find((t) => t.id === topicId);
+  if (!topic) return { ok: false, code: "exportUnknownTopic" };
+
+  const started = Date.now();
+  await recordAudit(db, {
+    actorId: viewer.userId,
+    subjectUserId: null,
+    action: "marketing.export_started",
+    detail: { topic: topic.id },
+    ip,
+  });
+  const { stream, rows } = exportOptIns(topic.id);
+  let audited = false;
+  const audit = (complete: boolean) => {
+    if (audited) return;
+    audited = true;
+    void recordAudit(db, {
+      actorId: viewer.userId,
+      subjectUserId: null,
+      action: "marketing.export",
+      detail: { topic: topic.id, rows: rows(), complete, ms: Date.now() - started },
+      ip,
+    }).catch((err) => console.error("[export] completion audit failed:", err));
+  };
+  stream.on("end", () => audit(true));
+  stream.on("close", () => audit(false));
+  return { ok: true, topicId: topic.id, stream };
 }

@@ -31,7 +31,7 @@ export async function dailyConsent(topicId: string, days = 90): Promise<DailyCon
 
 export const LIST_PAGE_SIZE = 50;
 
-export type OptInRow = {
+type OptInRow = {
   userId: string;
   email: string;
   firstName: string;

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { desc, eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { emailTopics, newsletters } from "@/db/schema";
-import { fail, ok, type ActionResult } from "@/lib/actions/result";
+import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
 
 export const QUEUE_BATCH = 1000;
@@ -21,6 +21,9 @@ export type NewsletterPreview = {
 export function previewDigest(input: { topicId: string; subject: string; body: string }): string {
   return createHash("sha256").update(`${input.topicId}\n${input.subject}\n${input.body}`).digest("hex");
 }
+
+/** The refusal when the chosen topic is not (or no longer) a marketing topic. */
+const notMarketingTopic = () => fail("chooseMarketingTopic", { topicId: ["chooseMarketingTopicField"] });
 
 async function marketingTopic(topicId: string) {
   const [topic] = await db
@@ -42,9 +45,9 @@ export async function previewNewsletter(input: {
   topicId: string;
   subject: string;
   body: string;
-}): Promise<ActionResult<NewsletterPreview>> {
+}): Promise<Outcome<NewsletterPreview>> {
   const topic = await marketingTopic(input.topicId);
-  if (!topic) return fail("Choose a marketing topic.", { topicId: ["Choose a marketing topic"] });
+  if (!topic) return notMarketingTopic();
   return ok({
     topicId: topic.id,
     topicName: topic.name,
@@ -63,9 +66,9 @@ export async function previewNewsletter(input: {
 export async function startNewsletter(
   input: { topicId: string; subject: string; body: string },
   meta: { actorId: string; ip: string },
-): Promise<ActionResult<{ id: string }>> {
+): Promise<Outcome<{ id: string }>> {
   const topic = await marketingTopic(input.topicId);
-  if (!topic) return fail("Choose a marketing topic.", { topicId: ["Choose a marketing topic"] });
+  if (!topic) return notMarketingTopic();
   const row = await db.transaction(async (tx) => {
     const [created] = await tx
       .insert(newsletters)
@@ -134,7 +137,7 @@ export async function resumeNewsletters(): Promise<void> {
   for (const n of unfinished) await queueNewsletter(n.id);
 }
 
-export type NewsletterProgress = {
+type NewsletterProgress = {
   id: string;
   topicId: string;
   subject: string;

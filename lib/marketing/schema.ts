@@ -13,5 +13,3 @@ export const newsletterSchema = z.object({
   /** Digest of the preview shown (topic, subject, body): a send must be exactly what was previewed. */
   previewDigest: z.optional(z.string().check(z.maxLength(64))),
 });
-
-export type NewsletterInput = z.infer<typeof newsletterSchema>;

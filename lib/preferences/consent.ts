@@ -4,7 +4,7 @@ import { db, type DbOrTx } from "@/db/client";
 import { consentEvents, emailTopics, subscriptions, users, type ConsentSource } from "@/db/schema";
 import { CURRENT_POLICY_VERSION } from "@/lib/policy/current";
 
-export type ConsentChange = {
+type ConsentChange = {
   userId: string;
   topicId: string;
   action: "granted" | "withdrawn";

@@ -119,7 +119,7 @@ export function signUnsubscribeToken(userId: string, topicCode: number, issuedDa
   return Buffer.concat([payload, mac(payload)]).toString("base64url");
 }
 
-export type TokenClaims = { userId: string; topicCode: number; issuedDay: number };
+type TokenClaims = { userId: string; topicCode: number; issuedDay: number };
 
 /** The claims of a genuine, unexpired token; null for anything forged, altered, re-encoded or old. */
 export function verifyUnsubscribeToken(token: string, today = dayNumber()): TokenClaims | null {

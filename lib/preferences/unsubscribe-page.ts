@@ -1,4 +1,7 @@
 import "server-only";
+import { messages } from "@/lib/messages";
+import { TOKEN_TTL_DAYS } from "./tokens";
+
 /** The unsubscribe pages, rendered as plain HTML by the /u/[token] route (no scripts). */
 
 function escapeHtml(s: string): string {
@@ -35,10 +38,12 @@ export function unsubscribedPage(what: string): string {
 }
 
 export function invalidLinkPage(): string {
+  // The heading is our own words from the table, inlined as they are (escaping would spell its
+  // apostrophe as &#39; and change the bytes of the page).
   return page(
     "Link not valid",
-    `<h1>This unsubscribe link isn't valid</h1>
-<p>It may be incomplete, changed, or older than 90 days. Nothing was changed.</p>${manage}`,
+    `<h1>${messages.unsubscribeLinkInvalidHeading}</h1>
+<p>It may be incomplete, changed, or older than ${TOKEN_TTL_DAYS} days. Nothing was changed.</p>${manage}`,
   );
 }
 

@@ -11,7 +11,7 @@ export function unsubscribeUrl(userId: string, topicCode: number): string {
   return `${appUrl()}/u/${signUnsubscribeToken(userId, topicCode)}`;
 }
 
-export type UnsubscribeTarget = {
+type UnsubscribeTarget = {
   userId: string;
   topicId: string;
   topicName: string;

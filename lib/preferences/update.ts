@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/db/client";
 import type { ConsentSource } from "@/db/schema";
-import { fail, ok, type ActionResult } from "@/lib/actions/result";
+import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordConsent } from "./consent";
 import { listMarketingTopics } from "./queries";
 import type { PreferencesInput } from "./schema";
@@ -15,13 +15,13 @@ export type ConsentActor = { userId: string; actorId: string; ip: string; userAg
 export async function savePreferences(
   actor: ConsentActor,
   input: PreferencesInput,
-): Promise<ActionResult<{ changed: string[] }>> {
+): Promise<Outcome<{ changed: string[] }>> {
   const topics = await listMarketingTopics();
   // A topic that does not exist or is transactional cannot be switched: refuse, change nothing.
   const unknown = Object.keys(input).filter(
     (k) => k.startsWith("topic:") && !topics.some((t) => `topic:${t.id}` === k && t.id !== "offers"),
   );
-  if (unknown.length) return fail("That e-mail topic can't be changed here. Transactional e-mail is always sent.");
+  if (unknown.length) return fail("topicNotSwitchable");
   const changed = await db.transaction(async (tx) => {
     const names: string[] = [];
     for (const topic of topics) {

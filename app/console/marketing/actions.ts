@@ -1,22 +1,21 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { secureAction } from "@/lib/actions/secure-action-next";
-import { fail, ok, type ActionResult } from "@/lib/actions/result";
-import type { NewsletterPreview } from "@/lib/marketing/newsletter";
+import { secureAction } from "@/lib/actions/secure-action";
+import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { roles } from "@/lib/auth/roles";
-import { previewDigest, previewNewsletter, startNewsletter } from "@/lib/marketing/newsletter";
+import { previewDigest, previewNewsletter, startNewsletter, type NewsletterPreview } from "@/lib/marketing/newsletter";
 import { newsletterSchema } from "@/lib/marketing/schema";
 
 export const newsletterAction = secureAction(
   { schema: newsletterSchema, roles: roles.marketing, httpsOnly: true },
-  async (input, { session, request }): Promise<ActionResult<{ preview?: NewsletterPreview; id?: string }>> => {
+  async (input, { session, request }): Promise<Outcome<{ preview?: NewsletterPreview; id?: string }>> => {
     if (input.intent === "preview") {
       const preview = await previewNewsletter(input);
       return preview.ok ? ok({ preview: preview.data }) : preview;
     }
     if (input.previewDigest !== previewDigest(input)) {
-      return fail("The topic or message changed since the preview. Preview again before sending.");
+      return fail("newsletterPreviewStale");
     }
     const started = await startNewsletter(input, { actorId: session.userId, ip: request.clientIp });
     revalidatePath("/console/marketing");

@@ -4,6 +4,7 @@ import { AutoRefresh } from "@/components/console/AutoRefresh";
 import { ConsentChart } from "@/components/console/ConsentChart";
 import { NewsletterForm } from "@/components/console/NewsletterForm";
 import { requirePageUser } from "@/lib/auth/current";
+import { formatDateTime } from "@/lib/format";
 import { roles } from "@/lib/auth/roles";
 import { dailyConsent, optInCounts } from "@/lib/marketing/lists";
 import { recentNewsletters } from "@/lib/marketing/newsletter";
@@ -11,8 +12,6 @@ import { listMarketingTopics } from "@/lib/preferences/queries";
 import { newsletterAction } from "./actions";
 
 export const metadata: Metadata = { title: "Marketing — opt-in lists" };
-
-const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default async function MarketingConsole() {
   await requirePageUser(roles.marketing, "/console/marketing");
@@ -101,7 +100,7 @@ export default async function MarketingConsole() {
             <tbody aria-live="polite">
               {sends.map((s) => (
                 <tr key={s.id} className="border-b border-gray-200" data-testid="newsletter-row">
-                  <td className="py-2 pr-3">{when.format(s.createdAt)}</td>
+                  <td className="py-2 pr-3">{formatDateTime(s.createdAt)}</td>
                   <td className="py-2 pr-3">{s.subject}</td>
                   <td className="py-2 pr-3 text-right">
                     {s.recipients}

@@ -1,9 +1,9 @@
 import { z } from "zod/mini";
-import { runSecureAction } from "@/lib/actions/secure-action";
-import { fail, ok, type ActionResult } from "@/lib/actions/result";
-import { OUTAGE_MESSAGE } from "@/db/outage";
-import { withOutage } from "@/lib/http/outage";
+import { runSecureAction } from "@/lib/actions/door";
+import { fail, ok, type Outcome } from "@/lib/actions/result";
+import { withOutage } from "@/lib/http/with-outage";
 import { requestContext } from "@/lib/http/request-context";
+import { messages } from "@/lib/messages";
 import { withdrawOneClick } from "@/lib/preferences/consent";
 import { verifyUnsubscribeToken } from "@/lib/preferences/tokens";
 import { resolveUnsubscribeToken, unsubscribe } from "@/lib/preferences/unsubscribe";
@@ -17,7 +17,7 @@ import {
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ token: string }> };
-type Outcome = { oneClick: true } | { oneClick: false; scope: "topic" | "all"; topicName: string };
+type Unsubscribed = { oneClick: true } | { oneClick: false; scope: "topic" | "all"; topicName: string };
 
 function html(status: number, body: string) {
   return new Response(body, {
@@ -55,33 +55,31 @@ export const POST = withOutage(async (req: Request, { params }: Params) => {
   if (!claims) return html(400, invalidLinkPage());
   const type = req.headers.get("content-type") ?? "";
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
-    return html(400, badRequestPage("The request body must be a form."));
+    return html(400, badRequestPage(messages.unsubscribeNotForm));
   }
   const form = await req.formData().catch(() => null);
-  if (!form) return html(400, badRequestPage("The request body could not be read."));
+  if (!form) return html(400, badRequestPage(messages.unsubscribeUnreadable));
   const context = await requestContext();
   const result = await runSecureAction(
     { schema: bodySchema, roles: "public", httpsOnly: true },
-    async (body, { request }): Promise<ActionResult<Outcome>> => {
+    async (body, { request }): Promise<Outcome<Unsubscribed>> => {
       const meta = { ip: request.clientIp, userAgent: request.userAgent };
       if ("List-Unsubscribe" in body) {
         await withdrawOneClick(claims.userId, claims.topicCode, meta);
         return ok({ oneClick: true as const });
       }
       const target = await resolveUnsubscribeToken(token);
-      if (!target) return fail("This unsubscribe link isn't valid.");
+      if (!target) return fail("unsubscribeLinkInvalid");
       await unsubscribe(target, { scope: body.scope, source: "email-link", ...meta });
       return ok({ oneClick: false as const, scope: body.scope, topicName: target.topicName });
     },
     form,
     { request: async () => context, session: async () => null },
   );
-  if (!result.ok && result.formError === OUTAGE_MESSAGE) return html(503, badRequestPage(`${OUTAGE_MESSAGE}.`));
+  if (!result.ok && result.formError === messages.outage) return html(503, badRequestPage(`${messages.outage}.`));
   if (!result.ok) {
     // Field errors here mean the body was not one of the two forms this endpoint understands.
-    const reason = result.fieldErrors
-      ? "The request must be a one-click unsubscribe (List-Unsubscribe=One-Click) or one of this page's buttons."
-      : result.formError;
+    const reason = result.fieldErrors ? messages.unsubscribeNotUnderstood : result.formError;
     return html(400, badRequestPage(reason));
   }
   if (result.data.oneClick) {

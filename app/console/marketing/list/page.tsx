@@ -2,13 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageUser } from "@/lib/auth/current";
+import { formatDate } from "@/lib/format";
 import { roles } from "@/lib/auth/roles";
 import { LIST_PAGE_SIZE, optInPage } from "@/lib/marketing/lists";
 import { listMarketingTopics } from "@/lib/preferences/queries";
 
 export const metadata: Metadata = { title: "Opt-in list" };
-
-const when = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 
 export default async function OptInListPage({
   searchParams,
@@ -79,7 +78,7 @@ export default async function OptInListPage({
                 <td className="py-2 pr-3">{r.email}</td>
                 <td className="py-2 pr-3">{r.firstName}</td>
                 <td className="py-2 pr-3">{topic.name}</td>
-                <td className="py-2 pr-3">{when.format(r.optedInAt)}</td>
+                <td className="py-2 pr-3">{formatDate(r.optedInAt)}</td>
                 <td className="py-2">{r.source}</td>
               </tr>
             ))}
