@@ -13,7 +13,7 @@ import { closeDb, db } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { seedDemo } from "@/lib/demo/seed";
 import { users } from "@/db/schema";
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword } from "@/lib/auth/password-hash";
 import { benchUser } from "./users";
 
 const count = Number(process.env.BENCH_USERS ?? 16);

@@ -85,13 +85,6 @@ export function say(message: Message): string {
   return `Too many unsuccessful ${attempts[message.of]}. Please try again in ${formatWait(message.retryAfterSeconds)}.`;
 }
 
-/** True for a code of the table or a sentence with a value (false for words). */
-export function isMessage(value: unknown): value is Message {
-  return typeof value === "string"
-    ? Object.hasOwn(messages, value)
-    : (value as TooManyAttempts)?.code === "tooManyAttempts";
-}
-
 function formatWait(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
   const minutes = Math.ceil(seconds / 60);

@@ -5,7 +5,7 @@ import { e2e } from "./config";
 export const DEMO_PASSWORD = "demo-password-2026";
 export const INCORRECT_SIGN_IN = "The username or password is incorrect";
 
-/** The demo accounts (db/seed.ts) and where each lands after signing in. */
+/** The demo accounts (lib/demo/seed.ts) and where each lands after signing in. */
 export const demoRoles = {
   customer: { username: "demo", home: "/account", heading: "Welcome, Dana", shows: "What would you like to do?" },
   rep: { username: "rep", home: "/console", heading: "Staff console", shows: "Signed in as Riley Rep (Service rep)" },

@@ -28,7 +28,7 @@ export function testDb(): pg.Pool {
 }
 
 const hashes = new Map<string, Promise<string>>();
-/** argon2id with the app's parameters (lib/auth/password.ts), cached per password. */
+/** argon2id with the app's parameters (lib/auth/password-hash.ts), cached per password. */
 function hashPassword(password: string): Promise<string> {
   let h = hashes.get(password);
   if (!h) {

@@ -23,14 +23,11 @@ export type ActionContext<R> = {
   session: R extends "public" ? ActiveSession | null : ActiveSession;
 };
 
-/**
- * The handler returns a domain outcome (refusals as codes), which the door puts into words. An
- * `ActionResult` already in words passes through unchanged, for handlers that still choose their own.
- */
+/** The handler returns a domain outcome (refusals as codes), which the door puts into words. */
 export type ActionHandler<S extends zcore.$ZodType, T, R> = (
   input: zcore.output<S>,
   ctx: ActionContext<R>,
-) => Promise<Outcome<T> | ActionResult<T>>;
+) => Promise<Outcome<T>>;
 
 /** Sources of the request facts, injectable so the door's order can be tested on its own. */
 type DoorDeps = {

@@ -1,4 +1,4 @@
-import { isMessage, say, type Message } from "@/lib/messages";
+import { say, type Message } from "@/lib/messages";
 
 // Client-safe: forms import these types, so this module imports nothing from the server.
 
@@ -38,23 +38,13 @@ export function ok<T>(data: T, message?: string): Success<T> {
 }
 
 /** A refusal: `fail("invalidInput", { newEmail: ["emailTaken"] })`. */
-export function fail(error: Message, fieldErrors?: Record<string, Message[]>): Refusal;
-/**
- * @deprecated Words belong in lib/messages.ts: pass a code. This form is kept only while
- * lib/preferences, lib/marketing and app/console still pass words.
- */
-export function fail(formError: string, fieldErrors?: Record<string, string[]>): ActionResult<never>;
-export function fail(
-  error: Message | string,
-  fieldErrors?: Record<string, (Message | string)[]>,
-): Refusal | ActionResult<never> {
-  if (isMessage(error)) return { ok: false, error, fieldErrors: fieldErrors as Record<string, Message[]> | undefined };
-  return { ok: false, formError: error, fieldErrors: fieldErrors as Record<string, string[]> | undefined };
+export function fail(error: Message, fieldErrors?: Record<string, Message[]>): Refusal {
+  return { ok: false, error, fieldErrors };
 }
 
-/** The outcome in words, as the form receives it. A result already in words passes unchanged. */
-export function inWords<T>(result: Outcome<T> | ActionResult<T>): ActionResult<T> {
-  if (result.ok || "formError" in result) return result;
+/** The outcome in words, as the form receives it. */
+export function inWords<T>(result: Outcome<T>): ActionResult<T> {
+  if (result.ok) return result;
   const { error, fieldErrors, values } = result;
   return {
     ok: false,

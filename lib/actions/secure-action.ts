@@ -18,6 +18,3 @@ export function secureAction<S extends zcore.$ZodType, T, R extends readonly Rol
   return async (_previous: unknown, input: FormData | Record<string, unknown>): Promise<ActionResult<T>> =>
     runSecureAction(options, handler, input, { request: requestContext, session: currentSession });
 }
-
-// Temporary, until app/u/[token]/route.ts imports it from ./door.
-export { runSecureAction } from "./door";

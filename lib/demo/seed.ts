@@ -7,7 +7,7 @@ import { count } from "drizzle-orm";
 import { closeDb, db } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { addresses, users, type NewUser } from "@/db/schema";
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword } from "@/lib/auth/password-hash";
 import { recordConsent } from "@/lib/preferences/consent";
 
 export const DEMO_PASSWORD = "demo-password-2026";

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { db } from "@/db/client";
 import { addresses, users, type Role } from "@/db/schema";
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword } from "@/lib/auth/password-hash";
 
 export const TEST_PASSWORD = "correct horse battery staple 42";
 

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import type { ActionResult, Outcome } from "@/lib/actions/result";
+import type { Outcome } from "@/lib/actions/result";
 import { secureAction } from "@/lib/actions/secure-action";
 import { roles } from "@/lib/auth/roles";
 import { emptySchema } from "@/lib/auth/schema";
@@ -20,8 +20,7 @@ function actorOf(ctx: { session: { userId: string }; request: { clientIp: string
   return { userId: ctx.session.userId, actorId: ctx.session.userId, ip: ctx.request.clientIp };
 }
 
-// ActionResult too: savePreferences (lib/preferences) still answers in words.
-async function refreshed<T>(result: Promise<Outcome<T> | ActionResult<T>>): Promise<Outcome<T> | ActionResult<T>> {
+async function refreshed<T>(result: Promise<Outcome<T>>): Promise<Outcome<T>> {
   const r = await result;
   revalidatePath("/account/profile");
   return r;

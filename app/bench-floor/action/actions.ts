@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 // eslint-disable-next-line no-restricted-imports -- bench-only floor: a bare UPDATE without the door, never built into npm start
 import { db } from "@/db/client";
+import { benchEndpointsEnabled } from "@/lib/env";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -17,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * but `updated_at`.
  */
 export async function benchFloorUpdate(formData: FormData): Promise<void> {
-  if (process.env.BENCH_ENDPOINTS !== "1") return;
+  if (!benchEndpointsEnabled()) return;
   const id = formData.get("id");
   if (typeof id !== "string" || !UUID.test(id)) return;
   const result = (await db.execute(sql`update users set updated_at = now() where id = ${id}`)) as {

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { benchEndpointsEnabled } from "@/lib/env";
 import { benchFloorUpdate } from "./actions";
 
 /**
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Benchmark floor: action", robots: { index: false } };
 
 export default function BenchFloorActionPage() {
-  if (process.env.BENCH_ENDPOINTS !== "1") notFound();
+  if (!benchEndpointsEnabled()) notFound();
   return (
     <form action={benchFloorUpdate} aria-label="Benchmark floor action">
       <label>
