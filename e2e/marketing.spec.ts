@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import { storageStateFor } from "./support/auth";
 import { expectNoAxeViolations } from "./support/axe";
-import { parseCsv } from "./support/csv";
+import { parseCsv } from "../lib/test/csv";
 import {
   auditSince,
   dbNow,

@@ -3,6 +3,7 @@
 import { changePasswordSchema } from "@/lib/auth/schema";
 import { Field } from "@/components/ui/Field";
 import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
+import { NewPasswordFields } from "./NewPasswordFields";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 
 export function ChangePasswordForm({ action }: { action: FormAction<undefined> }) {
@@ -24,22 +25,10 @@ export function ChangePasswordForm({ action }: { action: FormAction<undefined> }
           registration={form.register("currentPassword")}
           error={errorFor("currentPassword")}
         />
-        <Field
-          label="New password"
-          type="password"
-          hint="8 to 128 characters; 15 or more is best."
-          maxLength={128}
-          autoComplete="new-password"
-          registration={form.register("password")}
-          error={errorFor("password")}
-        />
-        <Field
-          label="Confirm new password"
-          type="password"
-          maxLength={128}
-          autoComplete="new-password"
-          registration={form.register("confirmPassword")}
-          error={errorFor("confirmPassword")}
+        <NewPasswordFields
+          password={form.register("password")}
+          confirmPassword={form.register("confirmPassword")}
+          errorFor={errorFor}
         />
       </fieldset>
       <SubmitButton pending={pending} pendingText="Changing…">

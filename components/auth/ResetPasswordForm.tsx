@@ -1,8 +1,8 @@
 "use client";
 
 import { resetPasswordSchema } from "@/lib/auth/schema";
-import { Field } from "@/components/ui/Field";
 import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
+import { NewPasswordFields } from "./NewPasswordFields";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 
 export function ResetPasswordForm({ action, token }: { action: FormAction<unknown>; token: string }) {
@@ -17,22 +17,10 @@ export function ResetPasswordForm({ action, token }: { action: FormAction<unknow
       <input type="hidden" {...form.register("token")} defaultValue={token} />
       <fieldset disabled={pending} className="space-y-2">
         <legend className="sr-only">Choose a new password</legend>
-        <Field
-          label="New password"
-          type="password"
-          hint="8 to 128 characters; 15 or more is best."
-          maxLength={128}
-          autoComplete="new-password"
-          registration={form.register("password")}
-          error={errorFor("password")}
-        />
-        <Field
-          label="Confirm new password"
-          type="password"
-          maxLength={128}
-          autoComplete="new-password"
-          registration={form.register("confirmPassword")}
-          error={errorFor("confirmPassword")}
+        <NewPasswordFields
+          password={form.register("password")}
+          confirmPassword={form.register("confirmPassword")}
+          errorFor={errorFor}
         />
       </fieldset>
       <SubmitButton pending={pending} pendingText="Saving…">

@@ -2,16 +2,9 @@
 
 import { useActionState } from "react";
 import type { ActionResult } from "@/lib/actions/result";
+import type { NewsletterPreview as Preview } from "@/lib/marketing/newsletter";
 import { FormMessage } from "@/components/ui/FormMessage";
 
-type Preview = {
-  topicId: string;
-  topicName: string;
-  recipients: number;
-  subject: string;
-  body: string;
-  digest: string;
-};
 type Result = ActionResult<{ preview?: Preview; id?: string }>;
 
 /**

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestSmtp, type ReceivedMail } from "@/lib/test/smtp";
+import { describe, expect, it } from "vitest";
+import { smtpServerForThisFile } from "@/lib/test/smtp";
 import { db } from "@/db/client";
 import { mailOutbox, newsletters, users } from "@/db/schema";
 import { queueNewsletter } from "@/lib/marketing/newsletter";
@@ -12,19 +12,10 @@ import { queueMail } from "./outbox";
 import { createTransport } from "./transport";
 import { deliverDueMail } from "./worker";
 
-let smtpUrl = "";
-let received: ReceivedMail[] = [];
-let closeSmtp: () => Promise<void>;
-
 // A real SMTP server on loopback receives what the worker sends.
-beforeAll(async () => {
-  const smtp = await startTestSmtp();
-  ({ url: smtpUrl, received, close: closeSmtp } = smtp);
-});
+const smtp = smtpServerForThisFile();
 
-afterAll(() => closeSmtp());
-
-const mailTo = (to: string) => received.filter((r) => r.to === to);
+const mailTo = (to: string) => smtp.received.filter((r) => r.to === to);
 /** A header's value from the raw message, with folded lines joined (RFC 5322 §2.2.3). */
 const header = (raw: string, name: string) => {
   const head = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, " ");
@@ -32,7 +23,7 @@ const header = (raw: string, name: string) => {
 };
 
 async function drain() {
-  const transport = createTransport(smtpUrl);
+  const transport = createTransport(smtp.url);
   while ((await deliverDueMail(transport)) > 0) {
     /* until nothing is due */
   }

@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestSmtp, type ReceivedMail } from "@/lib/test/smtp";
+import { describe, expect, it } from "vitest";
+import { smtpServerForThisFile } from "@/lib/test/smtp";
 import { db } from "@/db/client";
 import { devMailbox, mailOutbox } from "@/db/schema";
 import { randomName } from "@/lib/test/factories";
@@ -8,17 +8,8 @@ import { queueMail } from "./outbox";
 import { createTransport, type MailTransport } from "./transport";
 import { backoffSeconds, deliverDueMail } from "./worker";
 
-let smtpUrl = "";
-let received: ReceivedMail[] = [];
-let closeSmtp: () => Promise<void>;
-
 // A real SMTP server on loopback receives what the worker sends.
-beforeAll(async () => {
-  const smtp = await startTestSmtp();
-  ({ url: smtpUrl, received, close: closeSmtp } = smtp);
-});
-
-afterAll(() => closeSmtp());
+const smtp = smtpServerForThisFile();
 
 async function drain(transport: MailTransport) {
   while ((await deliverDueMail(transport)) > 0) {
@@ -30,8 +21,8 @@ describe("mail worker", () => {
   it("mail: queued mail is delivered over SMTP once and marked sent", async () => {
     const to = `${randomName()}@example.test`;
     await db.transaction((tx) => queueMail(tx, { to, subject: "Hello", text: "Line one\nLine two" }));
-    await drain(createTransport(smtpUrl));
-    const got = received.filter((r) => r.to === to);
+    await drain(createTransport(smtp.url));
+    const got = smtp.received.filter((r) => r.to === to);
     expect(got).toHaveLength(1);
     expect(got[0].raw).toContain("Subject: Hello");
     const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, to));
@@ -59,11 +50,11 @@ describe("mail worker", () => {
     expect(failed.lastError).toBeTruthy();
     expect(failed.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 5_000);
     // Not due yet: a second round does not touch it.
-    await deliverDueMail(createTransport(smtpUrl));
-    expect(received.filter((r) => r.to === to)).toHaveLength(0);
+    await deliverDueMail(createTransport(smtp.url));
+    expect(smtp.received.filter((r) => r.to === to)).toHaveLength(0);
     await db.update(mailOutbox).set({ nextAttemptAt: new Date() }).where(eq(mailOutbox.id, failed.id));
-    await drain(createTransport(smtpUrl));
-    expect(received.filter((r) => r.to === to)).toHaveLength(1);
+    await drain(createTransport(smtp.url));
+    expect(smtp.received.filter((r) => r.to === to)).toHaveLength(1);
     expect(backoffSeconds(1)).toBe(10);
     expect(backoffSeconds(3)).toBe(40);
     expect(backoffSeconds(30)).toBe(3600);
@@ -74,9 +65,9 @@ describe("mail worker", () => {
     await db.transaction(async (tx) => {
       for (const to of tos) await queueMail(tx, { to, subject: "Batch", text: "x" });
     });
-    const transport = createTransport(smtpUrl);
+    const transport = createTransport(smtp.url);
     await Promise.all([drain(transport), drain(transport)]);
-    for (const to of tos) expect(received.filter((r) => r.to === to)).toHaveLength(1);
+    for (const to of tos) expect(smtp.received.filter((r) => r.to === to)).toHaveLength(1);
     const rows = await db.select().from(mailOutbox).where(inArray(mailOutbox.toAddress, tos));
     expect(rows.every((r) => r.status === "sent" && r.attempts === 1)).toBe(true);
   });

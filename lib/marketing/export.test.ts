@@ -5,6 +5,7 @@ import { db } from "@/db/client";
 import { auditEvents, emailTopics, users } from "@/db/schema";
 import { recordConsent } from "@/lib/preferences/consent";
 import { signUnsubscribeToken, sqlHmacKeys, verifyUnsubscribeToken } from "@/lib/preferences/tokens";
+import { parseCsv } from "@/lib/test/csv";
 import { createUser } from "@/lib/test/factories";
 import { EXPORT_APPLICATION_NAME, EXPORT_COLUMNS, exportOptIns, exportSelect, openOptInExport } from "./export";
 
@@ -12,33 +13,6 @@ import { EXPORT_APPLICATION_NAME, EXPORT_COLUMNS, exportOptIns, exportSelect, op
 const topicId = `export-test-${randomInt(1e9)}`;
 // Topic codes travel as a 16-bit number in the token (and as int2 in SQL): keep them under 32768.
 const topicCode = randomInt(1000, 32000);
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = "";
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += c;
-  }
-  return rows;
-}
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   let out = "";

@@ -1,4 +1,5 @@
 import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll } from "vitest";
 
 export type ReceivedMail = { to: string; raw: string };
 
@@ -26,5 +27,26 @@ export async function startTestSmtp(): Promise<{ url: string; received: Received
     url: `smtp://127.0.0.1:${port}`,
     received,
     close: () => new Promise<void>((resolve) => smtp.close(() => resolve())),
+  };
+}
+
+/**
+ * For a test file: a loopback SMTP server started before its tests and closed after them. Read
+ * `url` and `received` inside tests (they are set once the server is up).
+ */
+export function smtpServerForThisFile(): { readonly url: string; readonly received: ReceivedMail[] } {
+  let server: Awaited<ReturnType<typeof startTestSmtp>> | undefined;
+  beforeAll(async () => {
+    server = await startTestSmtp();
+  });
+  afterAll(() => server?.close());
+  return {
+    get url() {
+      if (!server) throw new Error("the test SMTP server is not started yet");
+      return server.url;
+    },
+    get received() {
+      return server?.received ?? [];
+    },
   };
 }
