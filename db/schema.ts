@@ -332,6 +332,196 @@ export const auditEvents = pgTable(
   (t) => [index("audit_events_subject_idx").on(t.subjectUserId, t.createdAt)],
 );
 
+// ---------------------------------------------------------------------------------------------
+// Support: the "Need Help" chat, Contact Us, and staff access to a customer's data
+
+export const chatStatusEnum = pgEnum("chat_status", ["waiting", "active", "closed"]);
+export type ChatStatus = (typeof chatStatusEnum.enumValues)[number];
+
+/**
+ * One support conversation ("chat #id"). Either a signed-in customer's (`customerId`, taken from
+ * the session on the server) or a visitor's, bound to the sha256 of a token kept in an HttpOnly
+ * cookie. `lastSeq` numbers its messages: a message takes the conversation row's lock to get the
+ * next number, so numbers commit in order with no gaps, and a stream that has seen n can ask
+ * for "after n" without ever skipping a late commit.
+ */
+export const chatConversations = pgTable(
+  "chat_conversations",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    customerId: uuid("customer_id").references(() => users.id, { onDelete: "set null" }),
+    visitorTokenHash: text("visitor_token_hash"),
+    visitorName: text("visitor_name"),
+    visitorEmail: text("visitor_email"),
+    visitorAccountNumber: text("visitor_account_number"),
+    topic: text("topic").notNull().default(""),
+    status: chatStatusEnum("status").notNull().default("waiting"),
+    repId: uuid("rep_id").references(() => users.id, { onDelete: "set null" }),
+    lastSeq: integer("last_seq").notNull().default(0),
+    transcriptsSent: integer("transcripts_sent").notNull().default(0),
+    closedBy: text("closed_by"),
+    closeReason: text("close_reason"),
+    ip: text("ip").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    takenAt: timestamp("taken_at", { withTimezone: true }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("chat_conversations_status_idx").on(t.status, t.createdAt),
+    index("chat_conversations_customer_idx").on(t.customerId, t.createdAt),
+    index("chat_conversations_rep_idx").on(t.repId, t.status),
+    index("chat_conversations_closed_idx")
+      .on(t.closedAt)
+      .where(sql`${t.status} = 'closed'`),
+    uniqueIndex("chat_conversations_visitor_key").on(t.visitorTokenHash),
+  ],
+);
+
+export const chatMessageKindEnum = pgEnum("chat_message_kind", [
+  "message",
+  "joined",
+  "closed",
+  "proposal",
+  "proposal_answer",
+  "notice",
+]);
+export const chatAuthorEnum = pgEnum("chat_author", ["customer", "rep", "system"]);
+
+/** Everything that happens in a conversation, in order; (conversation, seq) is the stream's cursor. */
+export const chatMessages = pgTable(
+  "chat_messages",
+  {
+    conversationId: bigint("conversation_id", { mode: "number" })
+      .notNull()
+      .references(() => chatConversations.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    kind: chatMessageKindEnum("kind").notNull().default("message"),
+    author: chatAuthorEnum("author").notNull(),
+    authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    body: text("body").notNull().default(""),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
+);
+
+export const proposalStatusEnum = pgEnum("chat_proposal_status", ["pending", "approved", "declined", "withdrawn"]);
+
+/**
+ * A change a rep proposed in a chat. Only the customer, in their own session, can apply it (through
+ * the same domain function as Edit Profile); the rep can only propose or withdraw.
+ */
+export const chatProposals = pgTable(
+  "chat_proposals",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    conversationId: bigint("conversation_id", { mode: "number" })
+      .notNull()
+      .references(() => chatConversations.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    repId: uuid("rep_id").references(() => users.id, { onDelete: "set null" }),
+    /** "phone" | "address" | "offers" */
+    field: text("field").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: proposalStatusEnum("status").notNull().default("pending"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    answeredAt: timestamp("answered_at", { withTimezone: true }),
+  },
+  (t) => [index("chat_proposals_conversation_idx").on(t.conversationId)],
+);
+
+/** A rep is online while a /console/chats tab keeps `lastSeenAt` fresh and they have not chosen "Away". */
+export const chatPresence = pgTable("chat_presence", {
+  staffId: uuid("staff_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  away: boolean("away").notNull().default(false),
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * The support desk's settings (one row, id 1). `hours` null means open at all hours; otherwise
+ * `{ "mon": ["08:00", "20:00"], ... }` in `timeZone`, a missing day being closed.
+ */
+export const supportSettings = pgTable("support_settings", {
+  id: integer("id").primaryKey().default(1),
+  hours: jsonb("hours").$type<Record<string, [string, string]> | null>(),
+  timeZone: text("time_zone").notNull().default("America/Denver"),
+  retentionDays: integer("retention_days").notNull().default(365),
+  /** What the offline panel promises, e.g. "within one business day". */
+  expectedReply: text("expected_reply").notNull().default("within one business day"),
+  version: integer("version").notNull().default(1),
+  updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Ready-made answers reps insert into a chat; admins manage them. */
+export const chatCannedReplies = pgTable("chat_canned_replies", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  title: text("title").notNull(),
+  body: text("body").notNull(),
+  version: integer("version").notNull().default(1),
+  createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+  ...timestamps,
+});
+
+export const contactStatusEnum = pgEnum("contact_status", ["open", "handled"]);
+
+/** A Contact Us message; reps see open ones beside the chat queue. */
+export const contactRequests = pgTable(
+  "contact_requests",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    accountNumber: text("account_number").notNull().default(""),
+    topic: text("topic").notNull(),
+    message: text("message").notNull(),
+    ip: text("ip").notNull().default(""),
+    status: contactStatusEnum("status").notNull().default("open"),
+    handledBy: uuid("handled_by").references(() => users.id, { onDelete: "set null" }),
+    handledAt: timestamp("handled_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("contact_requests_status_idx").on(t.status, t.createdAt),
+    index("contact_requests_user_idx").on(t.userId),
+  ],
+);
+
+/**
+ * Reason-before-access: a staff member may read a customer's personal data only under a grant
+ * made with a stated reason (audited before anything is read), for one customer, for a bounded time.
+ */
+export const staffAccessGrants = pgTable(
+  "staff_access_grants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    staffId: uuid("staff_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    reason: text("reason").notNull(),
+    reasonText: text("reason_text").notNull().default(""),
+    reference: text("reference").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("staff_access_grants_lookup_idx").on(t.staffId, t.customerId, t.expiresAt)],
+);
+
+/** Fixed-window counters for rate limits other than sign-in (chat, contact form), shared by instances. */
+export const rateCounters = pgTable("rate_counters", {
+  key: text("key").primaryKey(),
+  hits: integer("hits").notNull().default(0),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Session = typeof sessions.$inferSelect;
