@@ -16,6 +16,20 @@ function sectionName(section: unknown): string {
 
 /** The words a customer reads for each kind of audit row. */
 function describeActivity(action: string, detail: Record<string, unknown>): string {
+  const what = describeAction(action, detail);
+  // A change the customer approved in a chat: they made it, a rep proposed it.
+  if (
+    typeof detail.chatId === "number" &&
+    typeof detail.proposedBy === "string" &&
+    action !== "staff.customer_viewed"
+  ) {
+    const rep = /^[0-9a-f-]{36}$/i.test(detail.proposedBy) ? "a representative" : detail.proposedBy;
+    return `${what} — changed by you, proposed by ${rep} in chat #${detail.chatId}`;
+  }
+  return what;
+}
+
+function describeAction(action: string, detail: Record<string, unknown>): string {
   switch (action) {
     case "auth.sign_in":
       return "Signed in";
@@ -48,6 +62,11 @@ function describeActivity(action: string, detail: Record<string, unknown>): stri
           : "";
       return `${section} updated${extra}`;
     }
+    // Reason-before-access (lib/access/grants.ts): the reason is part of the sentence.
+    case "staff.customer_viewed":
+      return `A customer service representative viewed your profile — ${String(detail.accessReasonText ?? "reason recorded")}`;
+    case "staff.chat_transcript_read":
+      return `A customer service representative read the transcript of chat #${String(detail.chatId ?? "")}`;
     default:
       return action;
   }
@@ -95,4 +114,20 @@ export async function listActivity(userId: string, page: number) {
     hasMore: rows.length > ACTIVITY_PAGE_SIZE,
     total,
   };
+}
+
+/** The last few things that happened to a customer's account, for staff under an access grant. */
+export async function recentActivity(userId: string, limit = 10) {
+  const rows = await db
+    .select({
+      id: auditEvents.id,
+      action: auditEvents.action,
+      detail: auditEvents.detail,
+      createdAt: auditEvents.createdAt,
+    })
+    .from(auditEvents)
+    .where(eq(auditEvents.subjectUserId, userId))
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .limit(limit);
+  return rows.map((r) => ({ id: r.id, when: r.createdAt, what: describeActivity(r.action, r.detail) }));
 }
