@@ -63,6 +63,30 @@ export const messages = {
   exportSignedOut: "Sign in first.",
   exportForbidden: "Only marketing staff can export opt-in lists.",
   exportUnknownTopic: "Unknown or non-marketing topic.",
+
+  // Support chat (lib/chat, app/api/chat, app/api/console/chats).
+  /** Someone else's conversation, or none: the same answer, so nothing is revealed. */
+  chatNotYours: "That conversation isn't available to you.",
+  chatClosed: "This chat has ended. Start a new chat if you still need help.",
+  chatAlreadyTaken: "Another representative has already taken this chat.",
+  chatNotWaiting: "This chat is no longer waiting.",
+  chatStaffUseConsole: "Staff answer chats from the console; the chat button is for customers.",
+  chatNotEnded: "End the chat first; then the transcript can be e-mailed.",
+  chatNoEmail: "There is no e-mail address to send the transcript to.",
+  transcriptLimit: "The transcript has already been e-mailed 3 times for this chat.",
+  proposalNotPending: "This change was already answered or withdrawn.",
+  proposalNotForVisitor: "Changes can only be proposed to a signed-in customer.",
+  notOriginal: "This request came from another site and was refused.",
+
+  // Contact Us (lib/contact, app/contact).
+  contactRequestNotFound: "That contact request doesn't exist.",
+  contactRequestAlreadyHandled: "This contact request was already marked as handled.",
+
+  // Reason-before-access, canned replies, support settings (lib/access, lib/support; console helper).
+  accessReasonRequired: "State a reason before opening this customer's details.",
+  accessNoCustomer: "There is no customer account to open.",
+  cannedReplyGone: "This reply was deleted by someone else.",
+  closedChatNotFound: "That chat doesn't exist or is past its retention period.",
 } as const;
 
 export type MessageCode = keyof typeof messages;
@@ -76,12 +100,22 @@ const attempts = {
 /** "Too many unsuccessful …": the wait is part of the sentence. */
 export type TooManyAttempts = { code: "tooManyAttempts"; of: keyof typeof attempts; retryAfterSeconds: number };
 
+/** "Please slow down": too many messages or requests in a short time; the wait is part of the sentence. */
+export type SlowDown = { code: "slowDown"; retryAfterSeconds: number };
+
+/** Contact Us allows a few messages per client address per hour; the wait is part of the sentence. */
+export type ContactLimit = { code: "contactLimit"; retryAfterSeconds: number };
+
 /** What a refusal names: a code of the table, or a sentence that carries a value. */
-export type Message = MessageCode | TooManyAttempts;
+export type Message = MessageCode | TooManyAttempts | SlowDown | ContactLimit;
 
 /** The words of a message. */
 export function say(message: Message): string {
   if (typeof message === "string") return messages[message];
+  if (message.code === "slowDown") return `Please slow down — try again in ${formatWait(message.retryAfterSeconds)}.`;
+  if (message.code === "contactLimit") {
+    return `We've received several messages from your connection in the last hour. Please try again in ${formatWait(message.retryAfterSeconds)}, or call us.`;
+  }
   return `Too many unsuccessful ${attempts[message.of]}. Please try again in ${formatWait(message.retryAfterSeconds)}.`;
 }
 

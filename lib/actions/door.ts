@@ -71,19 +71,20 @@ export async function runSecureAction<S extends zcore.$ZodType, T, R extends rea
   try {
     const request = await deps.request();
     if (options.httpsOnly && request.proto !== "https") {
-      return { ok: false, formError: messages.httpsRequired };
+      return { ok: false, formError: messages.httpsRequired, code: "httpsRequired" };
     }
     let session: ActiveSession | null = null;
     if (options.roles !== "public") {
       session = await deps.session();
-      if (!session) return { ok: false, formError: messages.signedOut };
-      if (!options.roles.includes(session.role)) return { ok: false, formError: messages.forbidden };
+      if (!session) return { ok: false, formError: messages.signedOut, code: "signedOut" };
+      if (!options.roles.includes(session.role)) return { ok: false, formError: messages.forbidden, code: "forbidden" };
     }
     const parsed = z.safeParse(options.schema, raw);
     if (!parsed.success) {
       return {
         ok: false,
         formError: messages.invalidInput,
+        code: "invalidInput",
         fieldErrors: z.flattenError(parsed.error).fieldErrors,
         values: echoValues(raw),
       };
@@ -93,9 +94,9 @@ export async function runSecureAction<S extends zcore.$ZodType, T, R extends rea
   } catch (err) {
     unstable_rethrow(err);
     if (noteDatabaseError(err)) {
-      return { ok: false, formError: messages.outage, values: echoValues(raw) };
+      return { ok: false, formError: messages.outage, code: "outage", values: echoValues(raw) };
     }
     console.error("[action] unexpected error:", err);
-    return { ok: false, formError: messages.unexpected, values: echoValues(raw) };
+    return { ok: false, formError: messages.unexpected, code: "unexpected", values: echoValues(raw) };
   }
 }

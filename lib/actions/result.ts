@@ -26,6 +26,8 @@ export type ActionResult<T = undefined> =
   | {
       ok: false;
       formError: string;
+      /** The refusal's code (lib/messages.ts): what a JSON client or a route handler's status is chosen by. */
+      code?: string;
       /** The save was refused because the data changed since the form was loaded. */
       conflict?: boolean;
       fieldErrors?: Record<string, string[] | undefined>;
@@ -49,6 +51,7 @@ export function inWords<T>(result: Outcome<T>): ActionResult<T> {
   return {
     ok: false,
     formError: say(error),
+    code: typeof error === "string" ? error : error.code,
     ...(error === "staleSection" && { conflict: true }),
     ...(fieldErrors && {
       fieldErrors: Object.fromEntries(Object.entries(fieldErrors).map(([field, codes]) => [field, codes.map(say)])),
