@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { NeedHelp } from "@/components/chat/NeedHelp";
 import { SiteFooter } from "@/components/layout/SiteFooter";
 import { SiteHeader } from "@/components/layout/SiteHeader";
 import { signOutAction } from "./actions/sign-out";
+import { submitContactRequestAction } from "./contact/actions";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -28,6 +30,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           {children}
         </main>
         <SiteFooter />
+        {/* Hides itself under /console and /u/; its panel survives client navigations because it lives here. */}
+        <NeedHelp contactAction={submitContactRequestAction} />
       </body>
     </html>
   );
