@@ -22,9 +22,30 @@ export default async function ConsoleHome() {
           </Link>
         </p>
       )}
+      {(session.role === "rep" || session.role === "admin") && (
+        <ul className="list-disc space-y-1 pl-6">
+          <li>
+            <Link href="/console/chats" className="text-brand-700 underline">
+              Support chats and Contact Us requests
+            </Link>
+          </li>
+          <li>
+            <Link href="/console/chats/closed" className="text-brand-700 underline">
+              Search closed chats
+            </Link>
+          </li>
+          {session.role === "admin" && (
+            <li>
+              <Link href="/console/admin/support" className="text-brand-700 underline">
+                Support settings: hours, retention and canned replies
+              </Link>
+            </li>
+          )}
+        </ul>
+      )}
       <p className="text-gray-700">
-        Customer search and the chat queue arrive here as they are built. Every access to a customer&apos;s data will
-        ask for a reason and be logged.
+        Opening a customer&apos;s details asks for a reason first; every access is logged and the customer sees it in
+        their account activity.
       </p>
     </div>
   );

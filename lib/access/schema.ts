@@ -56,3 +56,6 @@ export function describeAccessReason(reason: string, reasonText: string, chatId?
   if (chatId) return `${label} (chat #${chatId})`;
   return label;
 }
+
+/** Which chat's side panel to show (the reason, if one is needed, comes with `chatAccessSchema`). */
+export const chatPanelSchema = z.object({ conversationId: z.coerce.number().check(z.int(), z.positive()) });

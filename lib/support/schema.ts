@@ -135,3 +135,6 @@ export function hoursFromInput(input: SupportSettingsInput): Record<string, [str
 export const closedChatSearchSchema = z.object({
   q: z._default(z.string().check(z.trim(), z.maxLength(100)), ""),
 });
+
+/** A Contact Us request a rep marks handled from the chat console. */
+export const contactHandledSchema = z.object({ id: z.coerce.number().check(z.int(), z.positive()) });
