@@ -24,7 +24,7 @@ export default async function ContactPage() {
           while a representative is online.
         </p>
       </div>
-      <div className="grid gap-8 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+      <div className="grid items-start gap-8 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <section className="rounded-lg border border-gray-300 p-5">
           <ContactForm action={submitContactRequestAction} defaults={defaults} headingLevel={2} />
         </section>
@@ -46,7 +46,7 @@ export default async function ContactPage() {
             </h2>
             <p className="text-gray-700">
               To ask about your personal information, or what we do with it, write to{" "}
-              <a className="break-all text-brand-700 underline" href={`mailto:${PRIVACY_EMAIL}`}>
+              <a className="text-brand-700 underline wrap-anywhere" href={`mailto:${PRIVACY_EMAIL}`}>
                 {PRIVACY_EMAIL}
               </a>{" "}
               or choose “Privacy question” in the form. Read our{" "}

@@ -18,6 +18,7 @@ export function TopicSelect({
   label,
   registration,
   error,
+  hint,
   defaultValue,
   topics,
 }: {
@@ -25,22 +26,30 @@ export function TopicSelect({
   label: string;
   registration: UseFormRegisterReturn;
   error?: string;
+  hint?: string;
   defaultValue?: unknown;
   topics: readonly string[];
 }) {
+  const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium text-gray-900">
         {label}
       </label>
+      {hint && (
+        <p id={hintId} className="text-sm text-gray-600">
+          {hint}
+        </p>
+      )}
       <select
         id={id}
         {...registration}
         defaultValue={typeof defaultValue === "string" ? defaultValue : ""}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(error && errorId)}
-        className={control(error)}
+        aria-describedby={describedBy(hint && hintId, error && errorId)}
+        // As tall as the text inputs beside it.
+        className={`${control(error)} min-h-10.5`}
       >
         <option value="">Choose a topic</option>
         {topics.map((t) => (

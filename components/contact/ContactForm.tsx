@@ -145,6 +145,7 @@ function ContactFormRound({
         <TopicSelect
           id={id("topic")}
           label="Topic"
+          hint="What your message is about."
           topics={CONTACT_TOPICS}
           registration={form.register("topic")}
           defaultValue={defaultValues.topic}
@@ -200,7 +201,7 @@ function Confirmation({
       <Heading level={headingLevel} id={`${id}-heading`}>
         Message sent — request {data.requestNumber}
       </Heading>
-      <p>{message ?? `Your request number is ${data.requestNumber}.`}</p>
+      <p className="wrap-anywhere">{message ?? `Your request number is ${data.requestNumber}.`}</p>
       {hydrated ? (
         <button type="button" onClick={onAnother} className="font-semibold text-brand-700 underline">
           Send another message
