@@ -4,6 +4,7 @@ import { ChatConsole } from "@/components/console/chats/ChatConsole";
 import { ContactRequests } from "@/components/console/chats/ContactRequests";
 import { accessRoles } from "@/lib/access/grants";
 import { requirePageUser } from "@/lib/auth/current";
+import { isAway } from "@/lib/chat/presence";
 import { listContactRequests } from "@/lib/contact/queries";
 import { listCannedReplies } from "@/lib/support/canned-replies";
 import { chatSidePanelAction, markContactHandledAction, openChatSidePanelAction } from "./actions";
@@ -12,7 +13,8 @@ export const metadata: Metadata = { title: "Support chats" };
 
 export default async function ChatsConsolePage() {
   const session = await requirePageUser(accessRoles, "/console/chats");
-  const [replies, requests] = await Promise.all([
+  const [away, replies, requests] = await Promise.all([
+    isAway(session.userId),
     listCannedReplies(),
     listContactRequests({ status: "open", limit: 50 }),
   ]);
@@ -43,6 +45,7 @@ export default async function ChatsConsolePage() {
         </p>
       </noscript>
       <ChatConsole
+        initialAway={away}
         cannedReplies={replies.map((r) => ({ id: r.id, title: r.title, body: r.body }))}
         showPanel={chatSidePanelAction}
         openPanel={openChatSidePanelAction}

@@ -6,11 +6,12 @@ import { SidePanel, type PanelAction } from "./SidePanel";
 import { useChatStream } from "./use-chat-stream";
 import { cursorOf, postJson, waitedFor, withEvent, type ChatView, type JsonResult, type QueueItem } from "./types";
 
-const PRESENCE_EVERY_MS = 30_000;
 const TYPING_SHOWN_MS = 5_000;
 const NEW_CHAT_HIGHLIGHT_MS = 15_000;
 
 type Props = {
+  /** "Away" as the rep last chose it (kept across visits); the open stream is what makes them online. */
+  initialAway: boolean;
   cannedReplies: { id: string; title: string; body: string }[];
   showPanel: PanelAction;
   openPanel: PanelAction;
@@ -20,20 +21,19 @@ type Props = {
  * The rep's live desk: the waiting queue, "Take", the rep's open chats, the conversation with its
  * side panel, and "Away"/"Available". Everything live arrives on one stream (use-chat-stream).
  */
-export function ChatConsole({ cannedReplies, showPanel, openPanel }: Props) {
+export function ChatConsole({ initialAway, cannedReplies, showPanel, openPanel }: Props) {
   const [loaded, setLoaded] = useState<"loading" | "ready" | "unavailable">("loading");
   const [waiting, setWaiting] = useState<QueueItem[]>([]);
   const [mine, setMine] = useState<ChatView[]>([]);
   const [activeId, setActiveId] = useState<number | null>(null);
   const [typingUntil, setTypingUntil] = useState<Record<number, number>>({});
   const [fresh, setFresh] = useState<Record<number, number>>({});
-  const [away, setAway] = useState(false);
+  const [away, setAway] = useState(initialAway);
   const [connected, setConnected] = useState(false);
   const [notice, setNotice] = useState<{ text: string; tone: "info" | "error" } | null>(null);
   const [now, setNow] = useState(0);
   const mineRef = useRef<ChatView[]>([]);
   const seenQueue = useRef<Set<number> | null>(null);
-  const awayRef = useRef(false);
 
   /** Shows the queue and this rep's chats as the server has them now. */
   function apply(result: JsonResult<{ waiting: QueueItem[]; mine: ChatView[] }>) {
@@ -63,14 +63,6 @@ export function ChatConsole({ cannedReplies, showPanel, openPanel }: Props) {
       clearTimeout(first);
       clearInterval(t);
     };
-  }, []);
-
-  // Opening the console makes the rep available; the repeat keeps their presence fresh while it stays open.
-  useEffect(() => {
-    const beat = () => void postJson("/api/console/chats/presence", { away: awayRef.current });
-    beat();
-    const t = setInterval(beat, PRESENCE_EVERY_MS);
-    return () => clearInterval(t);
   }, []);
 
   function queueChanged(next: QueueItem[]) {
@@ -129,7 +121,6 @@ export function ChatConsole({ cannedReplies, showPanel, openPanel }: Props) {
       setNotice({ text: result.formError, tone: "error" });
       return;
     }
-    awayRef.current = next;
     setAway(next);
     setNotice({
       text: next ? "You are away: no new chats are offered to customers by you." : "You are available for new chats.",
@@ -148,7 +139,7 @@ export function ChatConsole({ cannedReplies, showPanel, openPanel }: Props) {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-gray-300 p-3">
-        <p className="flex items-center gap-2" role="status">
+        <p id="presence-status" className="flex items-center gap-2" role="status">
           <span
             aria-hidden="true"
             className={`inline-block h-3 w-3 rounded-full ${away ? "bg-gray-500" : "bg-green-600"}`}
