@@ -1,8 +1,8 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
-import { newContext, storageStateFor } from "./support/auth";
+import { newContext, signIn, storageStateFor } from "./support/auth";
 import { expectNoAxeViolations } from "./support/axe";
 import { e2e } from "./support/config";
-import { randomSuffix, testDb } from "./support/users";
+import { createCustomer, randomSuffix, testDb } from "./support/users";
 
 const FORBIDDEN_HEADING = "You don't have access to this page";
 // The JSON endpoints refuse a POST without the site's own Origin (docs/support-chat.md).
@@ -151,6 +151,10 @@ test("support console: a visitor's chat is taken, answered both ways live and en
   const rep = await openConsole(browser, "rep");
   test.skip(!(await chatEndpointsExist(rep.request)), "the chat endpoints are not in this build yet");
   const admin = await openConsole(browser, "admin");
+  // A second admin console without its live stream keeps showing the chat after someone took it.
+  const stale = await newContext(browser, { storageState: storageStateFor("admin") });
+  await stale.route("**/api/chat/stream**", (route) => route.abort());
+  const stalePage = await stale.newPage();
   await expect(rep.locator("#presence-status")).toContainText("You are available");
 
   const visitor = await newContext(browser);
@@ -167,6 +171,9 @@ test("support console: a visitor's chat is taken, answered both ways live and en
   const adminItem = admin.getByRole("list", { name: "Waiting chats" }).getByRole("listitem").filter({ hasText: name });
   await expect(repItem).toContainText("Visitor");
   await expect(adminItem).toBeVisible();
+  await stalePage.goto("/console/chats");
+  const staleItem = stalePage.getByRole("listitem").filter({ hasText: name });
+  await expect(staleItem).toBeVisible();
 
   await repItem.getByRole("button", { name: `Take chat #${conversationId} with ${name}` }).click();
   await expect(rep.getByRole("heading", { name: `Chat #${conversationId} with ${name}` })).toBeVisible();
@@ -174,6 +181,9 @@ test("support console: a visitor's chat is taken, answered both ways live and en
   await expect(adminItem).toHaveCount(0);
   const again = await admin.request.post("/api/console/chats/take", { headers: sameOrigin, data: { conversationId } });
   expect(again.status()).toBe(409);
+  await staleItem.getByRole("button", { name: /^Take/ }).click();
+  await expect(stalePage.locator("#console-message")).toHaveText("Another representative has already taken this chat.");
+  await expect(staleItem).toHaveCount(0);
 
   const log = rep.getByRole("log", { name: `Messages of chat #${conversationId}` });
   // HTML a visitor typed is shown as text, inert.
@@ -236,5 +246,71 @@ test("support console: a visitor's chat is taken, answered both ways live and en
   await rep.getByRole("button", { name: "Set me available" }).click();
   await expect(rep.locator("#presence-status")).toContainText("You are available");
 
-  await Promise.all([rep.context().close(), admin.context().close(), visitor.close()]);
+  await Promise.all([rep.context().close(), admin.context().close(), stale.close(), visitor.close()]);
+});
+
+test("support console: a customer's details open with the chat as the reason, and a proposed change is withdrawn, then approved", async ({
+  browser,
+}) => {
+  const rep = await openConsole(browser, "rep");
+  test.skip(!(await chatEndpointsExist(rep.request)), "the chat endpoints are not in this build yet");
+  const customer = await createCustomer();
+  const customerContext = await newContext(browser);
+  const customerPage = await customerContext.newPage();
+  await signIn(customerPage, customer.username, customer.password);
+  const started = await customerPage.request.post("/api/chat/start", {
+    headers: sameOrigin,
+    data: { message: "Please update my phone number." },
+  });
+  expect(started.status(), await started.text()).toBe(200);
+  const { conversationId } = ((await started.json()) as { data: { conversationId: number } }).data;
+
+  const item = rep
+    .getByRole("list", { name: "Waiting chats" })
+    .getByRole("listitem")
+    .filter({ hasText: `#${conversationId}` });
+  await expect(item).toContainText("Signed-in customer");
+  await item.getByRole("button", { name: /^Take/ }).click();
+
+  // Nothing personal is shown before the reason; the chat is the reason, pre-filled.
+  const panel = rep.getByRole("complementary");
+  await expect(panel.getByLabel("Reason", { exact: true })).toHaveValue("chat");
+  await expect(panel).not.toContainText(customer.accountNumber);
+  await panel.getByRole("button", { name: "Open customer details" }).click();
+  await expect(panel).toContainText(customer.accountNumber);
+  await expect(panel).toContainText(customer.firstName);
+  const audit = await testDb().query<{ detail: { chatId?: number; accessReason?: string } }>(
+    `select detail from audit_events where subject_user_id = $1 and action = 'staff.customer_viewed'`,
+    [customer.id],
+  );
+  expect(audit.rows.map((r) => [r.detail.accessReason, Number(r.detail.chatId)])).toEqual([["chat", conversationId]]);
+
+  // Proposed, then withdrawn: the status follows.
+  await panel.getByLabel("New phone number").fill("(303) 555-0199");
+  await panel.getByRole("button", { name: "Propose to customer" }).click();
+  const proposals = panel.getByRole("list", { name: "Proposals in this chat" });
+  await expect(proposals.getByRole("listitem").first()).toContainText("(303) 555-0199 — waiting for the customer");
+  await proposals.getByRole("button", { name: /^Withdraw/ }).click();
+  await expect(proposals.getByRole("listitem").first()).toContainText("withdrawn");
+
+  // Proposed again and approved by the customer in their own session: the rep sees it approved.
+  await panel.getByRole("button", { name: "Propose to customer" }).click();
+  await expect(proposals.getByRole("listitem").first()).toContainText("waiting for the customer");
+  const { rows } = await testDb().query<{ id: number }>(
+    `select id from chat_proposals where conversation_id = $1 and status = 'pending'`,
+    [conversationId],
+  );
+  const answered = await customerPage.request.post("/api/chat/proposals/answer", {
+    headers: sameOrigin,
+    data: { proposalId: rows[0].id, answer: "approve" },
+  });
+  expect(answered.status(), await answered.text()).toBe(200);
+  await expect(proposals.getByRole("listitem").first()).toContainText("approved");
+  const phone = await testDb().query<{ phone: string }>(`select phone from users where id = $1`, [customer.id]);
+  expect(phone.rows[0].phone).toBe("+13035550199");
+
+  await rep.getByRole("button", { name: "End chat", exact: true }).click();
+  await rep.getByRole("button", { name: "End chat now" }).click();
+  await expect(rep.getByText(/This chat has ended/)).toBeVisible();
+  await Promise.all([rep.context().close(), customerContext.close()]);
 });

@@ -392,7 +392,7 @@ function ProposeChange({ chat }: { chat: ChatView }) {
       {proposals.length > 0 && (
         <div className="space-y-1">
           <h4 className="font-semibold">Proposed in this chat</h4>
-          <ul className="space-y-2 text-sm" aria-live="polite">
+          <ul className="space-y-2 text-sm" aria-live="polite" aria-label="Proposals in this chat">
             {proposals.map((p) => (
               <li
                 key={p.proposalId}
