@@ -240,6 +240,15 @@ test("support console: a visitor's chat is taken, answered both ways live and en
   );
   expect(rows[0]).toEqual({ status: "closed", close_reason: "Question answered" });
 
+  // The ended chat is found by the visitor's name; its transcript shows both sides as text.
+  await rep.goto(`/console/chats/closed?q=${encodeURIComponent(name)}`);
+  await rep.getByRole("link", { name: `Chat #${conversationId} with ${name}` }).click();
+  await expect(rep.getByRole("heading", { level: 1 })).toHaveText(`Chat #${conversationId} with ${name}`);
+  const transcript = rep.getByRole("list", { name: "Transcript" });
+  await expect(transcript).toContainText("Hi, <b>is</b> anyone there?");
+  await expect(transcript).toContainText("Let me look at that for you.");
+  await rep.goto("/console/chats");
+
   // Away and back: presence is stored for the widget to read.
   await rep.getByRole("button", { name: "Set me away" }).click();
   await expect(rep.locator("#presence-status")).toContainText("You are away");
@@ -279,6 +288,7 @@ test("support console: a customer's details open with the chat as the reason, an
   await panel.getByRole("button", { name: "Open customer details" }).click();
   await expect(panel).toContainText(customer.accountNumber);
   await expect(panel).toContainText(customer.firstName);
+  await expectNoAxeViolations(rep);
   const audit = await testDb().query<{ detail: { chatId?: number; accessReason?: string } }>(
     `select detail from audit_events where subject_user_id = $1 and action = 'staff.customer_viewed'`,
     [customer.id],

@@ -223,7 +223,7 @@ export function ChatConsole({ initialAway, cannedReplies, showPanel, openPanel }
             ) : (
               <ul className="flex flex-wrap gap-2 lg:flex-col">
                 {mine.map((c) => {
-                  const unread = c.id !== activeId && lastAuthor(c) === "customer";
+                  const awaitingReply = c.status !== "closed" && lastAuthor(c) === "customer";
                   return (
                     <li key={c.id}>
                       <button
@@ -238,7 +238,7 @@ export function ChatConsole({ initialAway, cannedReplies, showPanel, openPanel }
                       >
                         #{c.id} {c.customerName || "Visitor"}
                         {c.status === "closed" && " (ended)"}
-                        {unread && <span className="ml-1 text-brand-800"> · new message</span>}
+                        {awaitingReply && <span className="ml-1 font-normal text-brand-800"> · awaiting reply</span>}
                       </button>
                     </li>
                   );

@@ -26,7 +26,7 @@ type Props = {
 /** One chat: its messages (announced as they arrive), the send box, canned replies and "End chat". */
 export function Conversation({ chat, customerTyping, cannedReplies, onDismiss }: Props) {
   const closed = chat.status === "closed";
-  const logRef = useRef<HTMLOListElement>(null);
+  const logRef = useRef<HTMLDivElement>(null);
   const count = chat.messages.length;
 
   // Keep the newest message in view as the log grows.
@@ -47,41 +47,43 @@ export function Conversation({ chat, customerTyping, cannedReplies, onDismiss }:
           {closed ? "Ended" : chat.status === "waiting" ? "Waiting" : "Active"}
         </p>
       </div>
-      <ol
+      <div
         ref={logRef}
         role="log"
         aria-live="polite"
         aria-label={`Messages of chat #${chat.id}`}
         tabIndex={0}
-        className="h-80 space-y-2 overflow-y-auto rounded-md border border-gray-300 bg-gray-50 p-3 focus:outline-2 focus:outline-brand-600 sm:h-96"
+        className="h-80 overflow-y-auto rounded-md border border-gray-300 bg-gray-50 p-3 focus:outline-2 focus:outline-brand-600 sm:h-96"
       >
-        {chat.messages.length === 0 && <li className="text-sm text-gray-600">No messages yet.</li>}
-        {chat.messages.map((m) =>
-          m.kind === "message" ? (
-            <li
-              key={m.seq}
-              className={`max-w-[85%] rounded-lg px-3 py-2 ${
-                m.author === "rep" ? "ml-auto bg-brand-50 text-gray-900" : "bg-white text-gray-900 shadow-sm"
-              }`}
-            >
-              <p className="text-xs font-semibold text-gray-700">
-                {m.author === "rep" ? `${m.authorName || "You"} (rep)` : m.authorName || "Customer"}
-                <span className="font-normal">
-                  {" · "}
-                  <time dateTime={m.createdAt}>{timeOf(m.createdAt)}</time>
-                </span>
-              </p>
-              <p className="mt-0.5">
-                <MessageText text={m.body} />
-              </p>
-            </li>
-          ) : (
-            <li key={m.seq} className="text-center text-sm text-gray-700">
-              <MessageText text={eventText(m.kind, m.body, m.data)} />
-            </li>
-          ),
-        )}
-      </ol>
+        <ol className="space-y-2">
+          {chat.messages.length === 0 && <li className="text-sm text-gray-600">No messages yet.</li>}
+          {chat.messages.map((m) =>
+            m.kind === "message" ? (
+              <li
+                key={m.seq}
+                className={`max-w-[85%] rounded-lg px-3 py-2 ${
+                  m.author === "rep" ? "ml-auto bg-brand-50 text-gray-900" : "bg-white text-gray-900 shadow-sm"
+                }`}
+              >
+                <p className="text-xs font-semibold text-gray-700">
+                  {m.author === "rep" ? `${m.authorName || "You"} (rep)` : m.authorName || "Customer"}
+                  <span className="font-normal">
+                    {" · "}
+                    <time dateTime={m.createdAt}>{timeOf(m.createdAt)}</time>
+                  </span>
+                </p>
+                <p className="mt-0.5">
+                  <MessageText text={m.body} />
+                </p>
+              </li>
+            ) : (
+              <li key={m.seq} className="text-center text-sm text-gray-700">
+                <MessageText text={eventText(m.kind, m.body, m.data)} />
+              </li>
+            ),
+          )}
+        </ol>
+      </div>
       <p className="min-h-5 text-sm text-gray-700" aria-live="polite">
         {customerTyping && !closed ? `${chat.customerName || "The customer"} is typing…` : ""}
       </p>
