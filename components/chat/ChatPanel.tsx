@@ -67,11 +67,14 @@ export function ChatPanel({ id, open, focusOnOpen, onFocused, onClose, onUnread,
   useEffect(() => {
     if (!open || !focusOnOpen || phase === "loading") return;
     const panel = panelRef.current;
-    const target =
-      panel?.querySelector<HTMLElement>("[data-autofocus]") ??
-      panel?.querySelector<HTMLElement>(
-        "textarea:not([disabled]), input:not([disabled]), select, [data-fallback-focus]",
-      );
+    // In order of preference, not of the page: the close button comes first in the DOM but last here.
+    const target = [
+      "[data-autofocus]",
+      "input:not([disabled]), textarea:not([disabled]), select",
+      "[data-fallback-focus]",
+    ]
+      .map((selector) => panel?.querySelector<HTMLElement>(selector))
+      .find(Boolean);
     target?.focus();
     onFocused();
   }, [open, focusOnOpen, phase, view?.id, onFocused]);
