@@ -265,6 +265,34 @@ test.describe("with a rep", () => {
   });
 });
 
+test.describe("stream down", () => {
+  test("chat widget: when the stream keeps failing the panel polls, and the rep joining still shows", async ({
+    page,
+    browser,
+  }) => {
+    let streamTries = 0;
+    await page.route("**/api/chat/stream**", async (route) => {
+      streamTries++;
+      await route.fulfill({ status: 503, contentType: "text/plain", body: "Temporarily unavailable" });
+    });
+    const { id } = await startVisitorChat(page, `Polling, please ${randomSuffix()}`);
+    const rep = await repSession(browser);
+    try {
+      expect((await rep.post("/api/console/chats/take", { conversationId: id })).status()).toBe(200);
+    } finally {
+      await rep.context.close();
+    }
+    // Within a poll (5 s) of the take, read from GET /api/chat/state.
+    await expect(panel(page).getByRole("listitem").filter({ hasText: "Riley joined" })).toBeVisible({
+      timeout: 8_000,
+    });
+    expect(streamTries).toBeGreaterThan(0);
+    // Shown once, although every poll brings the whole conversation again.
+    await page.waitForTimeout(5_500);
+    await expect(panel(page).getByRole("listitem").filter({ hasText: "Riley joined" })).toHaveCount(1);
+  });
+});
+
 test.describe("signed-in customer", () => {
   test.use({ storageState: storageStateFor("customer") });
 

@@ -253,7 +253,9 @@ export function ChatPanel({ id, open, focusOnOpen, onFocused, onClose, onUnread,
         )}
       </div>
 
-      <div className="space-y-2 border-t border-gray-200 px-4 py-3">
+      <div
+        className={`space-y-2 border-t border-gray-200 px-4 py-3 ${error || showConversation || (canChat && me?.signedIn) ? "" : "hidden"}`}
+      >
         <div id={`${id}-error`} role="alert" className="empty:hidden">
           {error && (
             <p className="rounded-md border border-red-700 bg-red-50 px-3 py-2 text-sm text-red-900">{error.message}</p>

@@ -36,6 +36,8 @@ export type ChatView = {
   topic: string;
   repFirstName: string | null;
   customerName: string;
+  /** The rep console's; the widget does not need it. */
+  signedIn?: boolean;
   transcriptsSent: number;
   messages: ChatEvent[];
 };
