@@ -43,6 +43,9 @@ const { ensureAuthSecret, ensureDataKey, ensureTls } = await import("./lib/serve
 const { fallbackCsp, securityHeaders } = await import("./lib/server/security-headers");
 const { startMailWorker } = await import("./lib/mail/worker");
 const { resumeNewsletters } = await import("./lib/marketing/newsletter");
+const { startChatBus, stopChatBus } = await import("./lib/chat/bus");
+const { STREAM_PATH, handleChatStream, closeAllChatStreams } = await import("./lib/chat/stream");
+const { startChatRetention } = await import("./lib/chat/retention");
 
 const dataDir = path.resolve(config.DATA_DIR);
 mkdirSync(dataDir, { recursive: true });
@@ -134,6 +137,16 @@ async function serve(req: IncomingMessage, res: ServerResponse, encrypted: boole
     sendOutagePage(res);
     return;
   }
+  // The chat's event stream lives as long as the tab: served here, outside Next's request cycle,
+  // and not counted as a request in flight (shutdown ends streams; browsers reconnect elsewhere).
+  if (url === STREAM_PATH || url.startsWith(`${STREAM_PATH}?`)) {
+    void handleChatStream(req, res).catch((err) => {
+      console.error("[chat] stream failed:", err);
+      if (!res.headersSent) sendOutagePage(res);
+      else res.end();
+    });
+    return;
+  }
   // A page that failed because the database went away mid-request answers 503, not 500.
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = (status: number, ...rest: unknown[]) =>
@@ -166,6 +179,8 @@ const host = listenHost(config);
 await new Promise<void>((resolve) => httpsServer.listen(config.PORT, host, resolve));
 await new Promise<void>((resolve) => httpServer.listen(config.HTTP_PORT, host, resolve));
 const stopMailWorker = startMailWorker();
+await startChatBus();
+const stopChatRetention = startChatRetention();
 void resumeNewsletters().catch((err) => console.error("[newsletter] resuming failed:", err));
 
 const base = `https://localhost:${config.PORT}`;
@@ -197,6 +212,8 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`${signal} received: finishing ${inFlight} request(s) in flight, then stopping.`);
   const closed = Promise.all([new Promise((r) => httpsServer.close(r)), new Promise((r) => httpServer.close(r))]);
+  closeAllChatStreams();
+  stopChatRetention();
   // Idle keep-alive connections would hold close() open; busy ones finish their request first.
   httpsServer.closeIdleConnections();
   httpServer.closeIdleConnections();
@@ -209,6 +226,7 @@ async function shutdown(signal: string) {
   clearInterval(idleSweep);
   clearTimeout(deadline);
   await stopMailWorker();
+  await stopChatBus();
   await app.close?.();
   await closeDb();
   console.log("Stopped.");

@@ -13,7 +13,7 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "eslint/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "components/**/*.test.ts", "db/**/*.test.ts", "eslint/**/*.test.ts"],
     globalSetup: ["lib/test/global-setup.ts"],
     setupFiles: ["lib/test/setup.ts"],
     pool: "forks",

@@ -52,6 +52,7 @@ const envSchema = z
     LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    CHAT_STARTS_PER_IP: z.coerce.number().int().min(1).default(5),
     SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
     LOCAL_MAILBOX: z.enum(["auto", "on", "off"]).default("auto"),
     // Only "1" turns the bench floor endpoints on; anything else leaves them off (never refused).

@@ -77,6 +77,11 @@ export const messages = {
   proposalNotPending: "This change was already answered or withdrawn.",
   proposalNotForVisitor: "Changes can only be proposed to a signed-in customer.",
   notOriginal: "This request came from another site and was refused.",
+  bodyTooLarge: "The request was too large.",
+  chatNameRequired: "Enter your name",
+  proposalBadPhone: "Enter a US phone number, such as (303) 555-0123",
+  proposalBadState: "Choose a US state",
+  chatEmailRequired: "Enter your e-mail address so we can reply if the chat is cut off",
 
   // Contact Us (lib/contact, app/contact).
   contactRequestNotFound: "That contact request doesn't exist.",

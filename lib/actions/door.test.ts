@@ -59,7 +59,7 @@ describe("secure action door", () => {
       request: async () => requestVia(false, { "x-forwarded-proto": "https" }),
       session: () => findActiveSession(sessionId),
     });
-    expect(result).toEqual({ ok: false, formError: messages.httpsRequired });
+    expect(result).toEqual({ ok: false, formError: messages.httpsRequired, code: "httpsRequired" });
     expect(calls).toEqual([]);
     expect(await firstName(user.id)).toBe("Test");
   });
@@ -91,7 +91,7 @@ describe("secure action door", () => {
         session: () => findActiveSession(sessionId),
       },
     );
-    expect(result).toEqual({ ok: false, formError: messages.signedOut });
+    expect(result).toEqual({ ok: false, formError: messages.signedOut, code: "signedOut" });
     expect(calls).toEqual([]);
   });
 
@@ -107,7 +107,7 @@ describe("secure action door", () => {
         session: () => findActiveSession(sessionId),
       },
     );
-    expect(result).toEqual({ ok: false, formError: messages.forbidden });
+    expect(result).toEqual({ ok: false, formError: messages.forbidden, code: "forbidden" });
     expect(calls).toEqual([]);
   });
 
@@ -178,6 +178,7 @@ describe("secure action door", () => {
     expect(taken).toEqual({
       ok: false,
       formError: messages.invalidInput,
+      code: "invalidInput",
       fieldErrors: { firstName: [messages.usernameTaken] },
       values: { firstName: "Ana" },
     });
@@ -190,6 +191,7 @@ describe("secure action door", () => {
     expect(stale).toEqual({
       ok: false,
       formError: messages.staleSection,
+      code: "staleSection",
       conflict: true,
       values: { firstName: "Stored" },
     });

@@ -73,9 +73,10 @@ export async function runSecureAction<S extends zcore.$ZodType, T, R extends rea
     if (options.httpsOnly && request.proto !== "https") {
       return { ok: false, formError: messages.httpsRequired, code: "httpsRequired" };
     }
-    let session: ActiveSession | null = null;
+    // Public actions still get the session when there is one: the chat and Contact Us serve
+    // visitors and signed-in customers alike, and must know which they have.
+    const session = await deps.session();
     if (options.roles !== "public") {
-      session = await deps.session();
       if (!session) return { ok: false, formError: messages.signedOut, code: "signedOut" };
       if (!options.roles.includes(session.role)) return { ok: false, formError: messages.forbidden, code: "forbidden" };
     }

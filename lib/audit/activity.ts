@@ -67,6 +67,8 @@ function describeAction(action: string, detail: Record<string, unknown>): string
       return `A customer service representative viewed your profile — ${String(detail.accessReasonText ?? "reason recorded")}`;
     case "staff.chat_transcript_read":
       return `A customer service representative read the transcript of chat #${String(detail.chatId ?? "")}`;
+    case "chat.taken":
+      return `A customer service representative answered your chat #${String(detail.chatId ?? "")}`;
     default:
       return action;
   }

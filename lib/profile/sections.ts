@@ -47,7 +47,14 @@ export async function claimSection(
 }
 
 /** Who is changing whose profile, from where (a rep acting for a customer carries a reason). */
-export type ProfileActor = { userId: string; actorId: string; ip: string; reason?: string };
+export type ProfileActor = {
+  userId: string;
+  actorId: string;
+  ip: string;
+  reason?: string;
+  /** More for the audit row, e.g. `{ chatId, proposedBy }` for a change approved in a chat. */
+  detail?: Record<string, unknown>;
+};
 
 /** Field names whose value differs; values themselves never go into the audit log. */
 export function changedFields<T extends Record<string, unknown>>(before: T, after: Partial<T>): string[] {

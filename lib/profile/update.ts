@@ -43,7 +43,7 @@ async function recordChange(
     actorId: actor.actorId,
     subjectUserId: actor.userId,
     action: "profile.updated",
-    detail: { section, fields, ...(actor.reason ? { reason: actor.reason } : {}), ...extra },
+    detail: { section, fields, ...(actor.reason ? { reason: actor.reason } : {}), ...actor.detail, ...extra },
     ip: actor.ip,
   });
   const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, actor.userId));
