@@ -23,12 +23,14 @@ import {
   participantFor,
   readEvents,
   sendMessage,
+  signalTyping,
   startChat,
   type ChatEvent,
   type Participant,
 } from "./conversations";
 import { setAway, touchPresence } from "./presence";
-import { answerProposal, proposeChange } from "./proposals";
+import { answerProposal, proposeChange, withdrawProposal } from "./proposals";
+import { CHAT_MESSAGE_MAX, chatSendSchema } from "./schema";
 import { closeChatByStaff, listWaiting, takeChat } from "./queue";
 import { purgeExpiredChats } from "./retention";
 import { handleChatStream } from "./stream";
@@ -400,12 +402,131 @@ describe("support chat", () => {
       .update(chatConversations)
       .set({ createdAt: sql`now() - interval '800 days'` })
       .where(eq(chatConversations.id, open.id));
-    expect(await purgeExpiredChats()).toBeGreaterThanOrEqual(1);
+    // Every instance runs the job: two at once delete each row once between them, and fail nothing.
+    const [a, b] = await Promise.all([purgeExpiredChats(), purgeExpiredChats()]);
+    expect(a + b).toBeGreaterThanOrEqual(1);
     const left = await db.select({ id: chatConversations.id }).from(chatConversations);
     const ids = left.map((r) => r.id);
     expect(ids).not.toContain(old.id);
     expect(ids).toContain(recent.id);
     expect(ids).toContain(open.id);
     expect(await db.select().from(chatMessages).where(eq(chatMessages.conversationId, old.id))).toHaveLength(0);
+  });
+
+  it("stream: a lost notification loses nothing; the next one (or, on Postgres, the listener's reconnect) delivers it in order, once", async () => {
+    const chat = await visitorChat("start");
+    const r = await rep();
+    await takeChat(r, chat.id, "");
+    const cookie = `__Host-myaccount-chat=${chat.token}`;
+    // A message committed without its NOTIFY, as when the listener's connection drops at that moment.
+    const silentAppend = (body: string) =>
+      db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(chatConversations)
+          .set({ lastSeq: sql`${chatConversations.lastSeq} + 1` })
+          .where(eq(chatConversations.id, chat.id))
+          .returning({ seq: chatConversations.lastSeq });
+        await tx
+          .insert(chatMessages)
+          .values({ conversationId: chat.id, seq: row.seq, kind: "message", author: "rep", authorId: r.userId, body });
+        return row.seq;
+      });
+
+    const repaired = await readStream(`/api/chat/stream?c=${chat.id}`, cookie, (f) => seqsOf(f, chat.id).includes(4), {
+      lastEventId: `${chat.id}:2`,
+      onOpen: async () => {
+        await new Promise((res) => setTimeout(res, 150));
+        expect(await silentAppend("unannounced")).toBe(3);
+        await new Promise((res) => setTimeout(res, 150));
+        await sendMessage(chat.p, { conversationId: chat.id, body: "announced" }, ip());
+      },
+    });
+    expect(seqsOf(repaired.frames, chat.id)).toEqual([3, 4]);
+
+    if (process.env.TEST_DB !== "postgres") return;
+    // Postgres: the bus listens on a connection of its own. Cut it after a silent append: the bus
+    // reconnects, re-reads ("resync"), and the stream delivers what no notification announced.
+    const resyncs: BusEvent[] = [];
+    const off = onBusEvent((e) => e.t === "resync" && resyncs.push(e));
+    try {
+      const healed = await readStream(`/api/chat/stream?c=${chat.id}`, cookie, (f) => seqsOf(f, chat.id).includes(5), {
+        lastEventId: `${chat.id}:4`,
+        timeoutMs: 10_000,
+        onOpen: async () => {
+          await new Promise((res) => setTimeout(res, 150));
+          expect(await silentAppend("while the listener was away")).toBe(5);
+          await db.execute(
+            sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen %'`,
+          );
+        },
+      });
+      expect(seqsOf(healed.frames, chat.id)).toEqual([5]);
+      expect(resyncs.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      off();
+    }
+  });
+
+  it("abuse: another's chat, a closed chat, a reused token, an over-long message and a withdrawn proposal change nothing", async () => {
+    const chat = await visitorChat("mine");
+    const stranger = visitor().p;
+    for (const attempt of [
+      () => signalTyping(stranger, chat.id),
+      () => endChat(stranger, chat.id),
+      () => mailTranscript(stranger, chat.id),
+      () => sendMessage(stranger, { conversationId: chat.id, body: "x" }, ip()),
+    ])
+      expect(await attempt()).toMatchObject({ ok: false, error: "chatNotYours" });
+    const strangerState = await getChatState(stranger);
+    expect(JSON.stringify(strangerState)).not.toContain("mine");
+
+    // Over the limit: refused by the schema before any function runs.
+    expect(chatSendSchema.safeParse({ conversationId: chat.id, body: "x".repeat(CHAT_MESSAGE_MAX + 1) }).success).toBe(
+      false,
+    );
+    expect(chatSendSchema.safeParse({ conversationId: chat.id, body: "x".repeat(CHAT_MESSAGE_MAX) }).success).toBe(
+      true,
+    );
+
+    // Closed: the same token (this browser or a copy of its cookie) can no longer write to it.
+    expect((await endChat(chat.p, chat.id)).ok).toBe(true);
+    const before = (await readEvents(db, chat.id, 0)).length;
+    expect(await sendMessage(chat.p, { conversationId: chat.id, body: "again" }, ip())).toMatchObject({
+      ok: false,
+      error: "chatClosed",
+    });
+    expect(await signalTyping(chat.p, chat.id)).toMatchObject({ ok: false, error: "chatClosed" });
+    expect(await endChat(chat.p, chat.id)).toMatchObject({ ok: false, error: "chatClosed" });
+    expect(await readEvents(db, chat.id, 0)).toHaveLength(before);
+
+    // A proposal withdrawn by the rep cannot be approved afterwards; the phone stays as it was.
+    const c = await customer();
+    const started = await startChat(c, { ...startInput, message: "phone" }, ip());
+    if (!started.ok) throw new Error("start failed");
+    const r = await rep();
+    await takeChat(r, started.data.conversationId, "");
+    const proposed = await proposeChange(r, {
+      conversationId: started.data.conversationId,
+      field: "phone",
+      phone: "(720) 555-0142",
+    });
+    if (!proposed.ok) throw new Error(JSON.stringify(proposed));
+    const [{ phone: phoneBefore }] = await db.select({ phone: users.phone }).from(users).where(eq(users.id, c.userId));
+    expect((await withdrawProposal(r, proposed.data.proposalId)).ok).toBe(true);
+    expect(await withdrawProposal(r, proposed.data.proposalId)).toMatchObject({
+      ok: false,
+      error: "proposalNotPending",
+    });
+    expect(
+      await answerProposal(c, { proposalId: proposed.data.proposalId, answer: "approve" }, { ip: "", userAgent: "" }),
+    ).toMatchObject({ ok: false, error: "proposalNotPending" });
+    const [{ phone: phoneAfter }] = await db.select({ phone: users.phone }).from(users).where(eq(users.id, c.userId));
+    expect(phoneAfter).toBe(phoneBefore);
+    // Staff cannot use the customer's side of the chat.
+    expect(await startChat(r, { ...startInput, message: "hi" }, ip())).toMatchObject({
+      ok: false,
+      error: "chatStaffUseConsole",
+    });
+    expect(await endChat(r, started.data.conversationId)).toMatchObject({ ok: false, error: "chatStaffUseConsole" });
   });
 });
