@@ -11,13 +11,21 @@ const needHelp = (page: Page) => page.getByRole("button", { name: "Need Help", e
 const panel = (page: Page) => page.getByRole("dialog", { name: "Chat with customer service" });
 
 /**
- * The demo rep counts as online for the next 45 seconds (as if their /console/chats tab had just
- * sent a heartbeat), so the panel offers a chat instead of Contact Us. Touch again before each read.
+ * A rep of this spec's own counts as online for the next 45 seconds (as if their /console/chats
+ * tab had just sent a heartbeat), so the panel offers a chat instead of Contact Us. Not the demo
+ * rep: the console's specs run alongside, and the demo rep's tab closing or choosing Away there
+ * would take the desk offline here. Touch again before each read.
  */
 async function repOnline() {
   await testDb().query(
-    `insert into chat_presence (staff_id, away, last_seen_at)
-       select id, false, now() from users where username = 'rep'
+    `with r as (
+       insert into users (role, username, email, first_name, last_name)
+       values ('rep', 'e2e_widget_desk', 'e2e_widget_desk@example.test', 'Desk', 'Rep')
+       on conflict (lower(username)) do update set role = 'rep'
+       returning id
+     )
+     insert into chat_presence (staff_id, away, last_seen_at)
+       select id, false, now() from r
      on conflict (staff_id) do update set away = false, last_seen_at = now()`,
   );
 }
