@@ -3,12 +3,14 @@ import {
   bigint,
   bigserial,
   boolean,
+  date,
   index,
   integer,
   jsonb,
   pgEnum,
   pgTable,
   primaryKey,
+  serial,
   text,
   timestamp,
   uniqueIndex,
@@ -50,6 +52,8 @@ export const users = pgTable(
     paymentVersion: integer("payment_version").notNull().default(1),
     registeredAt: timestamp("registered_at", { withTimezone: true }),
     passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }),
+    /** Set when the customer closed their account: personal fields are blanked, sign-in refused. */
+    closedAt: timestamp("closed_at", { withTimezone: true }),
     version: integer("version").notNull().default(1),
     ...timestamps,
   },
@@ -521,6 +525,140 @@ export const rateCounters = pgTable("rate_counters", {
   hits: integer("hits").notNull().default(0),
   windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Privacy: the policy and its versions, cookie and other privacy choices, products in the
+// customer's area, and usage counts that identify no one
+
+export const policyStatusEnum = pgEnum("policy_status", ["draft", "published"]);
+
+/**
+ * Every version of the privacy policy, as Markdown. The one in force is chosen by date: the
+ * published version with the latest `effective_at` not after now, so a change takes effect with
+ * no job to run. `version` is the label consent records cite (e.g. "2005-11-14").
+ */
+export const policyVersions = pgTable(
+  "policy_versions",
+  {
+    id: serial("id").primaryKey(),
+    version: text("version").notNull().unique(),
+    title: text("title").notNull().default("Online Privacy Policy"),
+    markdown: text("markdown").notNull(),
+    /** The admin's short "what changed" summary, shown in the notice and beside the diff. */
+    summary: text("summary").notNull().default(""),
+    material: boolean("material").notNull().default(false),
+    status: policyStatusEnum("status").notNull().default("draft"),
+    effectiveAt: timestamp("effective_at", { withTimezone: true }),
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    publishedBy: uuid("published_by").references(() => users.id, { onDelete: "set null" }),
+    /** Optimistic concurrency for editing a draft (and publishing what was previewed). */
+    rowVersion: integer("row_version").notNull().default(1),
+    /** The notice mailing of a published version: resumable by the last user id queued. */
+    noticeTotal: integer("notice_total").notNull().default(0),
+    noticeQueued: integer("notice_queued").notNull().default(0),
+    noticeCursor: uuid("notice_cursor"),
+    noticeDoneAt: timestamp("notice_done_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [index("policy_versions_effective_idx").on(t.status, t.effectiveAt)],
+);
+
+/** One notice mail per person per policy version, whatever happens to the mailing job. */
+export const policyNotices = pgTable(
+  "policy_notices",
+  {
+    policyVersionId: integer("policy_version_id")
+      .notNull()
+      .references(() => policyVersions.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    queuedAt: timestamp("queued_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.policyVersionId, t.userId] })],
+);
+
+export const privacyChoiceEnum = pgEnum("privacy_choice", ["cookies_functional", "cookies_analytics", "area_offers"]);
+export type PrivacyChoice = (typeof privacyChoiceEnum.enumValues)[number];
+
+/**
+ * The ledger of privacy choices that are not e-mail topics (cookie categories, products in your
+ * area): append-only like consent_events (migration 0007's triggers), with the words shown and
+ * the policy in force. Together they are the consent ledger.
+ */
+export const privacyChoiceEvents = pgTable(
+  "privacy_choice_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    choice: privacyChoiceEnum("choice").notNull(),
+    action: consentActionEnum("action").notNull(),
+    /** Where it was made: "banner", "privacy-centre", "sign-in" (remember my username), "gpc". */
+    source: text("source").notNull(),
+    wording: text("wording").notNull(),
+    policyVersion: text("policy_version").notNull(),
+    ip: text("ip").notNull().default(""),
+    userAgent: text("user_agent").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("privacy_choice_events_user_idx").on(t.userId, t.createdAt)],
+);
+
+/** Current state per person and choice, written in the same transaction as its ledger event. */
+export const privacyChoices = pgTable(
+  "privacy_choices",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    choice: privacyChoiceEnum("choice").notNull(),
+    granted: boolean("granted").notNull(),
+    lastEventId: bigint("last_event_id", { mode: "number" }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.choice] })],
+);
+
+/** The demo's catalogue of offers by the first three digits of a service ZIP code. */
+export const areaOffers = pgTable(
+  "area_offers",
+  {
+    id: serial("id").primaryKey(),
+    zipPrefix: text("zip_prefix").notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull(),
+    monthlyPriceCents: integer("monthly_price_cents").notNull(),
+    sortOrder: integer("sort_order").notNull().default(0),
+  },
+  (t) => [index("area_offers_zip_idx").on(t.zipPrefix, t.sortOrder)],
+);
+
+/** Page views per path per day: counted only with analytics consent; nothing that identifies. */
+export const usagePageViews = pgTable(
+  "usage_page_views",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    path: text("path").notNull(),
+    views: integer("views").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.path] })],
+);
+
+/** Visits per campaign (utm_source / utm_medium / utm_campaign) per day; same rules. */
+export const usageCampaigns = pgTable(
+  "usage_campaigns",
+  {
+    day: date("day", { mode: "string" }).notNull(),
+    source: text("source").notNull(),
+    medium: text("medium").notNull().default(""),
+    campaign: text("campaign").notNull().default(""),
+    visits: integer("visits").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.source, t.medium, t.campaign] })],
+);
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;

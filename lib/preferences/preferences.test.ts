@@ -255,4 +255,50 @@ describe("one-click withdrawal", () => {
     expect(await withdrawOneClick("00000000-0000-4000-8000-000000000000", 1, { ip: "", userAgent: "" })).toBe(false);
     expect(await events(user.id)).toEqual([]);
   });
+
+  it("logs: a closed account's rows may only have their personal values blanked; nothing else changes", async () => {
+    const { users, auditEvents } = await import("@/db/schema");
+    const user = await createUser();
+    await db.transaction((tx) =>
+      recordConsent(tx, {
+        userId: user.id,
+        topicId: "offers",
+        action: "granted",
+        source: "account",
+        actorId: user.id,
+        ip: "198.51.100.7",
+        userAgent: "Firefox",
+      }),
+    );
+    await db.insert(auditEvents).values({
+      actorId: user.id,
+      subjectUserId: user.id,
+      action: "test.row",
+      ip: "198.51.100.7",
+      detail: { email: "old@example.com", section: "email" },
+    });
+    // While the account is open, not even blanking is allowed.
+    await expect(db.execute(sql`update consent_events set ip = '' where user_id = ${user.id}`)).rejects.toThrow();
+    await db.update(users).set({ closedAt: new Date() }).where(eq(users.id, user.id));
+    await expect(db.execute(sql`update consent_events set ip = 'x' where user_id = ${user.id}`)).rejects.toThrow();
+    await expect(
+      db.execute(sql`update consent_events set action = 'withdrawn', ip = '' where user_id = ${user.id}`),
+    ).rejects.toThrow();
+    await expect(
+      db.execute(sql`update audit_events set detail = detail || '{"extra": "1"}' where subject_user_id = ${user.id}`),
+    ).rejects.toThrow();
+    await expect(
+      db.execute(sql`update audit_events set detail = '{}' where subject_user_id = ${user.id}`),
+    ).rejects.toThrow();
+    await db.execute(sql`update consent_events set ip = '', user_agent = '' where user_id = ${user.id}`);
+    await db.execute(
+      sql`update audit_events set ip = '', detail = jsonb_set(detail, '{email}', '""') where subject_user_id = ${user.id}`,
+    );
+    expect(await events(user.id)).toMatchObject([{ action: "granted", ip: "", userAgent: "" }]);
+    const [row] = await db
+      .select({ detail: auditEvents.detail, action: auditEvents.action })
+      .from(auditEvents)
+      .where(eq(auditEvents.subjectUserId, user.id));
+    expect(row).toEqual({ action: "test.row", detail: { email: "", section: "email" } });
+  });
 });
