@@ -1,0 +1,46 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { db } from "@/db/client";
+import { privacyChoiceEvents } from "@/db/schema";
+import { createUser } from "@/lib/test/factories";
+import { CHOICE_WORDING, getPrivacyChoices, recordPrivacyChoice } from "./choices";
+
+const meta = { ip: "198.51.100.4", userAgent: "Firefox" };
+
+describe("privacy choices", () => {
+  it("choices: a change appends one ledger row with the wording; repeating it records nothing", async () => {
+    const user = await createUser();
+    expect(await getPrivacyChoices(db, user.id)).toEqual({
+      cookies_functional: false,
+      cookies_analytics: false,
+      area_offers: false,
+    });
+    const change = {
+      userId: user.id,
+      choice: "area_offers" as const,
+      granted: true,
+      source: "privacy-centre" as const,
+    };
+    expect(await db.transaction((tx) => recordPrivacyChoice(tx, { ...change, ...meta }))).toBe(true);
+    expect(await db.transaction((tx) => recordPrivacyChoice(tx, { ...change, ...meta }))).toBe(false);
+    // Withdrawing something never granted is no change either.
+    expect(
+      await db.transaction((tx) =>
+        recordPrivacyChoice(tx, { ...change, choice: "cookies_analytics", granted: false, ...meta }),
+      ),
+    ).toBe(false);
+    expect((await getPrivacyChoices(db, user.id)).area_offers).toBe(true);
+    const rows = await db.select().from(privacyChoiceEvents).where(eq(privacyChoiceEvents.userId, user.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      choice: "area_offers",
+      action: "granted",
+      source: "privacy-centre",
+      wording: CHOICE_WORDING.area_offers,
+      ip: "198.51.100.4",
+    });
+    await expect(
+      db.update(privacyChoiceEvents).set({ action: "withdrawn" }).where(eq(privacyChoiceEvents.userId, user.id)),
+    ).rejects.toThrow();
+  });
+});
