@@ -4,12 +4,10 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import { dbHandle, closeDb, type DbHandle } from "./client";
+import { MIGRATION_LOCK_KEY } from "./migration-lock";
 import * as schema from "./schema";
 
 const migrationsFolder = path.resolve(process.cwd(), "drizzle");
-
-/** Any fixed number: the key of the advisory lock every instance takes around migrating. */
-const MIGRATION_LOCK_KEY = 726_001;
 
 /**
  * Applies every migration in drizzle/ that the database has not seen yet (both drivers).

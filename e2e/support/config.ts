@@ -11,6 +11,13 @@ export const e2e = {
   httpPort: Number(process.env.E2E_HTTP_PORT ?? 3081),
   proxyPort: Number(process.env.E2E_PROXY_PORT ?? 55432),
   proxyControlPort: Number(process.env.E2E_PROXY_CONTROL_PORT ?? 55433),
+  /**
+   * Ports of the n-th (from 1) extra server.ts a spec starts itself on the run's database
+   * (chat-two-instances.spec.ts), clear of the bench's and the lifecycle spec's ports.
+   */
+  extraInstancePorts(n: number) {
+    return { port: this.port + 300 + n, httpPort: this.httpPort + 300 + n };
+  },
   get baseURL() {
     return `https://localhost:${this.port}`;
   },

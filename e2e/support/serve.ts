@@ -3,31 +3,14 @@
  * server.ts (production build) against it. On Postgres the app connects through a TCP proxy the
  * outage test can cut. On exit the run's database is dropped.
  */
-import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { PG_ADMIN_URL, createDatabase, dropTestDatabase } from "../../lib/test/pg-admin";
+import { appServerEnv, spawnServer } from "./app-server";
 import { e2e } from "./config";
 import { startDbProxy } from "./db-proxy";
 
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  PORT: String(e2e.port),
-  HTTP_PORT: String(e2e.httpPort),
-  LISTEN_HOST: "127.0.0.1",
-  DATA_DIR: e2e.dataDir,
-  AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456789",
-  DATA_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
-  // Rate limits per address would trip over the many sign-ins of one test run from 127.0.0.1;
-  // the per-account limit (what the rate-limit test checks) stays at its default.
-  LOGIN_MAX_FAILURES_PER_IP: "10000",
-  // Every spec's visitors chat from 127.0.0.1; the real limit is tested in lib/chat.
-  CHAT_STARTS_PER_IP: "1000",
-  SMTP_URL: "",
-  // The specs read password-reset and verification links from the local mailbox, on Postgres too.
-  LOCAL_MAILBOX: "on",
-  NEXT_TELEMETRY_DISABLED: "1",
-};
+const env = appServerEnv({ port: e2e.port, httpPort: e2e.httpPort, dataDir: e2e.dataDir, databaseUrl: "" });
 
 let cleanup = async () => {};
 rmSync(e2e.dataDir, { recursive: true, force: true });
@@ -51,14 +34,9 @@ if (e2e.db === "postgres") {
     await proxy.close();
     await dropTestDatabase(db.name);
   };
-} else {
-  env.DATABASE_URL = "";
 }
 
-const child = spawn(process.execPath, ["--import", "./scripts/node/register.mjs", path.resolve("server.ts")], {
-  env,
-  stdio: "inherit",
-});
+const child = spawnServer(env);
 let stopping = false;
 const stop = () => {
   if (stopping) return;
