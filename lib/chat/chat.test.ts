@@ -28,7 +28,7 @@ import {
   type ChatEvent,
   type Participant,
 } from "./conversations";
-import { setAway, touchPresence } from "./presence";
+import { leavePresence, setAway, touchPresence } from "./presence";
 import { answerProposal, proposeChange, withdrawProposal } from "./proposals";
 import { CHAT_MESSAGE_MAX, chatSendSchema } from "./schema";
 import { closeChatByStaff, listWaiting, takeChat } from "./queue";
@@ -372,6 +372,19 @@ describe("support chat", () => {
     await setAway(r.userId, true);
     expect(await getSupportStatus()).toMatchObject({ available: false, reason: "noRep" });
     await setAway(r.userId, false);
+
+    // Closing the console tab here takes the rep offline at once...
+    await touchPresence(r.userId);
+    await leavePresence(r.userId);
+    expect(await getSupportStatus()).toMatchObject({ available: false, reason: "noRep" });
+    // ...but not when another instance's console tab touched the row after this one did.
+    await touchPresence(r.userId);
+    await db
+      .update(chatPresence)
+      .set({ lastSeenAt: sql`${chatPresence.lastSeenAt} + interval '1 second'` })
+      .where(eq(chatPresence.staffId, r.userId));
+    await leavePresence(r.userId);
+    expect(await getSupportStatus()).toMatchObject({ available: true, reason: "open" });
 
     // Mon–Fri 08:00–20:00 Denver: a Sunday noon is closed, a Monday 09:00 is open.
     const hours = Object.fromEntries(

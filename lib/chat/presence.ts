@@ -10,19 +10,40 @@ import { chatPresence } from "@/db/schema";
  */
 export const PRESENCE_FRESH_SECONDS = 45;
 
+/**
+ * When this instance last touched each rep's row, as the database wrote it (text keeps the
+ * microseconds). Another instance's console tab touches the same row; leaving compares against
+ * this so that closing a tab here does not take offline a rep whose console is open elsewhere.
+ */
+const g = globalThis as unknown as { __myaccountPresenceTouches?: Map<string, string> };
+const touches = (g.__myaccountPresenceTouches ??= new Map());
+
 export async function touchPresence(staffId: string): Promise<void> {
-  await db
+  const [row] = await db
     .insert(chatPresence)
     .values({ staffId })
-    .onConflictDoUpdate({ target: chatPresence.staffId, set: { lastSeenAt: sql`now()` } });
+    .onConflictDoUpdate({ target: chatPresence.staffId, set: { lastSeenAt: sql`now()` } })
+    .returning({ at: sql<string>`${chatPresence.lastSeenAt}::text` });
+  if (row) touches.set(staffId, row.at);
 }
 
-/** The last console tab of this rep on this instance closed: offline now, "Away" kept for next time. */
+/**
+ * The last console tab of this rep on this instance closed: offline now, "Away" kept for next
+ * time — unless another instance touched the row since this one did (a console open there).
+ * If this instance touched last, the other instance's next heartbeat (≤ 15 s) brings them back.
+ */
 export async function leavePresence(staffId: string): Promise<void> {
+  const mine = touches.get(staffId);
+  touches.delete(staffId);
   await db
     .update(chatPresence)
     .set({ lastSeenAt: sql`'epoch'::timestamptz` })
-    .where(eq(chatPresence.staffId, staffId));
+    .where(
+      and(
+        eq(chatPresence.staffId, staffId),
+        mine ? sql`${chatPresence.lastSeenAt} <= ${mine}::timestamptz` : undefined,
+      ),
+    );
 }
 
 export async function setAway(staffId: string, away: boolean): Promise<void> {
