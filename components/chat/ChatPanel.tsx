@@ -7,8 +7,8 @@ import { CUSTOMER_SERVICE_PHONE, CUSTOMER_SERVICE_PHONE_TEL } from "@/lib/contac
 import type { ContactSubmitted } from "@/lib/contact/schema";
 import { chatApi } from "./api";
 import { Composer } from "./Composer";
-import { MessageList, type PendingMessage } from "./MessageList";
-import { TRANSCRIPTS_MAX, type StartChatInput, type SupportStatus } from "./types";
+import { MessageList } from "./MessageList";
+import { TRANSCRIPTS_MAX, type PendingMessage, type StartChatInput, type SupportStatus } from "./types";
 import { useChat } from "./useChat";
 import { VisitorForm, type StartOutcome } from "./VisitorForm";
 
@@ -109,7 +109,11 @@ export function ChatPanel({ id, open, focusOnOpen, onFocused, onClose, onUnread,
     if (conversationId === null) return (await start({ message: body })).ok;
     const localId = crypto.randomUUID();
     setError(null);
-    setPending((p) => [...p, { localId, conversationId, body, seq: null }]);
+    const afterSeq = chat.events.reduce(
+      (max, e) => (e.conversationId === conversationId ? Math.max(max, e.seq) : max),
+      0,
+    );
+    setPending((p) => [...p, { localId, conversationId, body, seq: null, afterSeq }]);
     const res = await chatApi.send(conversationId, body);
     if (!res.ok) {
       setPending((p) => p.filter((m) => m.localId !== localId));

@@ -1,12 +1,11 @@
 "use client";
 
 import { useEffect, useRef, type ReactNode } from "react";
-import { awaitsAnswer, numberOf, stringOf } from "./events";
+import { awaitsAnswer, numberOf, pendingToShow, stringOf } from "./events";
 import { MessageText } from "./MessageText";
-import type { ChatEvent } from "./types";
+import type { ChatEvent, PendingMessage } from "./types";
 
 /** A message the customer sent that the stream has not brought back yet; `seq` once the server took it. */
-export type PendingMessage = { localId: string; conversationId: number; body: string; seq: number | null };
 
 const time = (iso: string) => {
   const d = new Date(iso);
@@ -38,8 +37,7 @@ export function MessageList({
   onAnswer: (proposalId: number, answer: "approve" | "decline") => void;
 }) {
   const listRef = useRef<HTMLOListElement>(null);
-  const shown = new Set(events.map((e) => `${e.conversationId}:${e.seq}`));
-  const waiting = pending.filter((p) => p.seq === null || !shown.has(`${p.conversationId}:${p.seq}`));
+  const waiting = pendingToShow(events, pending);
 
   useEffect(() => {
     const scroller = listRef.current?.closest<HTMLElement>("[data-chat-scroll]");

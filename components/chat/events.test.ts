@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { announcement, awaitsAnswer, lastSeq, mergeEvents, parseChatEvent, summarise } from "./events";
+import { announcement, awaitsAnswer, lastSeq, mergeEvents, parseChatEvent, pendingToShow, summarise } from "./events";
 import type { ChatEvent } from "./types";
 
 function ev(seq: number, over: Partial<ChatEvent> = {}): ChatEvent {
@@ -80,5 +80,35 @@ describe("parseChatEvent", () => {
     expect(parseChatEvent("not json")).toBeNull();
     expect(parseChatEvent('{"seq":1}')).toBeNull();
     expect(parseChatEvent(JSON.stringify(ev(1)))).toEqual(ev(1));
+  });
+});
+
+describe("pendingToShow", () => {
+  const pend = (localId: string, body: string, seq: number | null, afterSeq: number) => ({
+    localId,
+    conversationId: 7,
+    body,
+    seq,
+    afterSeq,
+  });
+
+  it("chat: a message the stream delivered before its send answered shows once, not twice", () => {
+    const events = [ev(1), ev(2, { body: "hello" })];
+    expect(pendingToShow(events, [pend("a", "hello", null, 1)])).toEqual([]);
+    // Before the stream delivers it, the bubble shows "Sending…".
+    expect(pendingToShow([ev(1)], [pend("a", "hello", null, 1)])).toHaveLength(1);
+  });
+
+  it("chat: an older message with the same text, or one another send claimed, does not hide a new one", () => {
+    const events = [ev(1, { body: "yes" }), ev(2, { body: "yes" })];
+    // Sent after seq 2: the earlier "yes" messages are not this one.
+    expect(pendingToShow(events, [pend("a", "yes", null, 2)])).toHaveLength(1);
+    // Two "yes" sent quickly: the answered one claims seq 3, the other is still on its way.
+    const more = [...events, ev(3, { body: "yes" })];
+    expect(pendingToShow(more, [pend("a", "yes", 3, 2), pend("b", "yes", null, 2)]).map((p) => p.localId)).toEqual([
+      "b",
+    ]);
+    // A rep's message with the same words is not the customer's.
+    expect(pendingToShow([ev(3, { body: "ok", author: "rep" })], [pend("c", "ok", null, 2)])).toHaveLength(1);
   });
 });

@@ -1,4 +1,4 @@
-import type { ChatEvent, ChatView, ProposalStatus } from "./types";
+import type { ChatEvent, ChatView, PendingMessage, ProposalStatus } from "./types";
 
 // Pure helpers the panel builds its view from: the stream, the polling fallback and the first
 // GET /api/chat/state all deliver the same events, sometimes twice; these make that harmless.
@@ -117,4 +117,35 @@ export function parseChatEvent(raw: string): ChatEvent | null {
     data: typeof e.data === "object" && e.data !== null ? e.data : {},
     createdAt: typeof e.createdAt === "string" ? e.createdAt : new Date(0).toISOString(),
   };
+}
+
+/**
+ * The messages still to show as the customer's own bubbles: those whose event has not arrived.
+ * The stream can deliver a message before its send request answers (seq still unknown), so an
+ * unanswered one also counts as arrived when a new event of theirs with the same text is there
+ * that no answered send has claimed — otherwise it would show twice for a moment.
+ */
+export function pendingToShow(events: ChatEvent[], pending: PendingMessage[]): PendingMessage[] {
+  const key = (c: number, seq: number) => `${c}:${seq}`;
+  const shown = new Set(events.map((e) => key(e.conversationId, e.seq)));
+  const claimed = new Set(pending.flatMap((p) => (p.seq === null ? [] : [key(p.conversationId, p.seq)])));
+  const out: PendingMessage[] = [];
+  for (const p of pending) {
+    if (p.seq !== null) {
+      if (!shown.has(key(p.conversationId, p.seq))) out.push(p);
+      continue;
+    }
+    const arrived = events.find(
+      (e) =>
+        e.conversationId === p.conversationId &&
+        e.author === "customer" &&
+        e.kind === "message" &&
+        e.seq > p.afterSeq &&
+        e.body === p.body &&
+        !claimed.has(key(e.conversationId, e.seq)),
+    );
+    if (arrived) claimed.add(key(arrived.conversationId, arrived.seq));
+    else out.push(p);
+  }
+  return out;
 }

@@ -73,3 +73,12 @@ export type ProposalStatus = "pending" | "approved" | "declined" | "withdrawn";
 export const CHAT_MESSAGE_MAX = 2000;
 /** Transcript mails per conversation (the server refuses a fourth). */
 export const TRANSCRIPTS_MAX = 3;
+
+/** A message the customer sent; `afterSeq` is the newest event shown when they pressed Send. */
+export type PendingMessage = {
+  localId: string;
+  conversationId: number;
+  body: string;
+  seq: number | null;
+  afterSeq: number;
+};
