@@ -46,6 +46,8 @@ const { resumeNewsletters } = await import("./lib/marketing/newsletter");
 const { startChatBus, stopChatBus } = await import("./lib/chat/bus");
 const { STREAM_PATH, handleChatStream, closeAllChatStreams } = await import("./lib/chat/stream");
 const { startChatRetention } = await import("./lib/chat/retention");
+const { countRequest } = await import("./lib/usage/count");
+const { routePatterns } = await import("./lib/usage/paths");
 
 const dataDir = path.resolve(config.DATA_DIR);
 mkdirSync(dataDir, { recursive: true });
@@ -75,6 +77,9 @@ if (config.SEED_DEMO === "always" || (config.SEED_DEMO === "auto" && embedded &&
   await seedDemo();
   seeded = true;
 }
+
+// Usage figures count page loads per route of app/ (lib/usage): read once, at start.
+const usageRoutes = routePatterns(path.resolve("app"));
 
 const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: config.PORT });
 await app.prepare();
@@ -154,6 +159,13 @@ async function serve(req: IncomingMessage, res: ServerResponse, encrypted: boole
 
   inFlight++;
   res.on("close", () => inFlight--);
+  // Counted after the response is sent, never awaited: counting cannot slow a page down.
+  res.on("finish", () => {
+    const counted = { method, url, headers: req.headers, status: res.statusCode };
+    void countRequest(counted, { patterns: usageRoutes, secret: process.env.AUTH_SECRET }).catch((err) =>
+      console.error("[usage] counting failed:", err),
+    );
+  });
   try {
     await nextHandler(req, res);
   } catch (err) {

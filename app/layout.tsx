@@ -5,6 +5,7 @@ import { SiteFooter } from "@/components/layout/SiteFooter";
 import { SiteHeader } from "@/components/layout/SiteHeader";
 import { signOutAction } from "./actions/sign-out";
 import { submitContactRequestAction } from "./contact/actions";
+import { CookieBannerSlot } from "./cookie-banner";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -26,6 +27,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to main content
         </a>
         <SiteHeader signOut={signOutAction} />
+        {/* In the page flow, above the content: it never covers a form or a button. */}
+        <CookieBannerSlot />
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
           {children}
         </main>

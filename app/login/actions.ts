@@ -9,7 +9,9 @@ import { homeFor } from "@/lib/auth/current";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { rememberUsername } from "@/lib/auth/remembered-username";
 import { signInSchema } from "@/lib/auth/schema";
+import { findUserBySignInName } from "@/lib/auth/user-lookup";
 import { signInWait } from "@/lib/auth/verify-credentials";
+import { adoptAccountChoices, grantFunctionalAtSignIn } from "@/lib/cookies/consent";
 
 export const signInAction = secureAction(
   { schema: signInSchema, roles: "public", httpsOnly: true },
@@ -26,6 +28,12 @@ export const signInAction = secureAction(
       // one answer for all (the next attempt says when to try again).
       if (err instanceof AuthError) return fail("incorrectSignIn");
       throw err;
+    }
+    const user = await findUserBySignInName(input.identifier);
+    if (user) {
+      // Ticking the box is consent to that one functional cookie, recorded before it is set.
+      if (input.remember) await grantFunctionalAtSignIn(user.id, request);
+      else await adoptAccountChoices(user.id);
     }
     await rememberUsername(input.remember, input.identifier);
     // Next's redirect signal; the door lets it through.

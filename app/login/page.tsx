@@ -5,6 +5,8 @@ import { LoginForm } from "@/components/auth/LoginForm";
 import { currentSession, homeFor } from "@/lib/auth/current";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { rememberedUsername } from "@/lib/auth/remembered-username";
+import { currentConsent } from "@/lib/cookies/consent";
+import { rememberUsernameHint } from "@/lib/cookies/wording";
 import { signInAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -18,7 +20,7 @@ export default async function LoginPage({
   const session = await currentSession();
   const next = params.next ? safeNextPath(params.next) : "";
   if (session) redirect(next || homeFor(session.role));
-  const remembered = await rememberedUsername();
+  const [remembered, consent] = await Promise.all([rememberedUsername(), currentConsent()]);
   return (
     <div className="mx-auto max-w-md space-y-6">
       <h1 className="text-2xl font-bold">Sign in to MyAccount</h1>
@@ -32,7 +34,12 @@ export default async function LoginPage({
           Your password was changed. Sign in with your new password.
         </p>
       )}
-      <LoginForm action={signInAction} rememberedUsername={remembered} next={next} />
+      <LoginForm
+        action={signInAction}
+        rememberedUsername={remembered}
+        next={next}
+        rememberHint={rememberUsernameHint(consent)}
+      />
       <ul className="space-y-1 text-sm">
         <li>
           <Link className="text-brand-700 underline" href="/forgot-password">

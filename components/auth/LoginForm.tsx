@@ -9,10 +9,13 @@ export function LoginForm({
   action,
   rememberedUsername,
   next,
+  rememberHint,
 }: {
   action: FormAction<unknown>;
   rememberedUsername: string;
   next: string;
+  /** Why ticking the box sets a cookie, for someone who has not allowed functional cookies. */
+  rememberHint?: string;
 }) {
   const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(signInSchema, action, {
     identifier: rememberedUsername,
@@ -48,6 +51,7 @@ export function LoginForm({
           label="Remember my username"
           registration={form.register("remember")}
           defaultChecked={Boolean(rememberedUsername)}
+          hint={rememberHint}
         />
       </fieldset>
       <SubmitButton pending={pending} pendingText="Signing in…">

@@ -8,6 +8,9 @@ export function SiteFooter() {
         <Link href="/privacy" className="underline">
           Privacy Policy
         </Link>
+        <Link href="/privacy/cookies" className="underline">
+          Cookies
+        </Link>
         <Link href="/contact" className="underline">
           Contact Us
         </Link>

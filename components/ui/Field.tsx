@@ -49,10 +49,13 @@ type CheckboxProps = {
   registration: UseFormRegisterReturn;
   error?: string;
   defaultChecked?: boolean;
+  /** A sentence under the box that says what ticking it does. */
+  hint?: string;
 };
 
-export function Checkbox({ label, registration, error, defaultChecked }: CheckboxProps) {
+export function Checkbox({ label, registration, error, defaultChecked, hint }: CheckboxProps) {
   const id = `field-${registration.name}`;
+  const describedBy = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ");
   return (
     <div className="space-y-1">
       <div className="flex items-center gap-2">
@@ -63,13 +66,18 @@ export function Checkbox({ label, registration, error, defaultChecked }: Checkbo
           {...registration}
           defaultChecked={defaultChecked}
           aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
+          aria-describedby={describedBy || undefined}
           className="h-5 w-5 rounded border-gray-500"
         />
         <label htmlFor={id} className="text-sm text-gray-900">
           {label}
         </label>
       </div>
+      {hint && (
+        <p id={`${id}-hint`} className="text-sm text-gray-700">
+          {hint}
+        </p>
+      )}
       <p id={`${id}-error`} className="min-h-5 text-sm text-red-800" aria-live="polite">
         {error}
       </p>

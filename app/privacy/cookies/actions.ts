@@ -1,0 +1,35 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { secureAction } from "@/lib/actions/secure-action";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { saveCookieChoices } from "@/lib/cookies/consent";
+import { cookieChoiceSchema } from "@/lib/cookies/schema";
+
+const saveCookieChoice = secureAction(
+  { schema: cookieChoiceSchema, roles: "public", httpsOnly: true },
+  async (input, { session, request }) => {
+    const choice =
+      input.choice === "all"
+        ? { functional: true, analytics: true }
+        : input.choice === "custom"
+          ? { functional: input.functional, analytics: input.analytics }
+          : { functional: false, analytics: false };
+    const source = input.choice === "gpc" ? "gpc" : input.from === "settings" ? "privacy-centre" : "banner";
+    await saveCookieChoices(choice, { session, request, source });
+    // Back to the page the form was on: a local path only, whatever the form claimed.
+    const back = safeNextPath(input.returnTo, "/");
+    if (input.from !== "settings") redirect(back);
+    const url = new URL(back, "https://local.invalid");
+    url.searchParams.set("cookies", "saved");
+    redirect(`${url.pathname}${url.search}#cookie-settings`);
+  },
+);
+
+/**
+ * A plain `<form action>`: with JavaScript off the browser posts the form and follows the
+ * redirect back to the page it was on; with it on, Next does the same without a reload.
+ */
+export async function cookieChoiceAction(formData: FormData): Promise<void> {
+  await saveCookieChoice(undefined, formData);
+}
