@@ -14,8 +14,8 @@ function sectionName(section: unknown): string {
   return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
-/** The words a customer reads for each kind of audit row. */
-function describeActivity(action: string, detail: Record<string, unknown>): string {
+/** The words a customer reads for each kind of audit row (the activity page and the data download). */
+export function describeActivity(action: string, detail: Record<string, unknown>): string {
   const what = describeAction(action, detail);
   // A change the customer approved in a chat: they made it, a rep proposed it.
   if (
@@ -69,6 +69,10 @@ function describeAction(action: string, detail: Record<string, unknown>): string
       return `A customer service representative read the transcript of chat #${String(detail.chatId ?? "")}`;
     case "chat.taken":
       return `A customer service representative answered your chat #${String(detail.chatId ?? "")}`;
+    case "data.exported":
+      return "Your data was downloaded (Download my data)";
+    case "account.closed":
+      return "Account closed";
     default:
       return action;
   }

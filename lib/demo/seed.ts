@@ -6,9 +6,10 @@ import "server-only";
 import { count } from "drizzle-orm";
 import { closeDb, db } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { addresses, users, type NewUser } from "@/db/schema";
+import { addresses, areaOffers, users, type NewUser } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password-hash";
 import { recordConsent } from "@/lib/preferences/consent";
+import { DEMO_AREA_OFFERS } from "@/lib/privacy/area-offers";
 
 export const DEMO_PASSWORD = "demo-password-2026";
 
@@ -93,6 +94,11 @@ export async function seedDemo(): Promise<void> {
           .insert(addresses)
           .values({ userId: row.id, kind: "service", line1: "456 Oak Ave", city: "Denver", state: "CO", zip: c.zip });
       }
+    }
+    // "Products in your area": a small catalogue by ZIP prefix, seeded once (802 covers the demo customers).
+    const [offers] = await tx.select({ n: count() }).from(areaOffers);
+    if (offers.n === 0) {
+      await tx.insert(areaOffers).values(DEMO_AREA_OFFERS.map((o, i) => ({ ...o, sortOrder: i })));
     }
   });
 }
