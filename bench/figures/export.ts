@@ -18,7 +18,7 @@ import { cores, f0, f1, f2, table } from "../lib/table";
 /** The bulk customers' usernames: `cust1` … `custN`, account numbers 7000000001…, e-mails @bulk.example. */
 async function seedCustomers(client: pg.Client): Promise<{ customers: number; optedIn: number; ms: number }> {
   const started = performance.now();
-  const { CURRENT_POLICY_VERSION } = await import("../../lib/policy/current");
+  const { FIRST_POLICY_VERSION } = await import("../../lib/policy/first");
   await client.query("set synchronous_commit = off");
   // One set-based statement: the people, then a 'register' grant in the consent ledger for two in
   // three of them, then their current state pointing at that event (as recordConsent would leave it).
@@ -58,7 +58,7 @@ async function seedCustomers(client: pg.Client): Promise<{ customers: number; op
      )
      insert into subscriptions (user_id, topic_id, status, source, opted_in_at, wording_version, last_event_id, updated_at)
      select user_id, 'offers', 'granted', 'register', created_at, wording_version, id, created_at from grants`,
-    [CUSTOMERS, firstNames, CURRENT_POLICY_VERSION],
+    [CUSTOMERS, firstNames, FIRST_POLICY_VERSION],
   );
   log(
     `export: ${CUSTOMERS} customers and ${res.rowCount} opt-ins inserted in ${((performance.now() - started) / 1000).toFixed(1)} s; vacuum analyze…`,

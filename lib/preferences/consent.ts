@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { db, type DbOrTx } from "@/db/client";
 import { consentEvents, emailTopics, subscriptions, users, type ConsentSource } from "@/db/schema";
-import { CURRENT_POLICY_VERSION } from "@/lib/policy/current";
+import { policyVersionInForce } from "@/lib/policy/versions";
 
 type ConsentChange = {
   userId: string;
@@ -55,7 +55,7 @@ export async function recordConsent(tx: DbOrTx, change: ConsentChange): Promise<
       actorId: change.actorId,
       wording: topic.wording,
       wordingVersion: topic.wordingVersion,
-      policyVersion: CURRENT_POLICY_VERSION,
+      policyVersion: await policyVersionInForce(tx),
       ip: change.ip,
       userAgent: change.userAgent.slice(0, 512),
     })
@@ -98,6 +98,7 @@ export async function withdrawOneClick(
   topicCode: number,
   meta: { ip: string; userAgent: string },
 ): Promise<boolean> {
+  const policyVersion = await policyVersionInForce();
   const { rows } = await db.execute<{ id: number }>(sql`
     with person as (select id from users where id = ${userId} for update),
     topic as (select id, wording, wording_version from email_topics where code = ${topicCode} and mail_class = 'marketing'),
@@ -111,7 +112,7 @@ export async function withdrawOneClick(
     )
     insert into consent_events (id, user_id, topic_id, action, source, actor_id, wording, wording_version, policy_version, ip, user_agent)
     select last_event_id, user_id, topic_id, 'withdrawn', 'one-click', null, wording, wording_version,
-           ${CURRENT_POLICY_VERSION}, ${meta.ip}, ${meta.userAgent.slice(0, 512)}
+           ${policyVersion}, ${meta.ip}, ${meta.userAgent.slice(0, 512)}
     from changed
     returning id`);
   return rows.length > 0;

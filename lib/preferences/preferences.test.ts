@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { consentEvents, subscriptions } from "@/db/schema";
 import { inWords } from "@/lib/actions/result";
-import { CURRENT_POLICY_VERSION } from "@/lib/policy/current";
+import { FIRST_POLICY_VERSION } from "@/lib/policy/first";
 import { createUser } from "@/lib/test/factories";
 import { TopicNotSwitchableError, recordConsent } from "./consent";
 import { getPreferences, listConsentHistory } from "./queries";
@@ -49,7 +49,7 @@ describe("e-mail preferences", () => {
       actorId: user.id,
       wording: "I would like to receive special offers and information on products and services",
       wordingVersion: 1,
-      policyVersion: CURRENT_POLICY_VERSION,
+      policyVersion: FIRST_POLICY_VERSION,
       ip: "203.0.113.9",
       userAgent: "vitest",
     });
@@ -235,7 +235,7 @@ describe("one-click withdrawal", () => {
       topicId: "newsletter",
       actorId: null,
       wording: "Send me the monthly newsletter",
-      policyVersion: CURRENT_POLICY_VERSION,
+      policyVersion: FIRST_POLICY_VERSION,
       ip: "192.0.2.5",
       userAgent: "Yahoo",
     });

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { privacyChoiceEvents, privacyChoices, users, type PrivacyChoice } from "@/db/schema";
-import { CURRENT_POLICY_VERSION } from "@/lib/policy/current";
+import { policyVersionInForce } from "@/lib/policy/versions";
 
 /**
  * The exact question each privacy choice asks, copied into every ledger row, so the evidence
@@ -49,7 +49,7 @@ export async function recordPrivacyChoice(tx: DbOrTx, change: ChoiceChange): Pro
       action: change.granted ? "granted" : "withdrawn",
       source: change.source,
       wording: CHOICE_WORDING[change.choice],
-      policyVersion: CURRENT_POLICY_VERSION,
+      policyVersion: await policyVersionInForce(tx),
       ip: change.ip,
       userAgent: change.userAgent.slice(0, 512),
     })
