@@ -92,6 +92,16 @@ export const messages = {
   accessNoCustomer: "There is no customer account to open.",
   cannedReplyGone: "This reply was deleted by someone else.",
   closedChatNotFound: "That chat doesn't exist or is past its retention period.",
+
+  // Privacy policy versions (lib/policy; the admin's policy page).
+  policyDraftStale:
+    "Someone saved this draft since you opened it. Your text is kept below; saving again replaces theirs, so compare first.",
+  policyNoDraft: "There is no draft to publish. Start a new draft first.",
+  policyUnchanged: "The draft is the same as the policy in force. Change something before publishing.",
+  policyPastDate: "The effective date can't be in the past.",
+  policyUpcomingExists: "A published version is already waiting to take effect. Withdraw it before publishing another.",
+  policyDateTaken: "A version already takes effect on that date. Choose another date.",
+  policyNotUpcoming: "Only a version that hasn't taken effect yet can be withdrawn.",
 } as const;
 
 export type MessageCode = keyof typeof messages;
@@ -111,13 +121,19 @@ export type SlowDown = { code: "slowDown"; retryAfterSeconds: number };
 /** Contact Us allows a few messages per client address per hour; the wait is part of the sentence. */
 export type ContactLimit = { code: "contactLimit"; retryAfterSeconds: number };
 
+/** A material policy change needs 30 days' notice; the earliest allowed date is part of the sentence. */
+export type PolicyTooEarly = { code: "policyTooEarly"; earliest: string };
+
 /** What a refusal names: a code of the table, or a sentence that carries a value. */
-export type Message = MessageCode | TooManyAttempts | SlowDown | ContactLimit;
+export type Message = MessageCode | TooManyAttempts | SlowDown | ContactLimit | PolicyTooEarly;
 
 /** The words of a message. */
 export function say(message: Message): string {
   if (typeof message === "string") return messages[message];
   if (message.code === "slowDown") return `Please slow down — try again in ${formatWait(message.retryAfterSeconds)}.`;
+  if (message.code === "policyTooEarly") {
+    return `A material change needs 30 days' notice: the earliest effective date is ${message.earliest}.`;
+  }
   if (message.code === "contactLimit") {
     return `We've received several messages from your connection in the last hour. Please try again in ${formatWait(message.retryAfterSeconds)}, or call us.`;
   }
