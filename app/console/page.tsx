@@ -41,6 +41,13 @@ export default async function ConsoleHome() {
               </Link>
             </li>
           )}
+          {session.role === "admin" && (
+            <li>
+              <Link href="/console/admin/usage" className="text-brand-700 underline">
+                Usage figures: page views and campaign visits
+              </Link>
+            </li>
+          )}
         </ul>
       )}
       <p className="text-gray-700">

@@ -7,6 +7,7 @@ import { signConsent } from "@/lib/cookies/consent-token";
 import { CONSENT_COOKIE } from "@/lib/cookies/registry";
 import { MAX_CAMPAIGNS_PER_DAY, OTHER_CAMPAIGN, addCampaignVisit, campaignOf, countRequest, isPageLoad } from "./count";
 import { normalisePath, routePatterns, type RoutePattern } from "./paths";
+import { REPORT_DAYS, usageReport } from "./report";
 
 const secret = process.env.AUTH_SECRET!;
 const patterns = routePatterns(path.resolve("app"));
@@ -171,5 +172,24 @@ describe("usage figures", () => {
     expect(rows).toHaveLength(MAX_CAMPAIGNS_PER_DAY + 1);
     expect(rows.find((r) => r.source === "s0")!.visits).toBe(2);
     expect(rows.find((r) => r.source === OTHER_CAMPAIGN)!.visits).toBe(2);
+  });
+
+  it("report: every day of the last 30 with zeros filled in, totals by page and campaign", async () => {
+    const now = aDay();
+    const yesterday = new Date(now.getTime() - 86_400_000);
+    for (const [when, url] of [
+      [now, "/account?utm_source=mail"],
+      [now, "/login"],
+      [yesterday, "/account"],
+    ] as const) {
+      await countRequest(pageLoad(url), { patterns, secret, now: when });
+    }
+    const report = await usageReport(now);
+    expect(report.pageViewsByDay).toHaveLength(REPORT_DAYS);
+    expect(report.to).toBe(isoDay(now));
+    expect(report.pageViewsByDay.at(-1)).toEqual({ day: isoDay(now), total: 2 });
+    expect(report.pageViewsByDay.at(-2)).toEqual({ day: isoDay(yesterday), total: 1 });
+    expect(report.campaignVisitsByDay.at(-1)!.total).toBe(1);
+    expect(report.topPaths.find((p) => p.path === "/account")!.views).toBeGreaterThanOrEqual(2);
   });
 });
