@@ -1,13 +1,16 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AreaOffersForm } from "@/components/privacy/AreaOffersForm";
+import { CookieSettingsForm } from "@/components/cookies/CookieSettingsForm";
 import { CloseAccountForm } from "@/components/privacy/CloseAccountForm";
 import { DownloadDataButton } from "@/components/privacy/DownloadDataButton";
 import { requirePageUser } from "@/lib/auth/current";
 import { roles } from "@/lib/auth/roles";
+import { cookieSettingsView } from "@/lib/cookies/settings";
 import { EXPORT_COLUMNS } from "@/lib/marketing/export";
 import { getAreaOffers } from "@/lib/privacy/area-offers";
 import { marketingRowsFor } from "@/lib/privacy/marketing-view";
+import { cookieChoiceAction } from "../../privacy/cookies/actions";
 import { closeAccountAction, setAreaOffersAction } from "./actions";
 
 export const metadata: Metadata = { title: "Your privacy" };
@@ -17,9 +20,18 @@ const price = (cents: number) =>
 
 const sectionClass = "space-y-3 border-t border-gray-300 pt-6";
 
-export default async function PrivacyCentrePage() {
+export default async function PrivacyCentrePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const session = await requirePageUser(roles.customer, "/account/privacy");
-  const [area, marketing] = await Promise.all([getAreaOffers(session.userId), marketingRowsFor(session.userId)]);
+  const [area, marketing, cookieView, params] = await Promise.all([
+    getAreaOffers(session.userId),
+    marketingRowsFor(session.userId),
+    cookieSettingsView(),
+    searchParams,
+  ]);
   return (
     <div className="space-y-8">
       <div className="space-y-2">
@@ -37,7 +49,28 @@ export default async function PrivacyCentrePage() {
         </p>
       </div>
 
-      {/* The Cookies section (current choices, changeable) goes here, first. */}
+      <section aria-labelledby="cookie-settings" className={sectionClass}>
+        <h2 id="cookie-settings" className="text-xl font-semibold">
+          Cookies
+        </h2>
+        <p className="text-gray-700">
+          Essential cookies keep you signed in and secure. The others are up to you; what each cookie does is listed on{" "}
+          <Link className="text-brand-700 underline" href="/privacy/cookies">
+            our cookies page
+          </Link>
+          .
+        </p>
+        <CookieSettingsForm
+          action={cookieChoiceAction}
+          headingId="cookie-settings"
+          functional={cookieView.functional}
+          analytics={cookieView.analytics}
+          gpc={cookieView.gpc}
+          gpcNotice={cookieView.gpcNotice}
+          status={cookieView.status}
+          saved={params.cookies === "saved"}
+        />
+      </section>
 
       <section aria-labelledby="area-heading" className={sectionClass}>
         <h2 id="area-heading" className="text-xl font-semibold">
