@@ -4,9 +4,11 @@
  *
  *   npm run bench                                  embedded PGlite (in-process WASM Postgres): parts 1–3
  *   BENCH_DB=postgres npm run bench                a fresh database on the local Postgres server: parts
- *                                                  1–3, then part 4 (seeds 1,000,000 customers; ~+2–4 min)
+ *                                                  1–3, then part 4 (seeds 1,000,000 customers; ~+2–4 min),
+ *                                                  then part 5 (support chat, two instances; ~+2 min)
  *   BENCH_DB=postgres npm run bench -- --export-only   part 4 alone
- *   BENCH_DB=postgres BENCH_EXPORT=0 npm run bench     parts 1–3 alone
+ *   BENCH_DB=postgres npm run bench -- --chat-only     part 5 alone (both flags: parts 4 and 5)
+ *   BENCH_DB=postgres BENCH_EXPORT=0 npm run bench     parts 1–3 and 5 (BENCH_CHAT=0 skips part 5)
  *
  * The bench builds into and serves from its own folder, NEXT_DIST_DIR (default .next-bench; see
  * next.config.mjs), so it never disturbs .next under a running server or e2e run. (`next build`
@@ -55,22 +57,41 @@
  *      match. One more app download asks for gzip as a browser does (for information). Then
  *      one-click unsubscribe POSTs (RFC 8058 body, a different opted-in customer per request, the
  *      tokens signed like the app's) at BENCH_UNSUB_RATE=200 requests/s for BENCH_UNSUB_DURATION=
- *      10 s: with autocannon's overallRate, and again evenly paced (open loop). The database is
- *      dropped at the end.
+ *      10 s: with autocannon's overallRate, and again evenly paced (open loop).
+ *   5. Support chat (issue 5), only with BENCH_DB=postgres (two instances share one database and
+ *      its LISTEN/NOTIFY; on PGlite the run says so; BENCH_CHAT=0 skips it, --chat-only runs it
+ *      alone): starts a second server.ts (B: its own ports and DATA_DIR, the same DATABASE_URL and
+ *      secrets). BENCH_CHAT_MESSAGES=1,000 visitor messages sent on A (POST /api/chat/send, 20
+ *      per chat, so 50 chats, each visitor from a loopback address of its own so the app's
+ *      per-address limits apply unchanged), evenly paced at BENCH_CHAT_RATE=50/s; the demo `rep`
+ *      has taken the chats on B and follows them in SSE streams there (20 chats per stream). Each
+ *      message: from its send being answered (committed) to B's stream delivering that
+ *      conversation:seq, p50/p99 (and min: the stream may win the race), lost (not delivered in
+ *      20 s) and duplicated; beside it the raw NOTIFY round trip (LISTEN on one connection,
+ *      `select pg_notify` on another) at the same pace in the same run. Then BENCH_CHAT_STREAMS=
+ *      500 visitors (chats started on A) hold idle streams on B, opened in steps (100, 300, 500
+ *      after a first round of 100 opened and closed): B's RSS after forced full collections
+ *      (bench/lib/gc-signal.mjs, loaded with --expose-gc; young generation pinned) at each step,
+ *      the figure being RSS per stream from 100 to 500, beside a bare Node HTTPS SSE endpoint
+ *      (bench/sse-floor.ts, same Node flags and certificate) holding as many streams, measured
+ *      the same way.
+ * The Postgres database is dropped at the end.
  *
  * The client (autocannon, the sign-in and save workers, the export download, psql) runs on the
  * same machine as the server, and other work on the machine shows up too: the tables say how
  * many cores each used. Treat single runs as noisy.
  * Where things are: this file runs the parts and prints the header and footer; bench/figures/ has
  * one module per figure family (pages, sign-ins, profile saves, first-load JS, export,
- * unsubscribe), each measuring and printing its own table; bench/lib/ the shared runner (settings,
- * build, server, HTTPS client and form scraping, load generation, CPU accounting, percentiles,
- * tables). bench/prepare-db.ts and bench/export-select.ts run as child processes.
+ * unsubscribe, chat), each measuring and printing its own table; bench/lib/ the shared runner
+ * (settings, build, servers, HTTPS client and form scraping, load generation, CPU accounting,
+ * percentiles, tables). bench/prepare-db.ts, bench/export-select.ts and bench/sse-floor.ts run as
+ * child processes.
  *
  * Env: BENCH_DB, BENCH_PORT (3543), BENCH_HTTP_PORT (3581), BENCH_CONNECTIONS, BENCH_DURATION,
  * BENCH_WARMUP, BENCH_ROUNDS, BENCH_LOGIN_WORKERS (16), BENCH_LOGIN_DURATION, BENCH_SAVE_CLIENTS,
  * BENCH_SAVE_DURATION, BENCH_EXPORT, BENCH_CUSTOMERS, BENCH_EXPORT_REPEATS, BENCH_UNSUB_RATE,
- * BENCH_UNSUB_DURATION, BENCH_BUILD, NEXT_DIST_DIR, PG_ADMIN_URL.
+ * BENCH_UNSUB_DURATION, BENCH_CHAT, BENCH_CHAT_MESSAGES, BENCH_CHAT_RATE, BENCH_CHAT_STREAMS,
+ * BENCH_BUILD, NEXT_DIST_DIR, PG_ADMIN_URL.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -78,6 +99,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { PG_ADMIN_URL, createTestDatabase } from "../lib/test/pg-admin";
+import { measureChat, reportChat, type ChatFigures } from "./figures/chat";
 import { measureExport, reportExport, type ExportFigures } from "./figures/export";
 import { measurePages, reportPages, type PageRow } from "./figures/pages";
 import { measureSaves, reportProfile, type SaveFigures } from "./figures/profile";
@@ -89,18 +111,25 @@ import { request, setTarget, target } from "./lib/http";
 import { log } from "./lib/log";
 import { cleanup, serverLogProblems, serverLogTail, sparePort, startServer, state } from "./lib/server";
 import {
+  CHAT_ONLY,
   DB_KIND,
   DEMO,
   DIST_DIR,
   EXPORT_ONLY,
   HTTP_PORT as PREFERRED_HTTP_PORT,
   PORT as PREFERRED_PORT,
+  RUN_CHAT,
   RUN_EXPORT,
+  RUN_PAGES,
 } from "./lib/settings";
 import { scrapeLoginForm, sessionOf } from "./lib/sign-in";
 
 if (EXPORT_ONLY && !RUN_EXPORT) {
   console.error("[bench] --export-only needs BENCH_DB=postgres (and not BENCH_EXPORT=0)");
+  process.exit(2);
+}
+if (CHAT_ONLY && !RUN_CHAT) {
+  console.error("[bench] --chat-only needs BENCH_DB=postgres (and not BENCH_CHAT=0)");
   process.exit(2);
 }
 
@@ -186,7 +215,7 @@ async function main() {
   let pages: PageRow[] = [];
   let logins: LoginFigures | undefined;
   let saves: SaveFigures | undefined;
-  if (!EXPORT_ONLY) {
+  if (RUN_PAGES) {
     pages = await measurePages(form, demoCookie);
     logins = await measureLogins(form, demoCookie);
     saves = await measureSaves(form);
@@ -199,6 +228,9 @@ async function main() {
     exportFigures = await measureExport(env, marketingCookie);
     unsub = await measureUnsubscribe(env);
   }
+
+  let chat: ChatFigures | undefined;
+  if (RUN_CHAT) chat = await measureChat(env, form);
 
   // ---- report -------------------------------------------------------------------------------
   const pgRun = DB_KIND === "postgres";
@@ -221,10 +253,14 @@ async function main() {
   console.log(
     `Figures, not pass/fail. Client and server share this machine; other processes add noise (see "other" cores).`,
   );
-  if (!pgRun)
+  if (!pgRun) {
     console.log(
       `Part 4 (marketing export, one-click unsubscribe) runs only on Postgres: BENCH_DB=postgres npm run bench [-- --export-only].`,
     );
+    console.log(
+      `Part 5 (support chat: two instances, LISTEN/NOTIFY, idle streams) needs Postgres: BENCH_DB=postgres npm run bench [-- --chat-only].`,
+    );
+  }
   if (logins && saves) {
     reportPages(pages, pgRun);
     reportLogins(logins, pages, pgRun);
@@ -234,6 +270,7 @@ async function main() {
     reportExport(exportFigures);
     reportUnsubscribe(unsub);
   }
+  if (chat) reportChat(chat);
 
   const serverErrors = serverLogProblems();
   console.log("");
@@ -254,6 +291,10 @@ try {
   console.error(`\n[bench] failed: ${(err as Error).stack ?? err}`);
   const tail = serverLogTail(25);
   if (tail) console.error(`[bench] last lines of the server's log:\n${tail}`);
+  for (const other of state.others) {
+    const otherTail = serverLogTail(25, other.logFile);
+    if (otherTail) console.error(`[bench] last lines of instance ${other.name}'s log:\n${otherTail}`);
+  }
   process.exitCode = 1;
 } finally {
   await unwatchDatabase();

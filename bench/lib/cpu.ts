@@ -13,10 +13,10 @@ try {
 } catch {
   /* keep 100 */
 }
-const ticksToMs = (ticks: number) => (ticks * 1000) / CLK_TCK;
+export const ticksToMs = (ticks: number) => (ticks * 1000) / CLK_TCK;
 
 /** utime+stime of a process in clock ticks, all its threads (argon2 and PGlite run inside). */
-function processTicks(pid: number): number {
+export function processTicks(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

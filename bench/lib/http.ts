@@ -11,7 +11,7 @@ export const target = { port: 0, origin: "" };
 
 export function setTarget(port: number) {
   target.port = port;
-  target.origin = `https://localhost:${port}`;
+  target.origin = originOf(port);
 }
 
 // The server's certificate is a throwaway self-signed one.
@@ -19,22 +19,35 @@ export const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: fals
 
 export type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
 
+/**
+ * Where a request goes when not to `target`: another instance's port, and the loopback address it
+ * is sent from (127.0.0.0/8 is all loopback, so each simulated customer can have an address of
+ * its own, as the app's per-address limits expect).
+ */
+export type Via = { port?: number; localAddress?: string };
+
+/** The origin a browser on that instance's pages sends (the app checks it on every POST). */
+export const originOf = (port: number) => `https://localhost:${port}`;
+
 export function request(
   method: string,
   urlPath: string,
   headers: Record<string, string> = {},
   body?: Buffer,
+  via: Via = {},
 ): Promise<Reply> {
+  const port = via.port ?? target.port;
   return new Promise((resolve, reject) => {
     const req = https.request(
       {
         host: "127.0.0.1",
-        port: target.port,
+        port,
+        localAddress: via.localAddress,
         servername: "localhost",
         method,
         path: urlPath,
         agent,
-        headers: { host: `localhost:${target.port}`, "user-agent": USER_AGENT, ...headers },
+        headers: { host: `localhost:${port}`, "user-agent": USER_AGENT, ...headers },
         timeout: 30_000,
       },
       (res) => {

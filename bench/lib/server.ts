@@ -1,24 +1,30 @@
 /**
  * The server under test: its database prepared by bench/prepare-db.ts, server.ts started on spare
  * ports with its log in the run's temporary folder, and everything the run made removed at the end.
+ * The chat part starts a second instance on the same database (startSecondServer).
  */
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { dropTestDatabase } from "../../lib/test/pg-admin";
-import { agent, request } from "./http";
+import { agent, request, target } from "./http";
 import { sleep } from "./log";
 import { LOGIN_WORKERS, SAVE_CLIENTS } from "./settings";
+
+/** Another server.ts on the same database, with its own ports, DATA_DIR and log. */
+export type Instance = { name: string; child: ChildProcess; port: number; logFile: string };
 
 /** What the run made and must clean up. */
 export const state: {
   tmp?: string;
   server?: ChildProcess;
+  /** Instances started after the first (the chat part's second one). */
+  others: Instance[];
   dbName?: string;
   logFile?: string;
   cleaned?: boolean;
-} = {};
+} = { others: [] };
 
 function listenOn(port: number): Promise<number | null> {
   return new Promise((resolve) => {
@@ -43,63 +49,91 @@ export async function sparePort(preferred: number, avoid: number[] = []): Promis
 /** Where bench/prepare-db.ts writes the bench customers' ids (username → id). */
 export const idsFile = () => path.join(state.tmp!, "bench-user-ids.json");
 
-export function serverLogTail(lines = 40): string {
-  if (!state.logFile || !existsSync(state.logFile)) return "";
-  return readFileSync(state.logFile, "utf8").split("\n").slice(-lines).join("\n");
+export function serverLogTail(lines = 40, logFile = state.logFile): string {
+  if (!logFile || !existsSync(logFile)) return "";
+  return readFileSync(logFile, "utf8").split("\n").slice(-lines).join("\n");
 }
 
-/** The server log's lines that mention an error or a warning. */
+/** The lines of every server's log that mention an error or a warning (the others' prefixed). */
 export function serverLogProblems(): string[] {
-  return readFileSync(state.logFile!, "utf8")
-    .split("\n")
-    .filter((l) => /error|warn/i.test(l));
+  const problems = (file: string) =>
+    existsSync(file)
+      ? readFileSync(file, "utf8")
+          .split("\n")
+          .filter((l) => /error|warn/i.test(l))
+      : [];
+  return [
+    ...problems(state.logFile!),
+    ...state.others.flatMap((o) => problems(o.logFile).map((l) => `[${o.name}] ${l}`)),
+  ];
 }
 
-export async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const prep = spawnSync(
-    process.execPath,
-    ["--import", "./scripts/node/register.mjs", path.join("bench", "prepare-db.ts")],
-    {
-      stdio: "inherit",
-      env: { ...env, BENCH_USERS: String(Math.max(LOGIN_WORKERS, SAVE_CLIENTS)), BENCH_IDS_FILE: idsFile() },
-    },
-  );
-  if (prep.status !== 0) throw new Error("preparing the database failed");
+/** The Node flags every server.ts (and the chat part's bare SSE endpoint) runs with. */
+export const SERVER_ARGS = ["--import", "./scripts/node/register.mjs"];
 
-  state.logFile = path.join(state.tmp!, "server.log");
-  const out = openSync(state.logFile, "a");
-  const child = spawn(process.execPath, ["--import", "./scripts/node/register.mjs", path.resolve("server.ts")], {
+function spawnServer(env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[]): ChildProcess {
+  const out = openSync(logFile, "a");
+  const child = spawn(process.execPath, [...nodeArgs, ...SERVER_ARGS, path.resolve("server.ts")], {
     env,
     stdio: ["ignore", out, out],
   });
   closeSync(out);
-  state.server = child;
   child.once("exit", (code, signal) => {
     if (!state.cleaned)
-      console.error(`[bench] the server (pid ${child.pid}) exited unexpectedly: ${signal ?? `code ${code}`}`);
+      console.error(`[bench] a server (pid ${child.pid}) exited unexpectedly: ${signal ?? `code ${code}`}`);
   });
+  return child;
+}
 
+async function waitHealthy(child: ChildProcess, logFile: string, port: number): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited (code ${child.exitCode}):\n${serverLogTail()}`);
+    if (child.exitCode !== null)
+      throw new Error(`the server exited (code ${child.exitCode}):\n${serverLogTail(40, logFile)}`);
     // Only trust /api/health once this child says it listens (the port could be someone else's).
-    if (!readFileSync(state.logFile, "utf8").includes("MyAccount is running")) {
+    if (!readFileSync(logFile, "utf8").includes("MyAccount is running")) {
       await sleep(250);
       continue;
     }
     try {
-      const res = await request("GET", "/api/health");
-      if (res.status === 200) return child;
+      const res = await request("GET", "/api/health", {}, undefined, { port });
+      if (res.status === 200) return;
     } catch {
       /* not up yet */
     }
     await sleep(250);
   }
-  throw new Error(`the server did not become healthy in 90 s:\n${serverLogTail()}`);
+  throw new Error(`the server did not become healthy in 90 s:\n${serverLogTail(40, logFile)}`);
 }
 
-async function stopServer() {
-  const child = state.server;
+export async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const prep = spawnSync(process.execPath, [...SERVER_ARGS, path.join("bench", "prepare-db.ts")], {
+    stdio: "inherit",
+    env: { ...env, BENCH_USERS: String(Math.max(LOGIN_WORKERS, SAVE_CLIENTS)), BENCH_IDS_FILE: idsFile() },
+  });
+  if (prep.status !== 0) throw new Error("preparing the database failed");
+
+  state.logFile = path.join(state.tmp!, "server.log");
+  const child = spawnServer(env, state.logFile, []);
+  state.server = child;
+  await waitHealthy(child, state.logFile, target.port);
+  return child;
+}
+
+/**
+ * One more server.ts on the database the first one prepared: `env` must give it its own PORT,
+ * HTTP_PORT and DATA_DIR (and the same DATABASE_URL, AUTH_SECRET and DATA_ENCRYPTION_KEY, as
+ * instances behind one load balancer share). `nodeArgs` go before the server's own flags.
+ */
+export async function startSecondServer(name: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []) {
+  const logFile = path.join(state.tmp!, `server-${name}.log`);
+  const instance: Instance = { name, child: spawnServer(env, logFile, nodeArgs), port: Number(env.PORT), logFile };
+  state.others.push(instance);
+  await waitHealthy(instance.child, logFile, instance.port);
+  return instance;
+}
+
+async function stopServer(child: ChildProcess | undefined) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once("exit", r));
   child.kill("SIGTERM");
@@ -113,7 +147,11 @@ export async function cleanup() {
   if (state.cleaned) return;
   state.cleaned = true;
   agent.destroy();
-  await stopServer().catch((err) => console.error("[bench] stopping the server failed:", err));
+  await Promise.all(
+    [state.server, ...state.others.map((o) => o.child)].map((child) =>
+      stopServer(child).catch((err) => console.error(`[bench] stopping the server (pid ${child?.pid}) failed:`, err)),
+    ),
+  );
   if (state.dbName)
     await dropTestDatabase(state.dbName).catch((err) => console.error(`[bench] dropping ${state.dbName} failed:`, err));
   if (state.tmp) rmSync(state.tmp, { recursive: true, force: true });

@@ -10,8 +10,13 @@ const num = (name: string, fallback: number) => {
 
 export const DB_KIND = process.env.BENCH_DB === "postgres" ? "postgres" : "pglite";
 export const EXPORT_ONLY = process.argv.includes("--export-only");
+export const CHAT_ONLY = process.argv.includes("--chat-only");
+/** Parts 1–3 run unless the run asks for part 4 or 5 alone. */
+export const RUN_PAGES = !EXPORT_ONLY && !CHAT_ONLY;
 /** Part 4 needs the Postgres server (COPY, a million rows). */
-export const RUN_EXPORT = DB_KIND === "postgres" && process.env.BENCH_EXPORT !== "0";
+export const RUN_EXPORT = DB_KIND === "postgres" && process.env.BENCH_EXPORT !== "0" && (EXPORT_ONLY || !CHAT_ONLY);
+/** Part 5 needs the Postgres server: two instances share one database and its LISTEN/NOTIFY. */
+export const RUN_CHAT = DB_KIND === "postgres" && process.env.BENCH_CHAT !== "0" && (CHAT_ONLY || !EXPORT_ONLY);
 /**
  * The build folder (next.config.mjs reads the same variable); the server is started with it. The
  * bench keeps a build of its own by default, so its rebuilds never pull .next from under a
@@ -37,6 +42,11 @@ export const EXPORT_REPEATS = Math.floor(num("BENCH_EXPORT_REPEATS", 2));
 export const UNSUB_RATE = num("BENCH_UNSUB_RATE", 200);
 export const UNSUB_DURATION = num("BENCH_UNSUB_DURATION", 10);
 export const UNSUB_CONNECTIONS = 20;
+/** Part 5: customer messages timed from the send's answer to the rep's stream, sent at this rate. */
+export const CHAT_MESSAGES = Math.floor(num("BENCH_CHAT_MESSAGES", 1000));
+export const CHAT_RATE = num("BENCH_CHAT_RATE", 50);
+/** Idle streams held by one instance for the memory figure (and by the bare endpoint). */
+export const CHAT_STREAMS = Math.floor(num("BENCH_CHAT_STREAMS", 500));
 /** The light page load running beside the sign-ins: per page, connections and requests/s. */
 export const BACKGROUND = { connections: 2, rate: 10 };
 export const SESSION_COOKIE = "__Secure-authjs.session-token";
@@ -54,4 +64,8 @@ export const GOAL = {
   exportRssMb: 100,
   exportFirstByteMs: 200,
   unsubP99Ms: 50,
+  /** Issue 5 (support chat). */
+  chatP50Ms: 5,
+  chatP99Ms: 50,
+  chatMemoryRatio: 1.5,
 };
