@@ -161,17 +161,19 @@ export default async function PrivacyCentrePage({
         <DownloadDataButton />
       </section>
 
-      <section aria-labelledby="close-heading" className={`${sectionClass} max-w-xl`}>
+      <section aria-labelledby="close-heading" className={sectionClass}>
         <h2 id="close-heading" className="text-xl font-semibold">
           Close my account
         </h2>
-        <p className="text-gray-700">
+        <p className="max-w-prose text-gray-700">
           You are signed out on every device and marketing e-mail stops at once. Your name, username, e-mail address,
           phone number, addresses and payment method are removed, and we send a confirmation to your e-mail address. We
           keep the record of your choices and of what happened to your account, without your personal details. Your
           service and bills are not affected. Consider downloading your data first.
         </p>
-        <CloseAccountForm action={closeAccountAction} />
+        <div className="max-w-xl">
+          <CloseAccountForm action={closeAccountAction} />
+        </div>
       </section>
     </div>
   );
