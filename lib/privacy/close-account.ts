@@ -25,6 +25,7 @@ import {
 import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
 import { checkCurrentPassword } from "@/lib/auth/current-password";
+import { closeConversation } from "@/lib/chat/conversations";
 import { revokeOtherSessions } from "@/lib/auth/sessions";
 import { appUrl, env } from "@/lib/env";
 import { queueMail } from "@/lib/mail/outbox";
@@ -311,6 +312,12 @@ export async function closeAccount(actor: CloseActor, input: { currentPassword: 
         .where(inArray(chatConversations.id, chatIds));
       await tx.update(chatMessages).set({ body: "", data: {} }).where(inArray(chatMessages.conversationId, chatIds));
       await tx.update(chatProposals).set({ payload: {} }).where(inArray(chatProposals.conversationId, chatIds));
+      // A chat still open ends now, as if the customer had ended it: the rep's console is told.
+      const open = await tx
+        .select()
+        .from(chatConversations)
+        .where(and(inArray(chatConversations.id, chatIds), ne(chatConversations.status, "closed")));
+      for (const c of open) await closeConversation(tx, c, "customer", userId, "account closed");
     }
     await tx.update(chatProposals).set({ payload: {} }).where(eq(chatProposals.customerId, userId));
     // Contact Us messages: kept as "a request on this date about this topic", without its words.

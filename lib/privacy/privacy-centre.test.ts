@@ -116,7 +116,7 @@ async function richCustomer() {
   });
   const [chat] = await db
     .insert(chatConversations)
-    .values({ customerId: p.id, topic: `Bill for ${p.line1}`, status: "closed", ip: p.ip, lastSeq: 2 })
+    .values({ customerId: p.id, topic: `Bill for ${p.line1}`, status: "active", ip: p.ip, lastSeq: 2 })
     .returning({ id: chatConversations.id });
   await db.insert(chatMessages).values([
     {
@@ -373,7 +373,11 @@ describe("close my account", () => {
       section: "email",
     });
     const [chatLeft] = await db.select().from(chatConversations).where(eq(chatConversations.id, a.chatId));
-    expect(chatLeft.status).toBe("closed");
+    // The open chat ended with the account; what was said is gone, the desk's record of it stays.
+    expect(chatLeft).toMatchObject({ status: "closed", closedBy: "customer", closeReason: "account closed" });
+    const said = await db.select().from(chatMessages).where(eq(chatMessages.conversationId, a.chatId));
+    expect(said.map((m) => m.kind)).toEqual(["message", "message", "closed"]);
+    expect(said.slice(0, 2).map((m) => m.body)).toEqual(["", ""]);
     expect(await db.select().from(sessions).where(eq(sessions.userId, a.id))).toHaveLength(1);
 
     for (const identifier of [a.username, a.accountNumber, a.email]) {
