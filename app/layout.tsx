@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { NeedHelp } from "@/components/chat/NeedHelp";
+import { PolicyNotice } from "@/components/policy/PolicyNotice";
 import { SiteFooter } from "@/components/layout/SiteFooter";
 import { SiteHeader } from "@/components/layout/SiteHeader";
 import { signOutAction } from "./actions/sign-out";
@@ -27,6 +28,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to main content
         </a>
         <SiteHeader signOut={signOutAction} />
+        {/* From publishing a new privacy policy version until it takes effect (hidden under /u/). */}
+        <PolicyNotice />
         {/* In the page flow, above the content: it never covers a form or a button. */}
         <CookieBannerSlot />
         <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
