@@ -57,3 +57,31 @@ export function diffCounts(lines: DiffLine[]): { added: number; removed: number 
     removed: lines.filter((l) => l.kind === "removed").length,
   };
 }
+
+export type DiffHunk = { lines: DiffLine[]; skippedBefore: number };
+
+/** The changed lines with `context` unchanged lines around each change; long unchanged runs are skipped. */
+export function diffHunks(lines: DiffLine[], context = 2): { hunks: DiffHunk[]; skippedAfter: number } {
+  const keep = lines.map(() => false);
+  lines.forEach((l, i) => {
+    if (l.kind === "same") return;
+    for (let k = Math.max(0, i - context); k <= Math.min(lines.length - 1, i + context); k++) keep[k] = true;
+  });
+  const hunks: DiffHunk[] = [];
+  let skipped = 0;
+  let current: DiffHunk | null = null;
+  lines.forEach((l, i) => {
+    if (!keep[i]) {
+      skipped++;
+      current = null;
+      return;
+    }
+    if (!current) {
+      current = { lines: [], skippedBefore: skipped };
+      hunks.push(current);
+      skipped = 0;
+    }
+    current.lines.push(l);
+  });
+  return { hunks, skippedAfter: skipped };
+}
