@@ -60,8 +60,8 @@ export function CookieSettingsForm({
           <div>
             <label htmlFor="cookie-essential">Essential (always on)</label>
             <p id="cookie-essential-hint" className="text-sm text-gray-700">
-              Keep you signed in, protect forms against forgery, keep a visitor&apos;s support chat and remember these
-              choices.
+              Keep you signed in, bring you back to the page you were on after signing in, keep a visitor&apos;s support
+              chat and remember these choices.
             </p>
           </div>
         </div>

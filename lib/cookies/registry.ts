@@ -32,13 +32,6 @@ export const COOKIE_REGISTRY: readonly RegisteredCookie[] = [
     setBy: "lib/auth/config.ts (Auth.js)",
   },
   {
-    name: "__Host-authjs.csrf-token",
-    purpose: "Protects signing in and out against requests forged by other sites.",
-    category: "essential",
-    lifetime: "Until you close the browser",
-    setBy: "lib/auth/config.ts (Auth.js)",
-  },
-  {
     name: "__Secure-authjs.callback-url",
     purpose: "Remembers which page to return to after signing in.",
     category: "essential",
