@@ -43,11 +43,12 @@ const { ensureAuthSecret, ensureDataKey, ensureTls } = await import("./lib/serve
 const { fallbackCsp, securityHeaders } = await import("./lib/server/security-headers");
 const { startMailWorker } = await import("./lib/mail/worker");
 const { resumeNewsletters } = await import("./lib/marketing/newsletter");
+const { resumeNoticeMailings } = await import("./lib/policy/notices");
 const { startChatBus, stopChatBus } = await import("./lib/chat/bus");
 const { STREAM_PATH, handleChatStream, closeAllChatStreams } = await import("./lib/chat/stream");
 const { startChatRetention } = await import("./lib/chat/retention");
 const { countRequest } = await import("./lib/usage/count");
-const { routePatterns } = await import("./lib/usage/paths");
+const { appRoutePatterns } = await import("./lib/usage/paths");
 
 const dataDir = path.resolve(config.DATA_DIR);
 mkdirSync(dataDir, { recursive: true });
@@ -79,7 +80,7 @@ if (config.SEED_DEMO === "always" || (config.SEED_DEMO === "auto" && embedded &&
 }
 
 // Usage figures count page loads per route of app/ (lib/usage): read once, at start.
-const usageRoutes = routePatterns(path.resolve("app"));
+const usageRoutes = appRoutePatterns();
 
 const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: config.PORT });
 await app.prepare();
@@ -194,6 +195,8 @@ const stopMailWorker = startMailWorker();
 await startChatBus();
 const stopChatRetention = startChatRetention();
 void resumeNewsletters().catch((err) => console.error("[newsletter] resuming failed:", err));
+// Every instance tries; each batch locks the version's row with SKIP LOCKED, so they never double.
+void resumeNoticeMailings().catch((err) => console.error("[policy] resuming notice mailings failed:", err));
 
 const base = `https://localhost:${config.PORT}`;
 console.log(`

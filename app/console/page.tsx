@@ -43,6 +43,13 @@ export default async function ConsoleHome() {
           )}
           {session.role === "admin" && (
             <li>
+              <Link href="/console/admin/policy" className="text-brand-700 underline">
+                Privacy policy: draft, compare and publish versions
+              </Link>
+            </li>
+          )}
+          {session.role === "admin" && (
+            <li>
               <Link href="/console/admin/usage" className="text-brand-700 underline">
                 Usage figures: page views and campaign visits
               </Link>
