@@ -55,6 +55,7 @@ export async function listConsentHistory(userId: string, limit = 50) {
       action: consentEvents.action,
       source: consentEvents.source,
       wording: consentEvents.wording,
+      policyVersion: consentEvents.policyVersion,
       createdAt: consentEvents.createdAt,
     })
     .from(consentEvents)

@@ -104,7 +104,15 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
                   <td className="py-2 pr-4 whitespace-nowrap">{formatDateTime(c.createdAt)}</td>
                   <td className="py-2 pr-4">{c.topic}</td>
                   <td className="py-2 pr-4">{c.action === "granted" ? "Yes" : "No"}</td>
-                  <td className="py-2">{consentSources[c.source] ?? c.source}</td>
+                  <td className="py-2">
+                    {consentSources[c.source] ?? c.source}
+                    {/* The policy text in force when the choice was made. */}
+                    <span className="block">
+                      <Link href={`/privacy/versions/${c.policyVersion}`} className="text-brand-700 underline">
+                        Privacy policy {c.policyVersion}
+                      </Link>
+                    </span>
+                  </td>
                 </tr>
               ))}
             </tbody>
