@@ -48,7 +48,7 @@ const { startChatBus, stopChatBus } = await import("./lib/chat/bus");
 const { STREAM_PATH, handleChatStream, closeAllChatStreams } = await import("./lib/chat/stream");
 const { startChatRetention } = await import("./lib/chat/retention");
 const { countRequest } = await import("./lib/usage/count");
-const { routePatterns } = await import("./lib/usage/paths");
+const { appRoutePatterns } = await import("./lib/usage/paths");
 
 const dataDir = path.resolve(config.DATA_DIR);
 mkdirSync(dataDir, { recursive: true });
@@ -80,7 +80,7 @@ if (config.SEED_DEMO === "always" || (config.SEED_DEMO === "auto" && embedded &&
 }
 
 // Usage figures count page loads per route of app/ (lib/usage): read once, at start.
-const usageRoutes = routePatterns(path.resolve("app"));
+const usageRoutes = appRoutePatterns();
 
 const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: config.PORT });
 await app.prepare();

@@ -125,13 +125,22 @@ test.describe("signed out", () => {
     page,
   }) => {
     const source = `e2e-${randomSuffix()}`;
-    await page.goto("/register");
+    const landing = `/register?utm_source=${source}&utm_medium=email&utm_campaign=spring`;
+    const before = await pageViews(today(), "/register");
+    // The landing page, before any choice: not counted.
+    await page.goto(landing);
+    await page.waitForTimeout(300);
+    expect(await pageViews(today(), "/register")).toBe(before);
+    expect(await campaignVisits(source)).toBe(0);
+    // Saying yes on it counts that page and its campaign once.
     await banner(page).getByRole("button", { name: "Accept all" }).click();
     await expect(banner(page)).toHaveCount(0);
-    const before = await pageViews(today(), "/register");
-    await page.goto(`/register?utm_source=${source}&utm_medium=email&utm_campaign=spring`);
     await eventually(() => pageViews(today(), "/register"), before + 1);
     await eventually(() => campaignVisits(source), 1);
+    // Every later page load counts.
+    await page.goto(landing);
+    await eventually(() => pageViews(today(), "/register"), before + 2);
+    await eventually(() => campaignVisits(source), 2);
     // An id-bearing or unknown URL adds no path of its own.
     await page.goto(`/no-such-page-${source}`);
     await page.waitForTimeout(300);
@@ -143,9 +152,14 @@ test.describe("signed out", () => {
     const context = await newContext(browser, { javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto("/forgot-password?from=mail");
+    const before = await pageViews(today(), "/forgot-password");
     await banner(page).getByRole("button", { name: "Accept all" }).click();
     await expect(page).toHaveURL(/\/forgot-password\?from=mail$/);
     await expect(banner(page)).toHaveCount(0);
+    // The page loaded again after the answer is counted, once.
+    await eventually(() => pageViews(today(), "/forgot-password"), before + 1);
+    await page.waitForTimeout(300);
+    expect(await pageViews(today(), "/forgot-password")).toBe(before + 1);
     const consent = (await context.cookies()).find((c) => c.name === CONSENT);
     expect(consent?.value).toMatch(/^1\.yy\./);
     expect(consent).toMatchObject({ httpOnly: true, secure: true, sameSite: "Lax", path: "/" });

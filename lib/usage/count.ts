@@ -125,3 +125,23 @@ export async function countRequest(
   if (campaign) await addCampaignVisit(db, day, campaign);
   return { path, campaign: Boolean(campaign) };
 }
+
+/**
+ * The page a visitor said yes to analytics on, counted once as they say it. With JavaScript the
+ * banner's answer comes back as a client-side navigation, which is not a page load and would not
+ * be counted — and the first page of a visit is the one that carries the campaign's utm_
+ * parameters. Without JavaScript the browser loads the page again after the answer, and that
+ * load is counted instead: the caller counts here only for a JavaScript answer.
+ */
+export async function countConsentedLanding(
+  url: string,
+  ctx: { patterns: readonly RoutePattern[]; now?: Date },
+): Promise<{ path: string | null; campaign: boolean }> {
+  const path = normalisePath(url, ctx.patterns);
+  if (!path) return { path: null, campaign: false };
+  const day = usageDay(ctx.now);
+  await addPageView(db, day, path);
+  const campaign = campaignOf(url);
+  if (campaign) await addCampaignVisit(db, day, campaign);
+  return { path, campaign: Boolean(campaign) };
+}

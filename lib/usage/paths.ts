@@ -37,6 +37,14 @@ export function routePatterns(appDir: string): RoutePattern[] {
   return out;
 }
 
+let appRoutes: RoutePattern[] | undefined;
+
+/** This app's page routes, read once per process from ./app (the server runs from the project folder). */
+export function appRoutePatterns(): RoutePattern[] {
+  appRoutes ??= routePatterns(path.resolve("app"));
+  return appRoutes;
+}
+
 type Kind = 0 | 1 | 2 | 3; // static, [param], [...rest], [[...optional]]
 const kindOf = (segment: string): Kind =>
   segment.startsWith("[[...") ? 3 : segment.startsWith("[...") ? 2 : segment.startsWith("[") ? 1 : 0;

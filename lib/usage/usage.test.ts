@@ -5,7 +5,15 @@ import { db } from "@/db/client";
 import { usageCampaigns, usagePageViews } from "@/db/schema";
 import { signConsent } from "@/lib/cookies/consent-token";
 import { CONSENT_COOKIE } from "@/lib/cookies/registry";
-import { MAX_CAMPAIGNS_PER_DAY, OTHER_CAMPAIGN, addCampaignVisit, campaignOf, countRequest, isPageLoad } from "./count";
+import {
+  MAX_CAMPAIGNS_PER_DAY,
+  OTHER_CAMPAIGN,
+  addCampaignVisit,
+  campaignOf,
+  countConsentedLanding,
+  countRequest,
+  isPageLoad,
+} from "./count";
 import { normalisePath, routePatterns, type RoutePattern } from "./paths";
 import { REPORT_DAYS, usageReport } from "./report";
 
@@ -191,5 +199,28 @@ describe("usage figures", () => {
     expect(report.pageViewsByDay.at(-2)).toEqual({ day: isoDay(yesterday), total: 1 });
     expect(report.campaignVisitsByDay.at(-1)!.total).toBe(1);
     expect(report.topPaths.find((p) => p.path === "/account")!.views).toBeGreaterThanOrEqual(2);
+  });
+
+  it("landing: the page a visitor says yes on counts with its campaign; a path that is no page counts nothing", async () => {
+    const now = aDay();
+    expect(await countConsentedLanding("/contact?utm_source=flyer&utm_campaign=fall", { patterns, now })).toEqual({
+      path: "/contact",
+      campaign: true,
+    });
+    expect(await countConsentedLanding("/nope/nothing?utm_source=flyer", { patterns, now })).toEqual({
+      path: null,
+      campaign: false,
+    });
+    expect(
+      await db
+        .select()
+        .from(usagePageViews)
+        .where(eq(usagePageViews.day, isoDay(now))),
+    ).toEqual([{ day: isoDay(now), path: "/contact", views: 1 }]);
+    const campaigns = await db
+      .select()
+      .from(usageCampaigns)
+      .where(eq(usageCampaigns.day, isoDay(now)));
+    expect(campaigns.map((c) => [c.source, c.campaign, c.visits])).toEqual([["flyer", "fall", 1]]);
   });
 });

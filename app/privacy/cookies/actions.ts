@@ -1,10 +1,14 @@
 "use server";
 
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { secureAction } from "@/lib/actions/secure-action";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { saveCookieChoices } from "@/lib/cookies/consent";
+import { sendsGpc } from "@/lib/cookies/consent-token";
 import { cookieChoiceSchema } from "@/lib/cookies/schema";
+import { countConsentedLanding } from "@/lib/usage/count";
+import { appRoutePatterns } from "@/lib/usage/paths";
 
 const saveCookieChoice = secureAction(
   { schema: cookieChoiceSchema, roles: "public", httpsOnly: true },
@@ -19,6 +23,13 @@ const saveCookieChoice = secureAction(
     await saveCookieChoices(choice, { session, request, source });
     // Back to the page the form was on: a local path only, whatever the form claimed.
     const back = safeNextPath(input.returnTo, "/");
+    const h = await headers();
+    // Next-Action: sent by Next's client (JavaScript on); see countConsentedLanding.
+    if (input.from === "banner" && choice.analytics && h.has("next-action") && !sendsGpc(h.get("sec-gpc"))) {
+      void countConsentedLanding(back, { patterns: appRoutePatterns() }).catch((err) =>
+        console.error("[usage] counting failed:", err),
+      );
+    }
     if (input.from !== "settings") redirect(back);
     const url = new URL(back, "https://local.invalid");
     url.searchParams.set("cookies", "saved");
