@@ -2,7 +2,7 @@ import Link from "next/link";
 
 export function SiteFooter() {
   return (
-    <footer className="mt-16 border-t border-gray-300 bg-gray-50">
+    <footer className="mt-16 border-t border-gray-300 bg-gray-50 print:hidden">
       <div className="mx-auto flex max-w-5xl flex-wrap gap-4 px-4 py-6 text-sm text-gray-700">
         <span>© 2026 Lumen Telecom</span>
         <Link href="/privacy" className="underline">

@@ -15,7 +15,7 @@ async function sessionOrNull() {
 export async function SiteHeader({ signOut }: { signOut: SignOutAction }) {
   const session = await sessionOrNull();
   return (
-    <header className="bg-brand-800 text-white">
+    <header className="bg-brand-800 text-white print:hidden">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-4 px-4 py-3">
         <Link href="/" className="text-xl font-bold tracking-tight">
           Lumen Telecom
