@@ -140,7 +140,7 @@ export function PublishForm({
   const [state, formAction, pending] = useActionState(action, null);
   const error = fieldError(state, "effectiveDate");
   return (
-    <form action={formAction} className="space-y-3" aria-label="Publish the draft">
+    <form action={formAction} className="space-y-3" aria-label="Publish the draft" noValidate>
       <FormMessage id="publish-message" state={state} />
       <input type="hidden" name="id" value={id} />
       <input type="hidden" name="rowVersion" value={rowVersion} />

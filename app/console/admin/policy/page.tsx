@@ -113,6 +113,7 @@ export default async function PolicyAdminPage() {
             <div
               className="max-h-[32rem] overflow-y-auto rounded-md border border-gray-200 p-3"
               tabIndex={0}
+              role="region"
               aria-label="Preview"
             >
               <div className={proseClasses} dangerouslySetInnerHTML={{ __html: preview!.html }} />
