@@ -3,12 +3,18 @@
  * ports with a throwaway database, drives it over real HTTPS, prints a table and cleans up.
  *
  *   npm run bench                                  embedded PGlite (in-process WASM Postgres): parts 1–3
+ *                                                  and 6
  *   BENCH_DB=postgres npm run bench                a fresh database on the local Postgres server: parts
- *                                                  1–3, then part 4 (seeds 1,000,000 customers; ~+2–4 min),
- *                                                  then part 5 (support chat, two instances; ~+2 min)
+ *                                                  1–3 and 6 (Lighthouse, ~1–2 min), then part 4 (seeds
+ *                                                  1,000,000 customers; ~+2–4 min), then part 5 (support
+ *                                                  chat, two instances; ~+2 min)
  *   BENCH_DB=postgres npm run bench -- --export-only   part 4 alone
  *   BENCH_DB=postgres npm run bench -- --chat-only     part 5 alone (both flags: parts 4 and 5)
- *   BENCH_DB=postgres BENCH_EXPORT=0 npm run bench     parts 1–3 and 5 (BENCH_CHAT=0 skips part 5)
+ *   BENCH_DB=postgres BENCH_EXPORT=0 npm run bench     parts 1–3, 6 and 5 (BENCH_CHAT=0 skips part 5)
+ *   npm run bench -- --privacy-only                the quick run: part 1 with the floor and /privacy
+ *                                                  only, /privacy's first-load JS, then part 6
+ *   Part 6 (Lighthouse) runs right after parts 1–3 (or --privacy-only) on either database and is
+ *   printed last; BENCH_LIGHTHOUSE=0 skips it.
  *
  * The bench builds into and serves from its own folder, NEXT_DIST_DIR (default .next-bench; see
  * next.config.mjs), so it never disturbs .next under a running server or e2e run. (`next build`
@@ -23,7 +29,8 @@
  * What it measures
  *   1. Pages at a fixed concurrency (autocannon, BENCH_CONNECTIONS=10, BENCH_DURATION=10 s per
  *      page): the bare floor page (app/bench-floor), GET /login (signed out), GET /account
- *      (signed in as demo) and GET /account/profile (signed in as a bench customer). Every page is
+ *      (signed in as demo), GET /account/profile (signed in as a bench customer) and GET /privacy
+ *      (signed out; the privacy issue's goal is ≤ 1.2× the floor's CPU). Every page is
  *      first warmed up (BENCH_WARMUP=3 s), so the first one measured does not pay for the JIT; then
  *      each page's time is split over BENCH_ROUNDS=2 alternating rounds, so a neighbour's load that
  *      comes and goes hits every page alike.
@@ -31,7 +38,8 @@
  *      request (utime+stime from /proc/<pid>/stat around each sample, over responses completed).
  *      On Postgres the database backends' CPU is shown separately (other processes); PGlite's is
  *      inside the server's. A further row, the floor signed in, splits /account's cost into
- *      "reading the session" and "the page itself".
+ *      "reading the session" and "the page itself". Then /privacy's first-load JS, measured as
+ *      part 3's is.
  *   2. Sign-ins: 16 workers, each signing in as its own customer in a loop (the real no-JS server
  *      action POST to /login; success = 303 + a session cookie) for BENCH_LOGIN_DURATION=10 s,
  *      while a light fixed-rate load reads /login and /account; prints logins/s and those pages'
@@ -75,6 +83,12 @@
  *      the figure being RSS per stream from 100 to 500, beside a bare Node HTTPS SSE endpoint
  *      (bench/sse-floor.ts, same Node flags and certificate) holding as many streams, measured
  *      the same way.
+ *   6. Lighthouse (the pinned devDependency's CLI, default mobile settings) on /privacy and /login
+ *      (signed out) and /account (the demo session's cookie sent as an extra header), one page at a
+ *      time after the load parts: performance and accessibility scores (goals ≥ 95 and 100), FCP,
+ *      LCP, TBT, CLS, and the accessibility audits that fail. It drives Chromium at CHROME_PATH
+ *      (default /usr/bin/chromium) headless, without sandbox, ignoring the self-signed
+ *      certificate's errors.
  * The Postgres database is dropped at the end.
  *
  * The client (autocannon, the sign-in and save workers, the export download, psql) runs on the
@@ -91,7 +105,7 @@
  * BENCH_WARMUP, BENCH_ROUNDS, BENCH_LOGIN_WORKERS (16), BENCH_LOGIN_DURATION, BENCH_SAVE_CLIENTS,
  * BENCH_SAVE_DURATION, BENCH_EXPORT, BENCH_CUSTOMERS, BENCH_EXPORT_REPEATS, BENCH_UNSUB_RATE,
  * BENCH_UNSUB_DURATION, BENCH_CHAT, BENCH_CHAT_MESSAGES, BENCH_CHAT_RATE, BENCH_CHAT_STREAMS,
- * BENCH_BUILD, NEXT_DIST_DIR, PG_ADMIN_URL.
+ * BENCH_LIGHTHOUSE, CHROME_PATH, BENCH_BUILD, NEXT_DIST_DIR, PG_ADMIN_URL.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -101,6 +115,7 @@ import pg from "pg";
 import { PG_ADMIN_URL, createTestDatabase } from "../lib/test/pg-admin";
 import { measureChat, reportChat, type ChatFigures } from "./figures/chat";
 import { measureExport, reportExport, type ExportFigures } from "./figures/export";
+import { measureLighthouse, reportLighthouse, type LighthouseRow } from "./figures/lighthouse";
 import { measurePages, reportPages, type PageRow } from "./figures/pages";
 import { measureSaves, reportProfile, type SaveFigures } from "./figures/profile";
 import { measureLogins, reportLogins, type LoginFigures } from "./figures/sign-ins";
@@ -118,8 +133,10 @@ import {
   EXPORT_ONLY,
   HTTP_PORT as PREFERRED_HTTP_PORT,
   PORT as PREFERRED_PORT,
+  PRIVACY_ONLY,
   RUN_CHAT,
   RUN_EXPORT,
+  RUN_LIGHTHOUSE,
   RUN_PAGES,
 } from "./lib/settings";
 import { scrapeLoginForm, sessionOf } from "./lib/sign-in";
@@ -219,7 +236,10 @@ async function main() {
     pages = await measurePages(form, demoCookie);
     logins = await measureLogins(form, demoCookie);
     saves = await measureSaves(form);
-  }
+  } else if (PRIVACY_ONLY) pages = await measurePages(form, demoCookie, true);
+  // After the load parts, on a quiet server: Lighthouse times one page load at a time.
+  let lighthouse: LighthouseRow[] | undefined;
+  if (RUN_LIGHTHOUSE) lighthouse = await measureLighthouse(demoCookie);
 
   let exportFigures: ExportFigures | undefined;
   let unsub: UnsubFigures | undefined;
@@ -265,12 +285,13 @@ async function main() {
     reportPages(pages, pgRun);
     reportLogins(logins, pages, pgRun);
     reportProfile(pages, saves, pgRun);
-  }
+  } else if (pages.length) reportPages(pages, pgRun);
   if (exportFigures && unsub) {
     reportExport(exportFigures);
     reportUnsubscribe(unsub);
   }
   if (chat) reportChat(chat);
+  if (lighthouse) reportLighthouse(lighthouse);
 
   const serverErrors = serverLogProblems();
   console.log("");

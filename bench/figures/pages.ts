@@ -1,6 +1,7 @@
 /**
  * Part 1: pages at a fixed concurrency (autocannon), each beside the floor page of
- * app/bench-floor: requests/s, latency percentiles and the server's CPU per request.
+ * app/bench-floor: requests/s, latency percentiles and the server's CPU per request; and
+ * /privacy's first-load JS (the privacy issue).
  */
 import { cpus } from "node:os";
 import { cpuDelta, cpuSnapshot, sumCpu, type CpuDelta } from "../lib/cpu";
@@ -8,6 +9,7 @@ import { request } from "../lib/http";
 import { load, statusSummary, type LoadResult } from "../lib/load";
 import { log } from "../lib/log";
 import { CONNECTIONS, DURATION, GOAL, ROUNDS, WARMUP } from "../lib/settings";
+import { firstLoadJs, type FirstLoad } from "./first-load-js";
 import { sessionOf, type LoginForm } from "../lib/sign-in";
 import { percentile } from "../lib/stats";
 import { cores, f1, f2, f0, table } from "../lib/table";
@@ -64,26 +66,42 @@ function pageRow(label: string, samples: PageSample[], expected = 200): PageRow 
   };
 }
 
-/**
- * The rows, in this order: the floor, /login, /account (as demo), the floor signed in, and
- * /account/profile (as bench customer 1). Parts 2 and 3 read the figures by these positions.
- */
-export async function measurePages(form: LoginForm, demoCookie: string): Promise<PageRow[]> {
-  const profileUser = benchUser(1);
-  const profileCookie = await sessionOf(form, profileUser.username, profileUser.password);
-  const profile = await request("GET", "/account/profile", { cookie: profileCookie });
-  if (profile.status !== 200 || !profile.body.includes("Edit Profile"))
-    throw new Error(`GET /account/profile as ${profileUser.username} answered ${profile.status}`);
+const LABEL = {
+  floor: "floor: GET /bench-floor",
+  login: "GET /login (signed out)",
+  account: "GET /account (signed in)",
+  floorSignedIn: "floor, signed in (header's session)",
+  profile: "GET /account/profile (signed in)",
+  privacy: "GET /privacy (signed out)",
+};
+const rowOf = (pages: PageRow[], label: string) => pages.find((p) => p.label === label);
 
-  const targets: [string, string, Record<string, string>][] = [
-    ["floor: GET /bench-floor", "/bench-floor", {}],
-    ["GET /login (signed out)", "/login", {}],
-    ["GET /account (signed in)", "/account", { cookie: demoCookie }],
-    // Not asked for by the goal, but it splits /account's cost: the floor with the demo session
-    // makes the layout's header decrypt the token and look the session up, nothing more.
-    ["floor, signed in (header's session)", "/bench-floor", { cookie: demoCookie }],
-    ["GET /account/profile (signed in)", "/account/profile", { cookie: profileCookie }],
-  ];
+/**
+ * The rows, in this order: the floor, /login, /account (as demo), the floor signed in,
+ * /account/profile (as bench customer 1) and /privacy. Parts 2 and 3 read the figures by these
+ * positions. `privacyOnly` (the quick run) measures the floor and /privacy alone.
+ */
+export async function measurePages(form: LoginForm, demoCookie: string, privacyOnly = false): Promise<PageRow[]> {
+  const privacy = await request("GET", "/privacy");
+  if (privacy.status !== 200 || !privacy.body.includes("Privacy"))
+    throw new Error(`GET /privacy answered ${privacy.status}; is a policy version in force?`);
+  const targets: [string, string, Record<string, string>][] = [[LABEL.floor, "/bench-floor", {}]];
+  if (!privacyOnly) {
+    const profileUser = benchUser(1);
+    const profileCookie = await sessionOf(form, profileUser.username, profileUser.password);
+    const profile = await request("GET", "/account/profile", { cookie: profileCookie });
+    if (profile.status !== 200 || !profile.body.includes("Edit Profile"))
+      throw new Error(`GET /account/profile as ${profileUser.username} answered ${profile.status}`);
+    targets.push(
+      [LABEL.login, "/login", {}],
+      [LABEL.account, "/account", { cookie: demoCookie }],
+      // Not asked for by the goal, but it splits /account's cost: the floor with the demo session
+      // makes the layout's header decrypt the token and look the session up, nothing more.
+      [LABEL.floorSignedIn, "/bench-floor", { cookie: demoCookie }],
+      [LABEL.profile, "/account/profile", { cookie: profileCookie }],
+    );
+  }
+  targets.push([LABEL.privacy, "/privacy", {}]);
   log(`warm-up: ${WARMUP} s per page at ${CONNECTIONS} connections`);
   for (const [, urlPath, headers] of targets)
     await load({ path: urlPath, connections: CONNECTIONS, duration: WARMUP, headers });
@@ -134,7 +152,7 @@ export function reportPages(pages: PageRow[], pgRun: boolean) {
       p.unexpected,
     ]),
   );
-  const [floorRow, loginRow, accountRow, floorSignedInRow] = pages;
+  const floorRow = rowOf(pages, LABEL.floor)!;
   const noisiest = Math.max(...pages.map((p) => p.cpu.otherMs / p.cpu.wallMs));
   if (noisiest > 0.3) {
     console.log(
@@ -142,12 +160,38 @@ export function reportPages(pages: PageRow[], pgRun: boolean) {
     );
   }
   console.log("");
+  const privacyRow = rowOf(pages, LABEL.privacy);
+  if (privacyRow)
+    console.log(
+      `  /privacy CPU per request ÷ floor's: ${f2(privacyRow.cpuPerReq)} ÷ ${f2(floorRow.cpuPerReq)} = ${f2(privacyRow.cpuPerReq / floorRow.cpuPerReq)}×   (goal ≤ ${GOAL.privacyCpuRatio}×: the page is nearly static)${pgRun ? `; counting the DB backends' CPU too: ${f2((privacyRow.cpuPerReq + privacyRow.dbCpuPerReq) / (floorRow.cpuPerReq + floorRow.dbCpuPerReq))}×` : ""}`,
+    );
+  const accountRow = rowOf(pages, LABEL.account);
+  const loginRow = rowOf(pages, LABEL.login);
+  const floorSignedInRow = rowOf(pages, LABEL.floorSignedIn);
+  if (accountRow && loginRow && floorSignedInRow) {
+    console.log(
+      `  /account CPU per request ÷ floor's: ${f2(accountRow.cpuPerReq / floorRow.cpuPerReq)}×   (goal ≤ ${GOAL.cpuRatio}×)${pgRun ? `; counting the DB backends' CPU too: ${f2((accountRow.cpuPerReq + accountRow.dbCpuPerReq) / (floorRow.cpuPerReq + floorRow.dbCpuPerReq))}×` : ""}`,
+    );
+    console.log(`  /login   CPU per request ÷ floor's: ${f2(loginRow.cpuPerReq / floorRow.cpuPerReq)}×`);
+    const sessionMs = floorSignedInRow.cpuPerReq - floorRow.cpuPerReq;
+    console.log(
+      `  /account's extra ${f2(accountRow.cpuPerReq - floorRow.cpuPerReq)} ms/req over the floor ≈ ${f2(sessionMs)} ms reading the session (token + lookup${pgRun ? ", server side" : ", PGlite in-process"}) + ${f2(accountRow.cpuPerReq - floorSignedInRow.cpuPerReq)} ms the page itself`,
+    );
+  }
+  reportPrivacyJs();
+}
+
+/** /privacy's first-load JS: a policy page a visitor reads should ship little beyond the framework. */
+function reportPrivacyJs() {
+  let js: FirstLoad;
+  try {
+    js = firstLoadJs("/privacy");
+  } catch (err) {
+    console.log(`  /privacy first-load JS: not measured (${(err as Error).message})`);
+    return;
+  }
+  const kb = (b: number) => `${f1(b / 1024)} KB`;
   console.log(
-    `  /account CPU per request ÷ floor's: ${f2(accountRow.cpuPerReq / floorRow.cpuPerReq)}×   (goal ≤ ${GOAL.cpuRatio}×)${pgRun ? `; counting the DB backends' CPU too: ${f2((accountRow.cpuPerReq + accountRow.dbCpuPerReq) / (floorRow.cpuPerReq + floorRow.dbCpuPerReq))}×` : ""}`,
-  );
-  console.log(`  /login   CPU per request ÷ floor's: ${f2(loginRow.cpuPerReq / floorRow.cpuPerReq)}×`);
-  const sessionMs = floorSignedInRow.cpuPerReq - floorRow.cpuPerReq;
-  console.log(
-    `  /account's extra ${f2(accountRow.cpuPerReq - floorRow.cpuPerReq)} ms/req over the floor ≈ ${f2(sessionMs)} ms reading the session (token + lookup${pgRun ? ", server side" : ", PGlite in-process"}) + ${f2(accountRow.cpuPerReq - floorSignedInRow.cpuPerReq)} ms the page itself`,
+    `  /privacy first-load JS (gzip -9 per chunk): ${kb(js.totalGz)} = ${kb(js.sharedGz)} shared by all ${js.routes} routes + ${kb(js.ownGz)} its own${js.own.length ? ` (${js.own.map((c) => `${c.file} ${kb(c.gz)}`).join(", ")})` : ""}`,
   );
 }

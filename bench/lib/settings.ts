@@ -11,12 +11,20 @@ const num = (name: string, fallback: number) => {
 export const DB_KIND = process.env.BENCH_DB === "postgres" ? "postgres" : "pglite";
 export const EXPORT_ONLY = process.argv.includes("--export-only");
 export const CHAT_ONLY = process.argv.includes("--chat-only");
-/** Parts 1–3 run unless the run asks for part 4 or 5 alone. */
-export const RUN_PAGES = !EXPORT_ONLY && !CHAT_ONLY;
+/** The quick run: part 1 with the floor and /privacy only, /privacy's first-load JS, then part 6. */
+export const PRIVACY_ONLY = process.argv.includes("--privacy-only");
+/** Parts 1–3 run unless the run asks for part 4 or 5 alone (or the quick /privacy run). */
+export const RUN_PAGES = !EXPORT_ONLY && !CHAT_ONLY && !PRIVACY_ONLY;
 /** Part 4 needs the Postgres server (COPY, a million rows). */
-export const RUN_EXPORT = DB_KIND === "postgres" && process.env.BENCH_EXPORT !== "0" && (EXPORT_ONLY || !CHAT_ONLY);
+export const RUN_EXPORT =
+  DB_KIND === "postgres" && process.env.BENCH_EXPORT !== "0" && !PRIVACY_ONLY && (EXPORT_ONLY || !CHAT_ONLY);
 /** Part 5 needs the Postgres server: two instances share one database and its LISTEN/NOTIFY. */
-export const RUN_CHAT = DB_KIND === "postgres" && process.env.BENCH_CHAT !== "0" && (CHAT_ONLY || !EXPORT_ONLY);
+export const RUN_CHAT =
+  DB_KIND === "postgres" && process.env.BENCH_CHAT !== "0" && !PRIVACY_ONLY && (CHAT_ONLY || !EXPORT_ONLY);
+/** Part 6 (Lighthouse) runs with parts 1–3 or --privacy-only, on either database. */
+export const RUN_LIGHTHOUSE = process.env.BENCH_LIGHTHOUSE !== "0" && (RUN_PAGES || PRIVACY_ONLY);
+/** The browser Lighthouse drives (Debian's chromium; Lighthouse reads CHROME_PATH). */
+export const CHROME_PATH = process.env.CHROME_PATH || "/usr/bin/chromium";
 /**
  * The build folder (next.config.mjs reads the same variable); the server is started with it. The
  * bench keeps a build of its own by default, so its rebuilds never pull .next from under a
@@ -55,6 +63,11 @@ export const USER_AGENT =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36 myaccount-bench";
 export const GOAL = {
   cpuRatio: 1.5,
+  /** The privacy issue: /privacy is nearly static, so it should cost little more than the floor. */
+  privacyCpuRatio: 1.2,
+  /** Lighthouse scores (0–100) for /privacy, /login and /account. */
+  lighthousePerformance: 95,
+  lighthouseAccessibility: 100,
   loginsPerSecond: 30,
   p95Ms: 200,
   /** Issue 3: first-load JS of /account/profile ≤ the JS every route shares + this much (gzip). */
