@@ -37,6 +37,10 @@ async function campaignVisits(source: string): Promise<number> {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** Horizontal overflow of the page, in pixels (0 when nothing scrolls sideways). */
+const sidewaysOverflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
 /** Counting happens after the response: give the fire-and-forget write a moment. */
 async function eventually(read: () => Promise<number>, expected: number) {
   await expect.poll(read, { timeout: 5_000 }).toBe(expected);
@@ -46,7 +50,7 @@ test.describe("signed out", () => {
   test("cookies: a first visit shows the banner in the page flow with three equal answers, and sets nothing optional @smoke", async ({
     page,
     context,
-  }) => {
+  }, testInfo) => {
     await page.goto("/contact");
     const b = banner(page);
     await expect(b).toBeVisible();
@@ -80,6 +84,12 @@ test.describe("signed out", () => {
     expect(heading.y).toBeGreaterThanOrEqual(bannerBox.y + bannerBox.height);
     expect(await nonEssential(context)).toEqual([]);
     await expectNoAxeViolations(page);
+    await page.screenshot({ path: testInfo.outputPath("banner-1280.png") });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(b.getByRole("link", { name: "Settings" })).toBeVisible();
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await page.screenshot({ path: testInfo.outputPath("banner-390.png") });
+    await page.setViewportSize({ width: 1280, height: 720 });
     // Settings leads to the page where the categories can be chosen.
     await b.getByRole("link", { name: "Settings" }).click();
     await expect(page).toHaveURL(/\/privacy\/cookies$/);
@@ -292,7 +302,9 @@ test.describe("remember my username", () => {
   });
 });
 
-test("cookies: /privacy/cookies lists every registered cookie and has no axe violations @smoke", async ({ page }) => {
+test("cookies: /privacy/cookies lists every registered cookie and has no axe violations @smoke", async ({
+  page,
+}, testInfo) => {
   await page.goto("/privacy/cookies");
   const table = page.getByRole("table");
   for (const c of COOKIE_REGISTRY)
@@ -301,16 +313,16 @@ test("cookies: /privacy/cookies lists every registered cookie and has no axe vio
     await expect(page.getByRole("term").filter({ hasText: name })).toBeVisible();
   }
   await expectNoAxeViolations(page);
+  await page.screenshot({ path: testInfo.outputPath("privacy-cookies-1280.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/privacy/cookies");
-  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(
-    0,
-  );
+  expect(await sidewaysOverflow(page)).toBe(0);
+  await page.screenshot({ path: testInfo.outputPath("privacy-cookies-390.png"), fullPage: true });
 });
 
 test("cookies: no banner on the staff console; the admin's usage figures are labelled charts with tables, axe-clean", async ({
   browser,
-}) => {
+}, testInfo) => {
   const context = await newContext(browser, { storageState: storageStateFor("admin") });
   const page = await context.newPage();
   await page.goto("/console");
@@ -322,11 +334,11 @@ test("cookies: no banner on the staff console; the admin's usage figures are lab
   await expect(page.getByRole("table", { name: /Page views by page/ })).toBeVisible();
   await expect(page.getByRole("table", { name: /Visits by campaign/ })).toBeVisible();
   await expectNoAxeViolations(page);
+  await page.screenshot({ path: testInfo.outputPath("usage-1280.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
-  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(
-    0,
-  );
+  expect(await sidewaysOverflow(page)).toBe(0);
+  await page.screenshot({ path: testInfo.outputPath("usage-390.png"), fullPage: true });
   await context.close();
   // Customers are refused.
   const customer = await newContext(browser, { storageState: storageStateFor("customer") });
