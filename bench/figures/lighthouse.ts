@@ -15,6 +15,8 @@ import { f0, table } from "../lib/table";
 type Audit = { id: string; title: string; score: number | null; numericValue?: number; displayValue?: string };
 type Report = {
   lighthouseVersion: string;
+  requestedUrl?: string;
+  finalDisplayedUrl?: string;
   environment?: { benchmarkIndex?: number };
   runtimeError?: { code: string; message: string };
   runWarnings?: string[];
@@ -86,7 +88,12 @@ function rowOf(label: string, report: Report): LighthouseRow {
     accessibility: score("accessibility"),
     metrics,
     failing,
-    error: report.runtimeError ? `${report.runtimeError.code}: ${report.runtimeError.message}` : undefined,
+    // A redirect (to /login, say, had the cookie not been sent) would score the wrong page.
+    error: report.runtimeError
+      ? `${report.runtimeError.code}: ${report.runtimeError.message}`
+      : report.finalDisplayedUrl !== report.requestedUrl
+        ? `scored ${report.finalDisplayedUrl}, not ${report.requestedUrl}`
+        : undefined,
     version: report.lighthouseVersion,
     benchmarkIndex: report.environment?.benchmarkIndex,
   };
