@@ -23,15 +23,20 @@ describe("privacy choices", () => {
     };
     expect(await db.transaction((tx) => recordPrivacyChoice(tx, { ...change, ...meta }))).toBe(true);
     expect(await db.transaction((tx) => recordPrivacyChoice(tx, { ...change, ...meta }))).toBe(false);
-    // Withdrawing something never granted is no change either.
-    expect(
-      await db.transaction((tx) =>
-        recordPrivacyChoice(tx, { ...change, choice: "cookies_analytics", granted: false, ...meta }),
-      ),
-    ).toBe(false);
+    // A first refusal is an answer and is recorded once; repeating it records nothing.
+    const refusal = { ...change, choice: "cookies_analytics" as const, granted: false, ...meta };
+    expect(await db.transaction((tx) => recordPrivacyChoice(tx, refusal))).toBe(true);
+    expect(await db.transaction((tx) => recordPrivacyChoice(tx, refusal))).toBe(false);
     expect((await getPrivacyChoices(db, user.id)).area_offers).toBe(true);
-    const rows = await db.select().from(privacyChoiceEvents).where(eq(privacyChoiceEvents.userId, user.id));
-    expect(rows).toHaveLength(1);
+    const rows = await db
+      .select()
+      .from(privacyChoiceEvents)
+      .where(eq(privacyChoiceEvents.userId, user.id))
+      .orderBy(privacyChoiceEvents.id);
+    expect(rows.map((r) => [r.choice, r.action])).toEqual([
+      ["area_offers", "granted"],
+      ["cookies_analytics", "withdrawn"],
+    ]);
     expect(rows[0]).toMatchObject({
       choice: "area_offers",
       action: "granted",

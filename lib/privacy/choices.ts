@@ -39,8 +39,9 @@ export async function recordPrivacyChoice(tx: DbOrTx, change: ChoiceChange): Pro
     .select({ granted: privacyChoices.granted })
     .from(privacyChoices)
     .where(and(eq(privacyChoices.userId, change.userId), eq(privacyChoices.choice, change.choice)));
-  // No row means never granted.
-  if ((current?.granted ?? false) === change.granted) return false;
+  // A first answer is always recorded, a refusal included: "asked and said no" is evidence too,
+  // and it lets the person's other browsers know not to ask again. After that, only changes.
+  if (current && current.granted === change.granted) return false;
   const [event] = await tx
     .insert(privacyChoiceEvents)
     .values({
