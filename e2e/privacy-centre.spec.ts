@@ -25,6 +25,8 @@ async function privacyChoiceActions(userId: string): Promise<string[]> {
 test("privacy centre: the MyAccount tile leads here; products in your area on then off; what marketing sees; axe; no sideways scroll", async ({
   page,
 }, testInfo) => {
+  // Three axe scans of a long page: several seconds each on a busy two-core machine.
+  test.slow();
   const user = await createCustomer();
   await testDb().query(`update addresses set zip = '80203' where user_id = $1 and kind = 'service'`, [user.id]);
   await signIn(page, user.username, user.password);
