@@ -41,7 +41,10 @@ export function PolicyDocument({
         </p>
         {status}
       </header>
-      <nav aria-labelledby="toc-heading" className="rounded-lg border border-gray-300 p-4 print:border-0 print:p-0">
+      <nav
+        aria-labelledby="toc-heading"
+        className="max-w-prose rounded-lg border border-gray-300 p-4 print:border-0 print:p-0"
+      >
         <h2 id="toc-heading" className="text-lg font-semibold">
           Contents
         </h2>
