@@ -9,7 +9,9 @@ export type LoginForm = Record<string, string>;
 export async function scrapeLoginForm(): Promise<LoginForm> {
   const res = await request("GET", "/login");
   if (res.status !== 200) throw new Error(`GET /login answered ${res.status}`);
-  return actionFieldsOf(scrapeForm(res.body, null, "/login"));
+  // The page has other forms (the cookie banner's comes first): the sign-in form is the one its
+  // message describes.
+  return actionFieldsOf(scrapeForm(res.body, /aria-describedby="login-message"/, "/login"));
 }
 
 export type SignInOutcome = { ok: boolean; status: number; ms: number; cookie?: string; reason?: string };
