@@ -28,7 +28,7 @@ export function processTicks(pid: number): number {
 }
 
 /** Busy ticks of the whole machine (all processes, all cores). */
-function machineBusyTicks(): number {
+export function machineBusyTicks(): number {
   const line = readFileSync("/proc/stat", "utf8").split("\n")[0];
   const [, ...nums] = line.trim().split(/\s+/);
   // user nice system idle iowait irq softirq steal …: everything but idle and iowait is busy.
