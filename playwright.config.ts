@@ -35,15 +35,22 @@ export default defineConfig({
     { name: "setup", testMatch: /.*\.setup\.ts$/, use: { ...devices["Desktop Chrome"] } },
     {
       name: "chromium",
-      testIgnore: /outage\.spec\.ts$/,
+      testIgnore: /(outage|policy-notice)\.spec\.ts$/,
       dependencies: ["setup"],
+      use: { ...devices["Desktop Chrome"] },
+    },
+    // Publishes a material policy change: a notice on every page and a mail to every customer.
+    {
+      name: "policy-notice",
+      testMatch: /policy-notice\.spec\.ts$/,
+      dependencies: ["chromium"],
       use: { ...devices["Desktop Chrome"] },
     },
     // Cuts the database for the whole app, so it runs alone, after every other spec has finished.
     {
       name: "outage",
       testMatch: /outage\.spec\.ts$/,
-      dependencies: ["chromium"],
+      dependencies: ["policy-notice"],
       use: { ...devices["Desktop Chrome"] },
     },
   ],
