@@ -8,10 +8,11 @@ import { signOutAction } from "./actions/sign-out";
 import { submitContactRequestAction } from "./contact/actions";
 import { CookieBannerSlot } from "./cookie-banner";
 import "./globals.css";
+import { BRAND_NAME } from "@/lib/brand";
 
 export const metadata: Metadata = {
-  title: { default: "MyAccount — Lumen Telecom", template: "%s — MyAccount" },
-  description: "Manage your Lumen Telecom account, profile and privacy choices.",
+  title: { default: `MyAccount — ${BRAND_NAME}`, template: "%s — MyAccount" },
+  description: `Manage your ${BRAND_NAME} account, profile and privacy choices.`,
 };
 
 // Every page is rendered per request: pages carry a per-request CSP nonce and the signed-in user.

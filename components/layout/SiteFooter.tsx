@@ -1,10 +1,11 @@
 import Link from "next/link";
+import { BRAND_NAME } from "@/lib/brand";
 
 export function SiteFooter() {
   return (
     <footer className="mt-16 border-t border-gray-300 bg-gray-50 print:hidden">
       <div className="mx-auto flex max-w-5xl flex-wrap gap-4 px-4 py-6 text-sm text-gray-700">
-        <span>© 2026 Lumen Telecom</span>
+        <span>© 2026 {BRAND_NAME}</span>
         <Link href="/privacy" className="underline">
           Privacy Policy
         </Link>

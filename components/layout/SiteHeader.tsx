@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { currentSession, homeFor } from "@/lib/auth/current";
 import { SignOutButton, type SignOutAction } from "./SignOutButton";
+import { BRAND_NAME } from "@/lib/brand";
 
 async function sessionOrNull() {
   // The header must render even while the database is down (the page says why).
@@ -18,7 +19,7 @@ export async function SiteHeader({ signOut }: { signOut: SignOutAction }) {
     <header className="bg-brand-800 text-white print:hidden">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-4 px-4 py-3">
         <Link href="/" className="text-xl font-bold tracking-tight">
-          Lumen Telecom
+          {BRAND_NAME}
         </Link>
         <nav aria-label="Main">
           <ul className="flex flex-wrap items-center gap-4 text-sm">

@@ -1,5 +1,6 @@
 import "server-only";
 import { CONTACT_REPLY_TIME, CUSTOMER_SERVICE_HOURS, CUSTOMER_SERVICE_PHONE } from "./details";
+import { BRAND_NAME } from "@/lib/brand";
 
 // The acknowledgement goes to an address nobody has confirmed, so it carries only our own words,
 // the chosen topic (one of a fixed list) and the request number: never the name or message typed,
@@ -9,7 +10,7 @@ export function contactAcknowledgementMail(input: { topic: string; requestNumber
     subject: `We received your message (request ${input.requestNumber})`,
     text: `Hello,
 
-Thank you for contacting Lumen Telecom. We received your message about "${input.topic}".
+Thank you for contacting ${BRAND_NAME}. We received your message about "${input.topic}".
 Your request number is ${input.requestNumber}.
 
 A customer service representative will reply to this address ${CONTACT_REPLY_TIME}. If you write to us again about the same thing, please mention the request number.

@@ -1,6 +1,7 @@
 import "server-only";
 import { messages } from "@/lib/messages";
 import { TOKEN_TTL_DAYS } from "./tokens";
+import { BRAND_NAME } from "@/lib/brand";
 
 /** The unsubscribe pages, rendered as plain HTML by the /u/[token] route (no scripts). */
 
@@ -12,7 +13,7 @@ function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)} — MyAccount</title><link rel="stylesheet" href="/plain.css"></head>
-<body><header>Lumen Telecom</header><main id="main">${body}</main></body></html>`;
+<body><header>${BRAND_NAME}</header><main id="main">${body}</main></body></html>`;
 }
 
 const stillGet = `<p class="note">You will still get messages about your account activity, orders and payments, and security and policy notices.</p>`;
