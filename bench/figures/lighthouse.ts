@@ -12,7 +12,14 @@ import { state } from "../lib/server";
 import { CHROME_PATH, GOAL } from "../lib/settings";
 import { f0, table } from "../lib/table";
 
-type Audit = { id: string; title: string; score: number | null; numericValue?: number; displayValue?: string };
+type Audit = {
+  id: string;
+  title: string;
+  score: number | null;
+  numericValue?: number;
+  displayValue?: string;
+  details?: { items?: { url?: string; total?: number }[] };
+};
 type Report = {
   lighthouseVersion: string;
   requestedUrl?: string;
@@ -32,6 +39,9 @@ export type LighthouseRow = {
   metrics: Record<string, string>;
   /** Weighted accessibility audits that did not pass: "id (title)". */
   failing: string[];
+  /** Where a low performance score's blocking time comes from: main-thread time, heaviest scripts. */
+  mainThread?: string;
+  topScripts?: string[];
   error?: string;
   version?: string;
   benchmarkIndex?: number;
@@ -82,8 +92,13 @@ function rowOf(label: string, report: Report): LighthouseRow {
     .map((a) => `${a.id} (${a.title})`);
   const metrics: Record<string, string> = {};
   for (const [id, short] of METRICS) metrics[short] = report.audits[id]?.displayValue ?? "–";
+  const topScripts = (report.audits["bootup-time"]?.details?.items ?? [])
+    .slice(0, 3)
+    .map((i) => `${(i.url ?? "?").split("/").pop()} ${Math.round(i.total ?? 0)} ms`);
   return {
     label,
+    mainThread: report.audits["mainthread-work-breakdown"]?.displayValue,
+    topScripts,
     performance: score("performance"),
     accessibility: score("accessibility"),
     metrics,
@@ -142,5 +157,9 @@ export function reportLighthouse(rows: LighthouseRow[]) {
   for (const r of rows) {
     if (r.error) console.log(`  ${r.label}: ${r.error}`);
     if (r.failing.length) console.log(`  ${r.label}: accessibility audits failing: ${r.failing.join("; ")}`);
+    if (r.performance !== null && r.performance < GOAL.lighthousePerformance && r.mainThread)
+      console.log(
+        `  ${r.label}: main-thread work ${r.mainThread} (throttled); by script: ${r.topScripts?.join(", ") || "–"}`,
+      );
   }
 }
