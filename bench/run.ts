@@ -82,7 +82,7 @@
  *      (bench/lib/gc-signal.mjs, loaded with --expose-gc; young generation pinned) at each step,
  *      the figure being RSS per stream from 100 to 500, beside a bare Node HTTPS SSE endpoint
  *      (bench/sse-floor.ts, same Node flags and certificate) holding as many streams, measured
- *      the same way.
+ *      the same way in five fresh processes (the median counts).
  *   6. Lighthouse (the pinned devDependency's CLI, default mobile settings) on /privacy and /login
  *      (signed out) and /account (the demo session's cookie sent as an extra header), one page at a
  *      time after the load parts: performance and accessibility scores (goals ≥ 95 and 100), FCP,

@@ -46,7 +46,7 @@ const PER_CONVERSATION = 20;
 /** lib/chat/stream.ts MAX_CONVERSATIONS. */
 const PER_STREAM = 20;
 const DELIVERY_TIMEOUT_MS = 20_000;
-const BARE_RUNS = 3;
+const BARE_RUNS = 5;
 /**
  * The second instance and the bare endpoint run with these before SERVER_ARGS, so their RSS can be
  * read in the same state: full collections on demand (gc-signal.mjs); the young generation pinned
@@ -544,7 +544,7 @@ export async function measureChat(env: NodeJS.ProcessEnv, form: LoginForm): Prom
   );
 
   // A fresh bare process starts from nothing, so its figure varies more from run to run than the
-  // app's (whose allocator has long been warm): three of them, and the median counts.
+  // app's (whose allocator has long been warm): five of them, and the median counts.
   log(`chat: the bare SSE endpoint (bench/sse-floor.ts) holds ${CHAT_STREAMS} idle streams, ${BARE_RUNS} times`);
   const bare: Held[] = [];
   for (let run = 0; run < BARE_RUNS; run++) {
