@@ -21,7 +21,7 @@ const saveButton = (page: Page) => preferencesForm(page).getByRole("button", { n
 async function consentTable(page: Page): Promise<string[][]> {
   return page
     .getByTestId("consent-row")
-    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent?.trim() ?? "")));
+    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.innerText.trim())));
 }
 
 test("preferences: Edit Profile asks the policy's offers question with Yes / No, a newsletter box, and lists what is always sent", async ({
@@ -109,14 +109,15 @@ test("preferences: saving Yes / No and the newsletter box confirms in words and 
   await expect(offersGroup(page).getByRole("radio", { name: "No", exact: true })).toBeChecked();
   await expect(newsletterBox(page)).not.toBeChecked();
 
-  // The history, newest first (a save's events share one time; the later-written comes first).
+  // The history, newest first (a save's events share one time; the later-written comes first),
+  // each with the policy version in force when it was made.
   await page.goto("/account/activity");
   await expect(page.getByRole("heading", { name: "Your e-mail choices", level: 2 })).toBeVisible();
   expect((await consentTable(page)).map(([, topic, choice, how]) => [topic, choice, how])).toEqual([
-    ["Monthly newsletter", "No", "In MyAccount"],
-    ["Special offers", "No", "In MyAccount"],
-    ["Monthly newsletter", "Yes", "In MyAccount"],
-    ["Special offers", "Yes", "In MyAccount"],
+    ["Monthly newsletter", "No", "In MyAccount\nPrivacy policy 2005-11-14"],
+    ["Special offers", "No", "In MyAccount\nPrivacy policy 2005-11-14"],
+    ["Monthly newsletter", "Yes", "In MyAccount\nPrivacy policy 2005-11-14"],
+    ["Special offers", "Yes", "In MyAccount\nPrivacy policy 2005-11-14"],
   ]);
 });
 
