@@ -33,6 +33,8 @@ async function screenshots(page: Page, name: string) {
 test("privacy policy: version and date at the top, every table-of-contents anchor lands on its section @smoke", async ({
   page,
 }) => {
+  // Eleven anchors and axe scans of the long policy page: slow on a busy two-core machine.
+  test.slow();
   await page.goto("/privacy");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Online Privacy Policy");
   await expect(page.getByText("Version 2005-11-14 · Effective Nov 14, 2005")).toBeVisible();
