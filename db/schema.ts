@@ -54,6 +54,8 @@ export const users = pgTable(
     passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }),
     /** Set when the customer closed their account: personal fields are blanked, sign-in refused. */
     closedAt: timestamp("closed_at", { withTimezone: true }),
+    /** Set when an admin disables a staff account: its sessions end and sign-in is refused. */
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
     version: integer("version").notNull().default(1),
     ...timestamps,
   },
@@ -61,6 +63,10 @@ export const users = pgTable(
     uniqueIndex("users_username_lower_key").on(sql`lower(${t.username})`),
     uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
     uniqueIndex("users_account_number_key").on(t.accountNumber),
+    // The console's phone search is an exact match on the stored E.164 form.
+    index("users_phone_idx").on(t.phone),
+    // The name search indexes (prefix, accent- and case-folded, customers only) are expressions
+    // over the SQL function myaccount_fold(), so they live in drizzle/0009_staff_console.sql.
   ],
 );
 
@@ -333,7 +339,57 @@ export const auditEvents = pgTable(
     ip: text("ip").notNull().default(""),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("audit_events_subject_idx").on(t.subjectUserId, t.createdAt)],
+  (t) => [
+    index("audit_events_subject_idx").on(t.subjectUserId, t.createdAt),
+    // The admin's audit log: newest first, keyset-paged on (created_at, id), optionally by actor or action.
+    index("audit_events_time_idx").on(t.createdAt, t.id),
+    index("audit_events_actor_idx").on(t.actorId, t.createdAt, t.id),
+    index("audit_events_action_idx").on(t.action, t.createdAt, t.id),
+  ],
+);
+
+/**
+ * The lawful-request register: what the company disclosed to an authority, on what legal basis,
+ * for which customers, by whom and when. Entries are not edited: a correction is a new entry.
+ * Unless `restricted` (with its basis recorded), each affected customer reads the disclosure in
+ * their account activity and data download.
+ */
+export const lawfulRequests = pgTable(
+  "lawful_requests",
+  {
+    id: serial("id").primaryKey(),
+    authority: text("authority").notNull(),
+    legalBasis: text("legal_basis").notNull(),
+    reference: text("reference").notNull(),
+    /** What was disclosed, in words ("Name, service address and call records 1–30 Nov 2026"). */
+    disclosed: text("disclosed").notNull(),
+    receivedOn: date("received_on", { mode: "string" }).notNull(),
+    restricted: boolean("restricted").notNull().default(false),
+    /** Why the customers may not be told (a court order's gag clause…); required when restricted. */
+    restrictionBasis: text("restriction_basis").notNull().default(""),
+    recordedBy: uuid("recorded_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("lawful_requests_reference_key").on(t.reference),
+    index("lawful_requests_time_idx").on(t.createdAt),
+  ],
+);
+
+export const lawfulRequestCustomers = pgTable(
+  "lawful_request_customers",
+  {
+    requestId: integer("request_id")
+      .notNull()
+      .references(() => lawfulRequests.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.requestId, t.customerId] }),
+    index("lawful_request_customers_customer_idx").on(t.customerId),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/current";
-import { roles } from "@/lib/auth/roles";
 
 export const metadata: Metadata = { title: "MyAccount" };
 
@@ -25,7 +24,7 @@ const tiles = [
 ];
 
 export default async function AccountHome() {
-  const session = await requirePageUser(roles.customer, "/account");
+  const session = await requirePageUser("account.own", "/account");
   const name = session.firstName || session.username || "there";
   return (
     <div className="space-y-6">

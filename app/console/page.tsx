@@ -1,14 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/current";
-import { roles } from "@/lib/auth/roles";
 
 export const metadata: Metadata = { title: "Staff console" };
 
 const roleNames = { rep: "Service rep", marketing: "Marketing", admin: "Administrator", customer: "Customer" } as const;
 
 export default async function ConsoleHome() {
-  const session = await requirePageUser(roles.staff, "/console");
+  const session = await requirePageUser("console.home", "/console");
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Staff console</h1>

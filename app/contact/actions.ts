@@ -10,7 +10,7 @@ import { submitContactRequest } from "@/lib/contact/submit";
 // request is linked to comes from the session, never from the form. The door does not look up the
 // session of a "public" action, so it is read here.
 export const submitContactRequestAction = secureAction(
-  { schema: contactRequestSchema, roles: "public", httpsOnly: true },
+  { schema: contactRequestSchema, capability: "public", httpsOnly: true },
   async (input, ctx) =>
     submitContactRequest(input, { userId: contactSenderId(await currentSession()), ip: ctx.request.clientIp }),
 );

@@ -6,7 +6,7 @@ import { RESET_REQUESTED_MESSAGE, requestPasswordReset } from "@/lib/auth/passwo
 import { forgotPasswordSchema } from "@/lib/auth/schema";
 
 export const forgotPasswordAction = secureAction(
-  { schema: forgotPasswordSchema, roles: "public", httpsOnly: true },
+  { schema: forgotPasswordSchema, capability: "public", httpsOnly: true },
   async (input, { request }) => {
     await requestPasswordReset(input.identifier, { ip: request.clientIp });
     // Same words whether or not an account matched.

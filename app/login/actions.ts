@@ -14,7 +14,7 @@ import { signInWait } from "@/lib/auth/verify-credentials";
 import { adoptAccountChoices, grantFunctionalAtSignIn } from "@/lib/cookies/consent";
 
 export const signInAction = secureAction(
-  { schema: signInSchema, roles: "public", httpsOnly: true },
+  { schema: signInSchema, capability: "public", httpsOnly: true },
   async (input, { request }) => {
     // Checked here as well as in authorize() so a limited attempt can say when to try again;
     // either way it is refused before the password is hashed.

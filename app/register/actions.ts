@@ -6,7 +6,7 @@ import { registerCustomer } from "@/lib/auth/register";
 import { registerSchema } from "@/lib/auth/schema";
 
 export const registerAction = secureAction(
-  { schema: registerSchema, roles: "public", httpsOnly: true },
+  { schema: registerSchema, capability: "public", httpsOnly: true },
   async (input, { request }) => {
     // The schema has already refused anyone who did not confirm they are 13 or older; nothing
     // they typed was stored or logged.

@@ -6,7 +6,7 @@ import { resetPassword } from "@/lib/auth/password-reset";
 import { resetPasswordSchema } from "@/lib/auth/schema";
 
 export const resetPasswordAction = secureAction(
-  { schema: resetPasswordSchema, roles: "public", httpsOnly: true },
+  { schema: resetPasswordSchema, capability: "public", httpsOnly: true },
   async (input, { request }) => {
     const result = await resetPassword(input, { ip: request.clientIp });
     if (!result.ok) return result;

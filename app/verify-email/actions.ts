@@ -6,6 +6,6 @@ import { emailChangeTokenSchema } from "@/lib/profile/schema";
 
 // Public: the single-use token in the link is the proof; the person may be signed in elsewhere.
 export const confirmEmailChangeAction = secureAction(
-  { schema: emailChangeTokenSchema, roles: "public", httpsOnly: true },
+  { schema: emailChangeTokenSchema, capability: "public", httpsOnly: true },
   async ({ token }, { request }) => confirmEmailChange(token, { ip: request.clientIp }),
 );

@@ -3,11 +3,12 @@ import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { staffAccessGrants, users, type Role } from "@/db/schema";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
+import { capabilities } from "@/lib/auth/capabilities";
 import { recordAudit } from "@/lib/audit/record";
 import { GRANT_MINUTES, describeAccessReason, type AccessReason } from "./schema";
 
-/** Staff who may open a customer's personal data (marketing works with opt-in lists only). */
-export const accessRoles = ["rep", "admin"] as const satisfies readonly Role[];
+/** Staff who may open a customer's personal data, from the role table. */
+export const accessRoles = capabilities["customers.view"];
 
 export type StaffActor = { userId: string; role: Role };
 

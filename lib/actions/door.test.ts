@@ -47,7 +47,7 @@ async function firstName(userId: string) {
   return row.firstName;
 }
 
-const options = { schema: renameSchema, roles: ["customer"] as const, httpsOnly: true };
+const options = { schema: renameSchema, capability: "account.own" as const, httpsOnly: true };
 
 describe("secure action door", () => {
   it("door: plain HTTP with a spoofed X-Forwarded-Proto: https is refused and nothing is written", async () => {

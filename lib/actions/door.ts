@@ -2,7 +2,7 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod/mini";
 import type * as zcore from "zod/v4/core";
-import type { Role } from "@/db/schema";
+import { capabilities, type Capability } from "@/lib/auth/capabilities";
 import { noteDatabaseError } from "@/db/availability";
 import type { ActiveSession } from "@/lib/auth/sessions";
 import type { RequestContext } from "@/lib/http/request-context";
@@ -10,23 +10,23 @@ import { messages } from "@/lib/messages";
 import { inWords, type ActionResult, type Outcome } from "./result";
 import { isSecretField } from "./secret-fields";
 
-export type SecureActionOptions<S extends zcore.$ZodType> = {
+export type SecureActionOptions<S extends zcore.$ZodType, C extends Capability = Capability> = {
   schema: S;
-  /** Roles allowed to run the action, or "public" for sign-in, registration and password reset. */
-  roles: readonly Role[] | "public";
+  /** What the action does, as named in the role table (lib/auth/capabilities.ts): who may run it. */
+  capability: C;
   /** Refuse unless server.ts saw the request arrive over HTTPS. */
   httpsOnly: boolean;
 };
 
-export type ActionContext<R> = {
+export type ActionContext<C extends Capability> = {
   request: RequestContext;
-  session: R extends "public" ? ActiveSession | null : ActiveSession;
+  session: C extends "public" ? ActiveSession | null : ActiveSession;
 };
 
 /** The handler returns a domain outcome (refusals as codes), which the door puts into words. */
-export type ActionHandler<S extends zcore.$ZodType, T, R> = (
+export type ActionHandler<S extends zcore.$ZodType, T, C extends Capability> = (
   input: zcore.output<S>,
-  ctx: ActionContext<R>,
+  ctx: ActionContext<C>,
 ) => Promise<Outcome<T>>;
 
 /** Sources of the request facts, injectable so the door's order can be tested on its own. */
@@ -61,9 +61,9 @@ function echoValues(raw: Record<string, unknown>): Record<string, string> {
  * role → zod parse → handler. Returns a typed result in words and never throws to the form,
  * except for Next's own redirect/notFound signals, which must propagate.
  */
-export async function runSecureAction<S extends zcore.$ZodType, T, R extends readonly Role[] | "public">(
-  options: SecureActionOptions<S> & { roles: R },
-  handler: ActionHandler<S, T, R>,
+export async function runSecureAction<S extends zcore.$ZodType, T, C extends Capability>(
+  options: SecureActionOptions<S, C>,
+  handler: ActionHandler<S, T, C>,
   rawInput: FormData | Record<string, unknown>,
   deps: DoorDeps,
 ): Promise<ActionResult<T>> {
@@ -76,9 +76,10 @@ export async function runSecureAction<S extends zcore.$ZodType, T, R extends rea
     // Public actions still get the session when there is one: the chat and Contact Us serve
     // visitors and signed-in customers alike, and must know which they have.
     const session = await deps.session();
-    if (options.roles !== "public") {
+    const allowed: readonly string[] | "public" = capabilities[options.capability];
+    if (allowed !== "public") {
       if (!session) return { ok: false, formError: messages.signedOut, code: "signedOut" };
-      if (!options.roles.includes(session.role)) return { ok: false, formError: messages.forbidden, code: "forbidden" };
+      if (!allowed.includes(session.role)) return { ok: false, formError: messages.forbidden, code: "forbidden" };
     }
     const parsed = z.safeParse(options.schema, raw);
     if (!parsed.success) {
@@ -90,7 +91,7 @@ export async function runSecureAction<S extends zcore.$ZodType, T, R extends rea
         values: echoValues(raw),
       };
     }
-    const result = inWords(await handler(parsed.data, { request, session } as ActionContext<R>));
+    const result = inWords(await handler(parsed.data, { request, session } as ActionContext<C>));
     return result.ok ? result : { ...result, values: result.values ?? echoValues(raw) };
   } catch (err) {
     unstable_rethrow(err);

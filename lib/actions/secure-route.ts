@@ -1,6 +1,6 @@
 import "server-only";
 import type * as zcore from "zod/v4/core";
-import type { Role } from "@/db/schema";
+import type { Capability } from "@/lib/auth/capabilities";
 import { currentSession } from "@/lib/auth/current";
 import { requestContext } from "@/lib/http/request-context";
 import { messages } from "@/lib/messages";
@@ -84,7 +84,7 @@ async function readBody(request: Request, limit: number): Promise<string | null>
   return Buffer.concat(chunks).toString("utf8");
 }
 
-type RouteOptions<S extends zcore.$ZodType> = SecureActionOptions<S> & {
+type RouteOptions<S extends zcore.$ZodType, C extends Capability> = SecureActionOptions<S, C> & {
   /** The most a single request may carry; 16 KB unless the route says otherwise. */
   bodyLimit?: number;
 };
@@ -96,9 +96,9 @@ type RouteOptions<S extends zcore.$ZodType> = SecureActionOptions<S> & {
  * Answers `ActionResult` JSON with a status chosen by the refusal's code; a "slow down" refusal
  * carries Retry-After.
  */
-export function secureRoute<S extends zcore.$ZodType, T, R extends readonly Role[] | "public">(
-  options: RouteOptions<S> & { roles: R },
-  handler: ActionHandler<S, T, R>,
+export function secureRoute<S extends zcore.$ZodType, T, C extends Capability>(
+  options: RouteOptions<S, C>,
+  handler: ActionHandler<S, T, C>,
 ) {
   return async (request: Request): Promise<Response> => {
     let raw: Record<string, unknown>;

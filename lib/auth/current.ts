@@ -7,6 +7,7 @@ import { authSecret } from "@/lib/env";
 import { DatabaseUnavailableError, noteDatabaseError, noteDatabaseUp } from "@/db/availability";
 import { SESSION_COOKIE, sessionIdFromToken } from "./session-cookie";
 import { findActiveSession, type ActiveSession } from "./sessions";
+import { can, type Capability } from "./capabilities";
 import { safeNextPath } from "./next-path";
 
 /**
@@ -32,12 +33,15 @@ export const currentSession = cache(async (): Promise<ActiveSession | null> => {
  * or render the 403 page (wrong role). Every page under /account and /console calls this itself:
  * the proxy is never the only check (CVE-2025-29927).
  */
-export async function requirePageUser(roles: readonly Role[], path: string): Promise<ActiveSession> {
+export async function requirePageUser(capability: StaffOrOwn, path: string): Promise<ActiveSession> {
   const session = await currentSession();
   if (!session) redirect(`/login?next=${encodeURIComponent(safeNextPath(path))}`);
-  if (!roles.includes(session.role)) forbidden();
+  if (!can(session.role, capability)) forbidden();
   return session;
 }
+
+/** A page that needs a signed-in user names what it shows, as the role table calls it. */
+type StaffOrOwn = Exclude<Capability, "public">;
 
 export function homeFor(role: Role): string {
   return role === "customer" ? "/account" : "/console";

@@ -64,6 +64,8 @@ function buildActiveSessionQuery(database: Db) {
         eq(sessions.id, sql.placeholder("sessionId")),
         isNull(sessions.revokedAt),
         gt(sessions.expiresAt, sql`now()`),
+        // Disabling a staff account also revokes its sessions; this keeps it out even if one was missed.
+        isNull(users.disabledAt),
       ),
     )
     .limit(1)

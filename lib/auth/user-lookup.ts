@@ -13,7 +13,13 @@ import { users } from "@/db/schema";
 export async function findUserBySignInName(identifier: string, options: { orEmail?: boolean } = {}) {
   const name = identifier.trim();
   const [row] = await db
-    .select({ id: users.id, role: users.role, passwordHash: users.passwordHash, email: users.email })
+    .select({
+      id: users.id,
+      role: users.role,
+      passwordHash: users.passwordHash,
+      email: users.email,
+      disabledAt: users.disabledAt,
+    })
     .from(users)
     .where(
       or(

@@ -42,7 +42,8 @@ export async function verifyCredentials(attempt: SignInAttempt): Promise<SignInO
   if (wait > 0) return { ok: false, reason: "rate_limited", retryAfterSeconds: wait };
 
   const valid = await verifyPassword(user?.passwordHash ?? null, attempt.password);
-  if (!user || !valid) {
+  // A disabled staff account answers exactly like a wrong password (after the same hash).
+  if (!user || !valid || user.disabledAt) {
     if (user) {
       await recordAudit(db, { actorId: null, subjectUserId: user.id, action: "auth.sign_in_failed", ip: attempt.ip });
     }

@@ -36,7 +36,7 @@ function submitVia(ip: string, proto: "https" | "http" = "https", userId: string
   const request: RequestContext = { proto, clientIp: ip, userAgent: "test" };
   return (input: FormData) =>
     runSecureAction(
-      { schema: contactRequestSchema, roles: "public", httpsOnly: true },
+      { schema: contactRequestSchema, capability: "public", httpsOnly: true },
       (parsed, ctx) => submitContactRequest(parsed, { userId, ip: ctx.request.clientIp }),
       input,
       { request: async () => request, session: async () => null },

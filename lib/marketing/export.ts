@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { db, dbHandle } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { roles } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/capabilities";
 import { appUrl, env } from "@/lib/env";
 import { listMarketingTopics } from "@/lib/preferences/queries";
 import { dayNumber, sqlHmacKeys, unsubscribeTokenSql } from "@/lib/preferences/tokens";
@@ -152,7 +152,7 @@ export async function openOptInExport(
   ip: string,
 ): Promise<{ ok: true; topicId: string; stream: Readable } | { ok: false; code: ExportRefusal }> {
   if (!viewer) return { ok: false, code: "exportSignedOut" };
-  if (!(roles.marketing as readonly string[]).includes(viewer.role)) {
+  if (!can(viewer.role, "marketing")) {
     await recordAudit(db, {
       actorId: viewer.userId,
       subjectUserId: null,

@@ -10,10 +10,8 @@ import { publishSchema, saveDraftSchema, startDraftSchema, withdrawSchema } from
  * The admin's policy actions as the door runs them: admins only, over HTTPS, zod-checked. The
  * console page wraps these with secureAction; the tests run the same definitions through the door.
  */
-const adminOnly = ["admin"] as const;
-
-function def<S extends zcore.$ZodType, T>(schema: S, handler: ActionHandler<S, T, typeof adminOnly>) {
-  return { options: { schema, roles: adminOnly, httpsOnly: true }, handler };
+function def<S extends zcore.$ZodType, T>(schema: S, handler: ActionHandler<S, T, "admin.policy">) {
+  return { options: { schema, capability: "admin.policy" as const, httpsOnly: true }, handler };
 }
 
 export const policyActions = {

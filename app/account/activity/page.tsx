@@ -2,14 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { listActivity } from "@/lib/audit/activity";
 import { requirePageUser } from "@/lib/auth/current";
-import { roles } from "@/lib/auth/roles";
 import { formatDateTime } from "@/lib/format";
 import { listConsentHistory } from "@/lib/preferences/queries";
 
 export const metadata: Metadata = { title: "Account activity" };
 
 export default async function ActivityPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
-  const session = await requirePageUser(roles.customer, "/account/activity");
+  const session = await requirePageUser("account.own", "/account/activity");
   const requested = Number((await searchParams).page ?? "1");
   const page = Number.isInteger(requested) && requested >= 1 && requested <= 10_000 ? requested : 1;
   const [{ items, hasMore, total }, consent] = await Promise.all([

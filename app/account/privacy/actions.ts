@@ -4,13 +4,12 @@ import { revalidatePath } from "next/cache";
 import { ok } from "@/lib/actions/result";
 import { secureAction } from "@/lib/actions/secure-action";
 import { signOut } from "@/lib/auth/config";
-import { roles } from "@/lib/auth/roles";
 import { setAreaOffers } from "@/lib/privacy/area-offers";
 import { closeAccount } from "@/lib/privacy/close-account";
 import { areaOffersSchema, closeAccountSchema } from "@/lib/privacy/schema";
 
 // The signed-in customer only, over HTTPS, on their own account (the user comes from the session).
-const door = { roles: roles.customer, httpsOnly: true } as const;
+const door = { capability: "account.own", httpsOnly: true } as const;
 
 export const setAreaOffersAction = secureAction({ ...door, schema: areaOffersSchema }, async ({ enabled }, ctx) => {
   const result = await setAreaOffers(

@@ -5,7 +5,6 @@ import { CookieSettingsForm } from "@/components/cookies/CookieSettingsForm";
 import { CloseAccountForm } from "@/components/privacy/CloseAccountForm";
 import { DownloadDataButton } from "@/components/privacy/DownloadDataButton";
 import { requirePageUser } from "@/lib/auth/current";
-import { roles } from "@/lib/auth/roles";
 import { cookieSettingsView } from "@/lib/cookies/settings";
 import { EXPORT_COLUMNS } from "@/lib/marketing/export";
 import { getAreaOffers } from "@/lib/privacy/area-offers";
@@ -25,7 +24,7 @@ export default async function PrivacyCentrePage({
 }: {
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
-  const session = await requirePageUser(roles.customer, "/account/privacy");
+  const session = await requirePageUser("account.own", "/account/privacy");
   const [area, marketing, cookieView, params] = await Promise.all([
     getAreaOffers(session.userId),
     marketingRowsFor(session.userId),

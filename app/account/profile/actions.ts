@@ -3,7 +3,6 @@
 import { revalidatePath } from "next/cache";
 import type { Outcome } from "@/lib/actions/result";
 import { secureAction } from "@/lib/actions/secure-action";
-import { roles } from "@/lib/auth/roles";
 import { emptySchema } from "@/lib/auth/schema";
 import { preferencesSchema } from "@/lib/preferences/schema";
 import { savePreferences } from "@/lib/preferences/update";
@@ -14,7 +13,7 @@ import { savePaymentMethod, updateAddresses, updateName, updatePhone } from "@/l
 
 // Every Edit Profile save: HTTPS only, the signed-in customer only, and the user is always the
 // session's (a userId in the form is never read).
-const door = { roles: roles.customer, httpsOnly: true } as const;
+const door = { capability: "account.own", httpsOnly: true } as const;
 
 function actorOf(ctx: { session: { userId: string }; request: { clientIp: string } }): ProfileActor {
   return { userId: ctx.session.userId, actorId: ctx.session.userId, ip: ctx.request.clientIp };

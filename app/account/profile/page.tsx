@@ -9,7 +9,6 @@ import { PhoneForm } from "@/components/profile/PhoneForm";
 import { PreferencesForm } from "@/components/profile/PreferencesForm";
 import { ProfileSection } from "@/components/profile/ProfileSection";
 import { requirePageUser } from "@/lib/auth/current";
-import { roles } from "@/lib/auth/roles";
 import { formatDateTime } from "@/lib/format";
 import { getPreferences } from "@/lib/preferences/queries";
 import { describePayment, getProfile } from "@/lib/profile/queries";
@@ -28,7 +27,7 @@ import {
 export const metadata: Metadata = { title: "Edit Profile" };
 
 export default async function EditProfilePage() {
-  const session = await requirePageUser(roles.customer, "/account/profile");
+  const session = await requirePageUser("account.own", "/account/profile");
   const [profile, preferences] = await Promise.all([getProfile(session.userId), getPreferences(session.userId)]);
   if (!profile) notFound();
   const pending = profile.email.pending;

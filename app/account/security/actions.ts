@@ -4,12 +4,11 @@ import { revalidatePath } from "next/cache";
 import type { Outcome } from "@/lib/actions/result";
 import { secureAction } from "@/lib/actions/secure-action";
 import { changePassword } from "@/lib/auth/password-change";
-import { roles } from "@/lib/auth/roles";
 import { changePasswordSchema, emptySchema, revokeSessionSchema } from "@/lib/auth/schema";
 import { signOutDevice, signOutEverywhereElse, type SessionActor } from "@/lib/auth/sign-out";
 
 // Every change here: HTTPS only, the signed-in customer only, on their own sessions.
-const door = { roles: roles.customer, httpsOnly: true } as const;
+const door = { capability: "account.own", httpsOnly: true } as const;
 
 function actorOf(ctx: { session: { userId: string; sessionId: string }; request: { clientIp: string } }): SessionActor {
   return { userId: ctx.session.userId, sessionId: ctx.session.sessionId, ip: ctx.request.clientIp };

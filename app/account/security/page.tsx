@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import { ChangePasswordForm } from "@/components/auth/ChangePasswordForm";
 import { SignOutDeviceButton, SignOutEverywhereElse } from "@/components/auth/DeviceActions";
 import { requirePageUser } from "@/lib/auth/current";
-import { roles } from "@/lib/auth/roles";
 import { formatDateTime } from "@/lib/format";
 import { listDevices } from "@/lib/auth/sessions";
 import { changePasswordAction, signOutDeviceAction, signOutEverywhereElseAction } from "./actions";
@@ -10,7 +9,7 @@ import { changePasswordAction, signOutDeviceAction, signOutEverywhereElseAction 
 export const metadata: Metadata = { title: "Sign-in and security" };
 
 export default async function SecurityPage() {
-  const session = await requirePageUser(roles.customer, "/account/security");
+  const session = await requirePageUser("account.own", "/account/security");
   const devices = await listDevices(session.userId);
   return (
     <div className="space-y-10">

@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ChatConsole } from "@/components/console/chats/ChatConsole";
 import { ContactRequests } from "@/components/console/chats/ContactRequests";
-import { accessRoles } from "@/lib/access/grants";
 import { requirePageUser } from "@/lib/auth/current";
 import { isAway } from "@/lib/chat/presence";
 import { listContactRequests } from "@/lib/contact/queries";
@@ -12,7 +11,7 @@ import { chatSidePanelAction, markContactHandledAction, openChatSidePanelAction 
 export const metadata: Metadata = { title: "Support chats" };
 
 export default async function ChatsConsolePage() {
-  const session = await requirePageUser(accessRoles, "/console/chats");
+  const session = await requirePageUser("chats.answer", "/console/chats");
   const [away, replies, requests] = await Promise.all([
     isAway(session.userId),
     listCannedReplies(),

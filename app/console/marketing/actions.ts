@@ -3,12 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { secureAction } from "@/lib/actions/secure-action";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
-import { roles } from "@/lib/auth/roles";
 import { previewDigest, previewNewsletter, startNewsletter, type NewsletterPreview } from "@/lib/marketing/newsletter";
 import { newsletterSchema } from "@/lib/marketing/schema";
 
 export const newsletterAction = secureAction(
-  { schema: newsletterSchema, roles: roles.marketing, httpsOnly: true },
+  { schema: newsletterSchema, capability: "marketing", httpsOnly: true },
   async (input, { session, request }): Promise<Outcome<{ preview?: NewsletterPreview; id?: string }>> => {
     if (input.intent === "preview") {
       const preview = await previewNewsletter(input);

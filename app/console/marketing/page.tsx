@@ -5,7 +5,6 @@ import { ConsentChart } from "@/components/console/ConsentChart";
 import { NewsletterForm } from "@/components/console/NewsletterForm";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/format";
-import { roles } from "@/lib/auth/roles";
 import { dailyConsent, optInCounts } from "@/lib/marketing/lists";
 import { recentNewsletters } from "@/lib/marketing/newsletter";
 import { listMarketingTopics } from "@/lib/preferences/queries";
@@ -14,7 +13,7 @@ import { newsletterAction } from "./actions";
 export const metadata: Metadata = { title: "Marketing — opt-in lists" };
 
 export default async function MarketingConsole() {
-  await requirePageUser(roles.marketing, "/console/marketing");
+  await requirePageUser("marketing", "/console/marketing");
   const topics = await listMarketingTopics();
   const [counts, charts, sends] = await Promise.all([
     optInCounts(),

@@ -11,7 +11,7 @@ import { countConsentedLanding } from "@/lib/usage/count";
 import { appRoutePatterns } from "@/lib/usage/paths";
 
 const saveCookieChoice = secureAction(
-  { schema: cookieChoiceSchema, roles: "public", httpsOnly: true },
+  { schema: cookieChoiceSchema, capability: "public", httpsOnly: true },
   async (input, { session, request }) => {
     const choice =
       input.choice === "all"

@@ -61,7 +61,7 @@ export const POST = withOutage(async (req: Request, { params }: Params) => {
   if (!form) return html(400, badRequestPage(messages.unsubscribeUnreadable));
   const context = await requestContext();
   const result = await runSecureAction(
-    { schema: bodySchema, roles: "public", httpsOnly: true },
+    { schema: bodySchema, capability: "public", httpsOnly: true },
     async (body, { request }): Promise<Outcome<Unsubscribed>> => {
       const meta = { ip: request.clientIp, userAgent: request.userAgent };
       if ("List-Unsubscribe" in body) {

@@ -5,6 +5,6 @@ import { chatSendSchema } from "@/lib/chat/schema";
 
 /** The customer's, the visitor's or the assigned rep's message. */
 export const POST = secureRoute(
-  { schema: chatSendSchema, roles: "public", httpsOnly: true },
+  { schema: chatSendSchema, capability: "public", httpsOnly: true },
   async (input, { session, request }) => sendMessage(await chatCaller(session), input, request.clientIp),
 );

@@ -5,7 +5,7 @@ import { startChat } from "@/lib/chat/conversations";
 import { chatStartSchema } from "@/lib/chat/schema";
 
 export const POST = secureRoute(
-  { schema: chatStartSchema, roles: "public", httpsOnly: true },
+  { schema: chatStartSchema, capability: "public", httpsOnly: true },
   async (input, { session, request }) => {
     const result = await startChat(await chatCaller(session), input, request.clientIp);
     if (!result.ok) return result;

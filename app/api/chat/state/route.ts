@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 
 /** What the chat panel shows on open and after a reload (docs/support-chat.md). */
 export const GET = secureRoute(
-  { schema: z.object({}), roles: "public", httpsOnly: true },
+  { schema: z.object({}), capability: "public", httpsOnly: true },
   async (_input, { session }) => getChatState(await chatCaller(session)),
 );

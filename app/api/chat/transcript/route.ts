@@ -4,6 +4,6 @@ import { mailTranscript } from "@/lib/chat/conversations";
 import { chatIdSchema } from "@/lib/chat/schema";
 
 export const POST = secureRoute(
-  { schema: chatIdSchema, roles: "public", httpsOnly: true },
+  { schema: chatIdSchema, capability: "public", httpsOnly: true },
   async (input, { session }) => mailTranscript(await chatCaller(session), input.conversationId),
 );

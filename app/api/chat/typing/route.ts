@@ -4,6 +4,6 @@ import { signalTyping } from "@/lib/chat/conversations";
 import { chatIdSchema } from "@/lib/chat/schema";
 
 export const POST = secureRoute(
-  { schema: chatIdSchema, roles: "public", httpsOnly: true },
+  { schema: chatIdSchema, capability: "public", httpsOnly: true },
   async (input, { session }) => signalTyping(await chatCaller(session), input.conversationId),
 );

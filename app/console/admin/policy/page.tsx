@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Privacy policy versions" };
 const box = "space-y-3 rounded-lg border border-gray-300 p-4 sm:p-5";
 
 export default async function PolicyAdminPage() {
-  await requirePageUser(["admin"], "/console/admin/policy");
+  await requirePageUser("admin.policy", "/console/admin/policy");
   const view = await policyAdminView();
   const { current, upcoming, draft } = view;
   const preview = draft ? renderPolicy({ id: draft.id, markdown: draft.markdown, published: false }) : null;

@@ -7,10 +7,8 @@ import { deleteCannedReply, saveCannedReply } from "@/lib/support/canned-replies
 import { cannedReplyDeleteSchema, cannedReplySchema, supportSettingsSchema } from "@/lib/support/schema";
 import { updateSupportSettings } from "@/lib/support/settings-admin";
 
-const adminOnly = ["admin"] as const;
-
 export const saveSupportSettingsAction = secureAction(
-  { schema: supportSettingsSchema, roles: adminOnly, httpsOnly: true },
+  { schema: supportSettingsSchema, capability: "admin.support", httpsOnly: true },
   async (input, { session, request }) => {
     const result = await updateSupportSettings({ userId: session.userId, ip: request.clientIp }, input);
     revalidatePath("/console/admin/support");
@@ -19,7 +17,7 @@ export const saveSupportSettingsAction = secureAction(
 );
 
 export const saveCannedReplyAction = secureAction(
-  { schema: cannedReplySchema, roles: adminOnly, httpsOnly: true },
+  { schema: cannedReplySchema, capability: "admin.support", httpsOnly: true },
   async (input, { session, request }) => {
     const result = await saveCannedReply({ userId: session.userId, ip: request.clientIp }, input);
     revalidatePath("/console/admin/support");
@@ -34,7 +32,7 @@ export const saveCannedReplyAction = secureAction(
 );
 
 export const deleteCannedReplyAction = secureAction(
-  { schema: cannedReplyDeleteSchema, roles: adminOnly, httpsOnly: true },
+  { schema: cannedReplyDeleteSchema, capability: "admin.support", httpsOnly: true },
   async (input, { session, request }) => {
     const result = await deleteCannedReply({ userId: session.userId, ip: request.clientIp }, input);
     revalidatePath("/console/admin/support");

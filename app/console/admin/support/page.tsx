@@ -11,7 +11,7 @@ import { deleteCannedReplyAction, saveCannedReplyAction, saveSupportSettingsActi
 export const metadata: Metadata = { title: "Support settings" };
 
 export default async function SupportSettingsPage() {
-  await requirePageUser(["admin"], "/console/admin/support");
+  await requirePageUser("admin.support", "/console/admin/support");
   const [settings, replies] = await Promise.all([getSupportSettingsForAdmin(), listCannedReplies()]);
   return (
     <div className="space-y-8">

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Usage figures" };
 const cell = "py-1.5 pr-4";
 
 export default async function UsagePage() {
-  await requirePageUser(["admin"], "/console/admin/usage");
+  await requirePageUser("admin.usage", "/console/admin/usage");
   const report = await usageReport();
   const empty = report.topPaths.length === 0 && report.topCampaigns.length === 0;
   return (

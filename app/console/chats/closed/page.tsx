@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod/mini";
-import { accessRoles } from "@/lib/access/grants";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/format";
 import { searchClosedChats } from "@/lib/support/closed-chats";
@@ -12,7 +11,7 @@ export const metadata: Metadata = { title: "Closed chats" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function ClosedChatsPage({ searchParams }: Props) {
-  await requirePageUser(accessRoles, "/console/chats/closed");
+  await requirePageUser("chats.answer", "/console/chats/closed");
   const raw = (await searchParams).q;
   const parsed = z.safeParse(closedChatSearchSchema, { q: typeof raw === "string" ? raw : "" });
   const q = parsed.success ? parsed.data.q : "";

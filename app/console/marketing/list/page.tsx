@@ -3,7 +3,6 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatDate } from "@/lib/format";
-import { roles } from "@/lib/auth/roles";
 import { LIST_PAGE_SIZE, optInPage } from "@/lib/marketing/lists";
 import { listMarketingTopics } from "@/lib/preferences/queries";
 
@@ -14,7 +13,7 @@ export default async function OptInListPage({
 }: {
   searchParams: Promise<{ topic?: string; q?: string; after?: string }>;
 }) {
-  await requirePageUser(roles.marketing, "/console/marketing/list");
+  await requirePageUser("marketing", "/console/marketing/list");
   const params = await searchParams;
   const topic = (await listMarketingTopics()).find((t) => t.id === params.topic);
   if (!topic) notFound();

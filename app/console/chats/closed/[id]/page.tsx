@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { MessageText } from "@/components/console/chats/MessageText";
-import { accessRoles } from "@/lib/access/grants";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/format";
 import { requestContext } from "@/lib/http/request-context";
@@ -14,7 +13,7 @@ type Props = { params: Promise<{ id: string }> };
 
 export default async function ClosedChatPage({ params }: Props) {
   const { id: raw } = await params;
-  const session = await requirePageUser(accessRoles, `/console/chats/closed/${raw}`);
+  const session = await requirePageUser("chats.answer", `/console/chats/closed/${raw}`);
   const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(id) || id <= 0) notFound();
   const { clientIp } = await requestContext();
