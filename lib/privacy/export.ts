@@ -15,8 +15,10 @@ import {
   privacyChoiceEvents,
   sessions,
   users,
+  type Role,
 } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { can } from "@/lib/auth/capabilities";
 import { describeActivity } from "@/lib/audit/activity";
 import { getPreferences } from "@/lib/preferences/queries";
 import { getPrivacyChoices } from "./choices";
@@ -265,10 +267,10 @@ export type DataExport = NonNullable<Awaited<ReturnType<typeof buildDataExport>>
  * data.exported before it leaves.
  */
 export async function exportMyData(
-  viewer: { userId: string; role: string },
+  viewer: { userId: string; role: Role },
   meta: { ip: string },
 ): Promise<{ ok: true; filename: string; body: string } | { ok: false; code: "signedOut" | "forbidden" }> {
-  if (viewer.role !== "customer") return { ok: false, code: "forbidden" };
+  if (!can(viewer.role, "account.own")) return { ok: false, code: "forbidden" };
   const started = Date.now();
   const data = await buildDataExport(viewer.userId);
   if (!data) return { ok: false, code: "signedOut" };
