@@ -102,6 +102,15 @@ export const messages = {
   policyUpcomingExists: "A published version is already waiting to take effect. Withdraw it before publishing another.",
   policyDateTaken: "A version already takes effect on that date. Choose another date.",
   policyNotUpcoming: "Only a version that hasn't taken effect yet can be withdrawn.",
+
+  // Staff accounts and the audit log (lib/staff, lib/audit/log.ts; the admin's pages).
+  staffLastAdmin:
+    "There must always be at least one active administrator. Make someone else an administrator first.",
+  staffNotFound: "That staff account doesn't exist.",
+  staffRoleUnchanged: "That is already their role.",
+  auditExportSignedOut: "Sign in first.",
+  auditExportForbidden: "Only administrators can export the audit log.",
+  auditExportBadFilter: "The filters are not valid. Correct them on the audit log page, then export again.",
 } as const;
 
 export type MessageCode = keyof typeof messages;
