@@ -20,6 +20,9 @@ export default defineConfig({
     // On Postgres every file shares one database, and the mail tests drain the one shared outbox
     // into their own SMTP servers: run files one at a time there so no test takes another's mail.
     fileParallelism: process.env.TEST_DB !== "postgres",
+    // next-auth imports "next/server" without an extension, which Node's ESM loader cannot resolve;
+    // bundled by Vite it resolves (the role walk imports the sign-in actions, which use it).
+    server: { deps: { inline: ["next-auth"] } },
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

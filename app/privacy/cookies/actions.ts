@@ -2,6 +2,7 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { registerAction } from "@/lib/actions/registry";
 import { secureAction } from "@/lib/actions/secure-action";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { saveCookieChoices } from "@/lib/cookies/consent";
@@ -44,3 +45,6 @@ const saveCookieChoice = secureAction(
 export async function cookieChoiceAction(formData: FormData): Promise<void> {
   await saveCookieChoice(undefined, formData);
 }
+// The plain-form wrapper passes everything to the door-built action above; the role walk calls it
+// with the input object a form would post.
+registerAction(cookieChoiceAction, "public", (action, input) => action(input as unknown as FormData));
