@@ -6,6 +6,7 @@ import { db } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { capabilityOfAction, invokeRegisteredAction } from "@/lib/actions/registry";
 import type { ActionResult } from "@/lib/actions/result";
+import type * as CurrentModule from "@/lib/auth/current";
 import type { ActiveSession } from "@/lib/auth/sessions";
 import { createSession } from "@/lib/auth/sessions";
 import { createUser } from "@/lib/test/factories";
@@ -22,7 +23,7 @@ import { capabilities, routeAccess, type Capability } from "./capabilities";
 // The door reads the session and the request from Next; here they come from the walk.
 const walk = vi.hoisted(() => ({ session: null as ActiveSession | null }));
 vi.mock("@/lib/auth/current", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@/lib/auth/current")>()),
+  ...(await importOriginal<typeof CurrentModule>()),
   currentSession: async () => walk.session,
 }));
 vi.mock("@/lib/http/request-context", () => ({
@@ -98,8 +99,10 @@ describe("the role table covers every route", () => {
       if (!capability) continue;
       const source = readFileSync(file, "utf8");
       const asked = [...source.matchAll(/requirePageUser\(\s*"([^"]+)"/g)].map((m) => m[1]);
-      const ok = capability === "public" ? asked.length === 0 : asked.length > 0 && asked.every((c) => c === capability);
-      if (!ok) wrong.push(`${path.relative(root, file)}: table says ${capability}, page asks ${asked.join(", ") || "none"}`);
+      const ok =
+        capability === "public" ? asked.length === 0 : asked.length > 0 && asked.every((c) => c === capability);
+      if (!ok)
+        wrong.push(`${path.relative(root, file)}: table says ${capability}, page asks ${asked.join(", ") || "none"}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -169,7 +172,7 @@ describe("every server action, called by every role, does what the table says", 
     return Number(result.rows[0].n);
   }
 
-  it("roles: every export of a \"use server\" module is a door-built action with an entry", async () => {
+  it('roles: every export of a "use server" module is a door-built action with an entry', async () => {
     expect(serverActionFiles.length).toBeGreaterThan(10);
     const unregistered: string[] = [];
     for (const file of serverActionFiles) {
@@ -196,7 +199,10 @@ describe("every server action, called by every role, does what the table says", 
           let got: "allowed" | "signedOut" | "forbidden";
           try {
             const result = (await invokeRegisteredAction(action, {})) as ActionResult<unknown> | undefined;
-            got = result && !result.ok && (result.code === "signedOut" || result.code === "forbidden") ? result.code : "allowed";
+            got =
+              result && !result.ok && (result.code === "signedOut" || result.code === "forbidden")
+                ? result.code
+                : "allowed";
           } catch {
             // Next's redirect/notFound signals pass through the door only from inside a handler,
             // that is after the role check: the caller was let in.
