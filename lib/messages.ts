@@ -103,6 +103,9 @@ export const messages = {
   policyDateTaken: "A version already takes effect on that date. Choose another date.",
   policyNotUpcoming: "Only a version that hasn't taken effect yet can be withdrawn.",
 
+  // Find a customer (lib/console/search.ts, /console/customers).
+  customerSearchNothing: "Type part of a name, or an account number, phone number, e-mail address or username.",
+
   // Staff accounts and the audit log (lib/staff, lib/audit/log.ts; the admin's pages).
   staffLastAdmin:
     "There must always be at least one active administrator. Make someone else an administrator first.",
