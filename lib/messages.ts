@@ -103,6 +103,14 @@ export const messages = {
   policyDateTaken: "A version already takes effect on that date. Choose another date.",
   policyNotUpcoming: "Only a version that hasn't taken effect yet can be withdrawn.",
 
+  // The lawful-request register (lib/lawful; the admin's /console/admin/lawful) and its use as an access reason.
+  lawfulReferenceTaken:
+    "That register reference is already used. A correction is a new entry with a reference of its own.",
+  lawfulReferenceUnknown:
+    "That register reference isn't in the lawful-request register. An admin records the request first (Staff console → Lawful requests).",
+  /** The reference field's own line beside lawfulReferenceUnknown. */
+  lawfulReferenceUnknownField: "Not in the lawful-request register",
+
   // Find a customer (lib/console/search.ts, /console/customers).
   customerSearchNothing: "Type part of a name, or an account number, phone number, e-mail address or username.",
 
@@ -136,13 +144,20 @@ export type ContactLimit = { code: "contactLimit"; retryAfterSeconds: number };
 /** A material policy change needs 30 days' notice; the earliest allowed date is part of the sentence. */
 export type PolicyTooEarly = { code: "policyTooEarly"; earliest: string };
 
+/** Account numbers of a lawful request that name no customer: they are part of the sentence. */
+export type LawfulUnknownAccounts = { code: "lawfulUnknownAccounts"; accounts: string[] };
+
 /** What a refusal names: a code of the table, or a sentence that carries a value. */
-export type Message = MessageCode | TooManyAttempts | SlowDown | ContactLimit | PolicyTooEarly;
+export type Message = MessageCode | TooManyAttempts | SlowDown | ContactLimit | PolicyTooEarly | LawfulUnknownAccounts;
 
 /** The words of a message. */
 export function say(message: Message): string {
   if (typeof message === "string") return messages[message];
   if (message.code === "slowDown") return `Please slow down — try again in ${formatWait(message.retryAfterSeconds)}.`;
+  if (message.code === "lawfulUnknownAccounts") {
+    const n = message.accounts.length;
+    return `No customer has ${n === 1 ? "this account number" : "these account numbers"}: ${message.accounts.join(", ")}`;
+  }
   if (message.code === "policyTooEarly") {
     return `A material change needs 30 days' notice: the earliest effective date is ${message.earliest}.`;
   }

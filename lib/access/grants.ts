@@ -5,6 +5,7 @@ import { staffAccessGrants, users, type Role } from "@/db/schema";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { capabilities } from "@/lib/auth/capabilities";
 import { recordAudit } from "@/lib/audit/record";
+import { lawfulReferenceExists } from "@/lib/lawful/register";
 import { GRANT_MINUTES, describeAccessReason, type AccessReason } from "./schema";
 
 /** Staff who may open a customer's personal data, from the role table. */
@@ -42,6 +43,11 @@ export async function grantCustomerAccess(
   // Only the role is read here: whether the id names a customer, not anything about them.
   const [subject] = await db.select({ role: users.role }).from(users).where(eq(users.id, customerId));
   if (subject?.role !== "customer") return fail("accessNoCustomer");
+  // "Lawful request" must name an entry of the register (lib/lawful), so every such opening can be
+  // traced to a recorded request; a typo or an invented reference opens nothing.
+  if (input.reason === "lawful" && !(await lawfulReferenceExists(input.reference))) {
+    return fail("lawfulReferenceUnknown", { reference: ["lawfulReferenceUnknownField"] });
+  }
   const reference = input.reference || (input.chatId ? `chat #${input.chatId}` : "");
   const expiresAt = await db.transaction(async (tx) => {
     await recordAudit(tx, {

@@ -20,6 +20,7 @@ import {
 import { recordAudit } from "@/lib/audit/record";
 import { can } from "@/lib/auth/capabilities";
 import { describeActivity } from "@/lib/audit/activity";
+import { disclosuresAbout } from "@/lib/lawful/register";
 import { getPreferences } from "@/lib/preferences/queries";
 import { getPrivacyChoices } from "./choices";
 
@@ -63,6 +64,7 @@ export async function buildDataExport(userId: string) {
     deviceRows,
     conversations,
     contactRows,
+    lawfulRows,
   ] = await Promise.all([
     db
       .select({
@@ -189,6 +191,9 @@ export async function buildDataExport(userId: string) {
       .from(contactRequests)
       .where(eq(contactRequests.userId, userId))
       .orderBy(asc(contactRequests.createdAt)),
+    // Entries of the lawful-request register naming this customer, except those legally
+    // restricted from notice (lib/lawful/register.ts).
+    disclosuresAbout(userId),
   ]);
 
   const messages = conversations.length
@@ -257,6 +262,7 @@ export async function buildDataExport(userId: string) {
       messages: messages.filter((m) => m.conversationId === c.id).map(({ conversationId: _c, ...m }) => m),
     })),
     contactRequests: contactRows,
+    lawfulDisclosures: lawfulRows,
   };
 }
 
