@@ -73,3 +73,25 @@ export function emailChangedMail(newEmailMasked: string) {
 If this was not you, contact us at ${appUrl()}/contact right away.`,
   };
 }
+
+/** A new staff account: the person chooses their own password; nobody ever tells them one. */
+export function staffInvitationMail(input: {
+  firstName: string;
+  username: string;
+  roleName: string;
+  link: string;
+  hours: number;
+}) {
+  return {
+    subject: "Set your password for the MyAccount staff console",
+    text: `Hello ${input.firstName},
+
+An administrator created a staff account for you in the MyAccount console (${input.roleName}).
+Your username is ${input.username}.
+
+Choose your password here (the link works once, for ${input.hours} hours):
+${input.link}
+
+Then sign in at ${appUrl()}/login. If you did not expect this, tell your administrator.`,
+  };
+}

@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { db, dbHandle } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { csvField } from "@/lib/csv/cell";
 import { can } from "@/lib/auth/capabilities";
 import { appUrl, env } from "@/lib/env";
 import { listMarketingTopics } from "@/lib/preferences/queries";
@@ -54,11 +55,6 @@ export function exportSelect(
     where s.topic_id = '${topicId}' and s.status = 'granted' and u.email is not null
       ${opts.afterUserId ? `and s.user_id > '${opts.afterUserId}'` : ""}
     order by s.user_id${opts.limit ? ` limit ${Math.floor(opts.limit)}` : ""}`;
-}
-
-function csvField(value: unknown): string {
-  const s = value === null || value === undefined ? "" : String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 type ExportStream = { stream: Readable; rows: () => number };
