@@ -16,4 +16,10 @@ if (!existsSync(".next/BUILD_ID")) {
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
+// The demo on an empty embedded database gets a few hundred synthetic customers with 90 days of
+// history (lib/demo/seed-customers.ts), so the console has people to find and charts to show.
+// server.ts run on its own (the e2e server, `npm run serve`, `npm run dev`) seeds none: the e2e
+// specs count what they made themselves. This import reads no environment and opens no database.
+const { DEMO_SYNTHETIC_CUSTOMERS, demoSeedSettings } = await import("../lib/demo/seed-customers.ts");
+demoSeedSettings.syntheticCustomers = DEMO_SYNTHETIC_CUSTOMERS;
 await import("../server.ts");

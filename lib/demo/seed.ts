@@ -3,13 +3,15 @@ import "server-only";
  * The demo accounts: seeded by server.ts into an empty embedded database (SEED_DEMO), by
  * `npm run db:seed` into whichever database the environment names, and by the bench.
  */
-import { count } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { closeDb, db } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { addresses, areaOffers, users, type NewUser } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password-hash";
+import { policyVersionInForce } from "@/lib/policy/versions";
 import { recordConsent } from "@/lib/preferences/consent";
 import { DEMO_AREA_OFFERS } from "@/lib/privacy/area-offers";
+import { DEMO_SYNTHETIC_CUSTOMERS, demoSeedSettings, seedSyntheticCustomers } from "./seed-customers";
 
 export const DEMO_PASSWORD = "demo-password-2026";
 
@@ -57,10 +59,18 @@ export async function isDatabaseEmpty(): Promise<boolean> {
   return row.n === 0;
 }
 
-/** Inserts the demo accounts; existing usernames/account numbers are left as they are. */
-export async function seedDemo(): Promise<void> {
+/**
+ * Inserts the demo accounts; existing usernames/account numbers are left as they are. With
+ * `syntheticCustomers` (by default what scripts/start.ts asked for, else none) it also adds that
+ * many synthetic customers with 90 days of history (lib/demo/seed-customers.ts), once.
+ * Returns how many synthetic customers were added.
+ */
+export async function seedDemo(
+  options: { syntheticCustomers?: number } = {},
+): Promise<{ syntheticCustomers: number; ms: number }> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await db.transaction(async (tx) => {
+  const wanted = options.syntheticCustomers ?? demoSeedSettings.syntheticCustomers;
+  return db.transaction(async (tx) => {
     for (const { note: _note, ...account } of demoAccounts) {
       const [row] = await tx
         .insert(users)
@@ -100,14 +110,25 @@ export async function seedDemo(): Promise<void> {
     if (offers.n === 0) {
       await tx.insert(areaOffers).values(DEMO_AREA_OFFERS.map((o, i) => ({ ...o, sortOrder: i })));
     }
+    const started = performance.now();
+    const [rep] = await tx.select({ id: users.id }).from(users).where(eq(users.username, "rep"));
+    const added = await seedSyntheticCustomers(tx, wanted, {
+      policyVersion: await policyVersionInForce(tx),
+      repId: rep?.id ?? null,
+    });
+    return { syntheticCustomers: added, ms: Math.round(performance.now() - started) };
   });
 }
 
 // `npm run db:seed`: seeds whichever database the environment names (DATABASE_URL or PGlite).
 if (import.meta.url === `file://${process.argv[1]}`) {
   runMigrations()
-    .then(seedDemo)
-    .then(() => console.log(`Demo accounts seeded (password: ${DEMO_PASSWORD}).`))
+    .then(() => seedDemo({ syntheticCustomers: DEMO_SYNTHETIC_CUSTOMERS }))
+    .then(({ syntheticCustomers, ms }) =>
+      console.log(
+        `Demo accounts seeded (password: ${DEMO_PASSWORD})${syntheticCustomers ? `, and ${syntheticCustomers} synthetic customers with 90 days of history in ${ms} ms` : ""}.`,
+      ),
+    )
     .catch((err) => {
       console.error(err);
       process.exitCode = 1;
