@@ -92,6 +92,10 @@ export const messages = {
   accessNoCustomer: "There is no customer account to open.",
   cannedReplyGone: "This reply was deleted by someone else.",
   closedChatNotFound: "That chat doesn't exist or is past its retention period.",
+  // Acting on a customer's behalf (lib/console/customer-act.ts; /console/customers/[id]).
+  resetNoEmailOnFile: "This customer has no online account with an e-mail address, so no reset link can be sent.",
+  resetTooManyForCustomer:
+    "Several reset links were sent to this customer recently. Ask them to use the newest one, or try again later.",
 
   // Privacy policy versions (lib/policy; the admin's policy page).
   policyDraftStale:
@@ -115,8 +119,7 @@ export const messages = {
   customerSearchNothing: "Type part of a name, or an account number, phone number, e-mail address or username.",
 
   // Staff accounts and the audit log (lib/staff, lib/audit/log.ts; the admin's pages).
-  staffLastAdmin:
-    "There must always be at least one active administrator. Make someone else an administrator first.",
+  staffLastAdmin: "There must always be at least one active administrator. Make someone else an administrator first.",
   staffNotFound: "That staff account doesn't exist.",
   staffRoleUnchanged: "That is already their role.",
   auditExportSignedOut: "Sign in first.",

@@ -87,9 +87,15 @@ export async function grantCustomerAccess(
 export async function requireCustomerAccess(
   staffId: string,
   customerId: string,
-): Promise<{ expiresAt: Date; reason: string } | null> {
+): Promise<{ expiresAt: Date; reason: string; reasonText: string; reference: string } | null> {
   const [grant] = await db
-    .select({ expiresAt: staffAccessGrants.expiresAt, reason: staffAccessGrants.reason })
+    .select({
+      expiresAt: staffAccessGrants.expiresAt,
+      reason: staffAccessGrants.reason,
+      // What acting on the customer's behalf records as its reason (lib/console/customer-act.ts).
+      reasonText: staffAccessGrants.reasonText,
+      reference: staffAccessGrants.reference,
+    })
     .from(staffAccessGrants)
     .innerJoin(users, eq(users.id, staffAccessGrants.staffId))
     .where(

@@ -69,6 +69,9 @@ function describeAction(action: string, detail: Record<string, unknown>): string
       return `A customer service representative read the transcript of chat #${String(detail.chatId ?? "")}`;
     case "chat.taken":
       return `A customer service representative answered your chat #${String(detail.chatId ?? "")}`;
+    // Recorded by customer service at the customer's request (the reason is shown on its own line).
+    case "preferences.changed":
+      return `E-mail preferences changed${Array.isArray(detail.changed) ? `: ${detail.changed.map(String).join("; ")}` : ""}`;
     // The lawful-request register (lib/lawful/register.ts); restricted entries write no row for the customer.
     case "lawful.disclosed":
       return `Information about you was disclosed to ${String(detail.authority ?? "an authority")} — ${String(detail.legalBasis ?? "legal basis recorded")}: ${String(detail.disclosed ?? "")}`;

@@ -1,11 +1,13 @@
 import "server-only";
+import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
-import { passwordResets } from "@/db/schema";
+import { passwordResets, users } from "@/db/schema";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
 import { appUrl } from "@/lib/env";
 import { queueMail } from "@/lib/mail/outbox";
 import { passwordResetMail } from "@/lib/mail/templates";
+import { maskEmail } from "@/lib/profile/email-change";
 import { refuseCommonPassword } from "./common-passwords";
 import { storeNewPassword } from "./password-change";
 import { hashPassword } from "./password-hash";
@@ -39,6 +41,39 @@ export async function requestPasswordReset(identifier: string, meta: { ip: strin
     });
     await queueMail(tx, { to, ...passwordResetMail(`${appUrl()}/reset-password?token=${token}`) });
   });
+}
+
+/**
+ * A customer service rep sends the customer a reset link (the customer asked; lib/console/customer-act.ts).
+ * The link goes only to the e-mail address on file: the rep never sees it, nor sets a password.
+ * Audited with the rep as actor and the reason; the same per-account limit as a self-service request.
+ */
+export async function sendPasswordResetFor(
+  userId: string,
+  actor: { actorId: string; ip: string; reason: string },
+): Promise<Outcome<{ sentTo: string }>> {
+  const [user] = await db.select({ email: users.email, role: users.role }).from(users).where(eq(users.id, userId));
+  if (user?.role !== "customer") return fail("accessNoCustomer");
+  if (!user.email) return fail("resetNoEmailOnFile");
+  const to = user.email;
+  const accountLimit = resetRequestLimits(actor.ip, userId).filter((l) => l.key.startsWith("reset-account:"));
+  if ((await reserveAttempt(accountLimit)) > 0) return fail("resetTooManyForCustomer");
+  const { token, tokenHash, expiresAt } = issueToken(RESET_TTL_MINUTES * 60_000);
+  await db.transaction(async (tx) => {
+    await tx.insert(passwordResets).values({ userId, tokenHash, expiresAt });
+    await recordAudit(tx, {
+      actorId: actor.actorId,
+      subjectUserId: userId,
+      action: "auth.password_reset_requested",
+      detail: { reason: actor.reason },
+      ip: actor.ip,
+    });
+    await queueMail(tx, { to, ...passwordResetMail(`${appUrl()}/reset-password?token=${token}`) });
+  });
+  return ok(
+    { sentTo: maskEmail(to) },
+    `A password reset link was sent to the customer's e-mail address (${maskEmail(to)}).`,
+  );
 }
 
 /**

@@ -2,11 +2,23 @@ import "server-only";
 import { db } from "@/db/client";
 import type { ConsentSource } from "@/db/schema";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
+import { recordAudit } from "@/lib/audit/record";
 import { recordConsent } from "./consent";
 import { listMarketingTopics } from "./queries";
 import type { PreferencesInput } from "./schema";
 
-export type ConsentActor = { userId: string; actorId: string; ip: string; userAgent: string; source: ConsentSource };
+export type ConsentActor = {
+  userId: string;
+  actorId: string;
+  ip: string;
+  userAgent: string;
+  source: ConsentSource;
+  /**
+   * Why a customer service rep records the change (source "rep"): the ledger has no place for it,
+   * so an audit row carries it, and the customer reads it in their account activity.
+   */
+  reason?: string;
+};
 
 /**
  * Saves the E-mail preferences form: "offers" from its Yes/No question, every other marketing
@@ -42,6 +54,15 @@ export async function savePreferences(
         userAgent: actor.userAgent,
       });
       if (didChange) names.push(`${topic.name}: ${wanted ? "yes" : "no"}`);
+    }
+    if (actor.reason && names.length) {
+      await recordAudit(tx, {
+        actorId: actor.actorId,
+        subjectUserId: actor.userId,
+        action: "preferences.changed",
+        detail: { changed: names, reason: actor.reason },
+        ip: actor.ip,
+      });
     }
     return names;
   });

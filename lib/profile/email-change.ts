@@ -54,6 +54,25 @@ export async function requestEmailChange(
 ): Promise<Outcome<{ version: number }>> {
   const refused = await checkCurrentPassword(actor.userId, input.currentPassword);
   if (refused) return refused;
+  return startEmailChange(actor, input);
+}
+
+/**
+ * The e-mail change a customer service rep requests for the customer (lib/console/customer-act.ts),
+ * who cannot know the customer's password: the same link to the new address and notice to the old
+ * one, so the address still changes only when the customer follows the link.
+ */
+export function requestEmailChangeForCustomer(
+  actor: ProfileActor & { reason: string },
+  input: { version: number; newEmail: string },
+): Promise<Outcome<{ version: number }>> {
+  return startEmailChange(actor, input);
+}
+
+async function startEmailChange(
+  actor: ProfileActor,
+  input: { version: number; newEmail: string },
+): Promise<Outcome<{ version: number }>> {
   const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, actor.userId));
   if (user.email && user.email.toLowerCase() === input.newEmail.toLowerCase()) {
     return fail("invalidInput", { newEmail: ["emailUnchanged"] });
@@ -69,7 +88,7 @@ export async function requestEmailChange(
       actorId: actor.actorId,
       subjectUserId: actor.userId,
       action: "email.change_requested",
-      detail: { newEmail: maskEmail(input.newEmail) },
+      detail: { newEmail: maskEmail(input.newEmail), ...(actor.reason && { reason: actor.reason }) },
       ip: actor.ip,
     });
     return ok(
@@ -99,6 +118,7 @@ export function cancelEmailChange(actor: ProfileActor): Promise<Outcome> {
       actorId: actor.actorId,
       subjectUserId: actor.userId,
       action: "email.change_cancelled",
+      ...(actor.reason && { detail: { reason: actor.reason } }),
       ip: actor.ip,
     });
     return ok(undefined, "The e-mail change was cancelled. We keep using your current address.");
