@@ -39,6 +39,10 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
     listKnownActions(),
     parsed.ok ? listAuditLog(parsed.filters) : Promise.resolve(null),
   ]);
+  // An action typed into the address that the list does not name still shows as chosen.
+  if (parsed.ok && parsed.filters.action && !actions.some((a) => a.value === parsed.filters.action)) {
+    actions.push({ value: parsed.filters.action, label: parsed.filters.action });
+  }
   const query = parsed.ok ? filterQuery(parsed.filters) : "";
   const filtered = query !== "";
   const olderHref =
