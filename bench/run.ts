@@ -29,7 +29,9 @@
  * What it measures
  *   1. Pages at a fixed concurrency (autocannon, BENCH_CONNECTIONS=10, BENCH_DURATION=10 s per
  *      page): the bare floor page (app/bench-floor), GET /login (signed out), GET /account
- *      (signed in as demo), GET /account/profile (signed in as a bench customer) and GET /privacy
+ *      (signed in as demo), GET /account/profile (signed in as a bench customer), GET
+ *      /console/customers/<demo> (the staff console's customer page, signed in as the demo rep
+ *      after stating a reason through the no-JS form; issue 10's goal ≤ 1.5× the floor) and GET /privacy
  *      (signed out; the privacy issue's goal is ≤ 1.2× the floor's CPU). Every page is
  *      first warmed up (BENCH_WARMUP=3 s), so the first one measured does not pay for the JIT; then
  *      each page's time is split over BENCH_ROUNDS=2 alternating rounds, so a neighbour's load that
