@@ -1,7 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { signIn, storageStateFor } from "./support/auth";
+import { newContext, signIn, storageStateFor } from "./support/auth";
 import { expectNoAxeViolations } from "./support/axe";
-import { e2e } from "./support/config";
 import { createCustomer, randomSuffix, testDb, type TestCustomer } from "./support/users";
 
 // The demo customer's activity is read by other specs: every disclosure here names fresh customers.
@@ -27,7 +26,8 @@ async function fillEntry(
 
 /** The customer's own Account activity, in a browser of their own. */
 async function activityOf(browser: Browser, customer: TestCustomer): Promise<string> {
-  const context = await browser.newContext({ baseURL: e2e.baseURL, ignoreHTTPSErrors: true });
+  // Playwright applies the file's storageState (the admin's) to new contexts too: start empty.
+  const context = await newContext(browser, { storageState: { cookies: [], origins: [] } });
   try {
     const page = await context.newPage();
     await signIn(page, customer.username, customer.password);

@@ -14,7 +14,8 @@ function def<S extends zcore.$ZodType, T>(schema: S, handler: ActionHandler<S, T
   return { options: { schema, capability: "admin.lawful" as const, httpsOnly: true }, handler };
 }
 
-const emptied = Object.fromEntries(Object.entries(emptyLawfulRequest).map(([k, v]) => [k, v === false ? "" : v]));
+// The checkbox goes back as false, not "": the form's schema reads "" as no valid answer.
+const emptied: Record<string, string | boolean> = { ...emptyLawfulRequest };
 
 export const lawfulActions = {
   record: def(lawfulRequestSchema, async (input, { session, request }) => {

@@ -17,7 +17,7 @@ export function LawfulRequestForm({
   action,
   today,
 }: {
-  action: FormAction<{ values: Record<string, string> }>;
+  action: FormAction<{ values: Record<string, string | boolean> }>;
   /** The server's date (YYYY-MM-DD): the date field's latest allowed value. */
   today: string;
 }) {
