@@ -13,6 +13,8 @@
  *   BENCH_DB=postgres BENCH_EXPORT=0 npm run bench     parts 1–3, 6 and 5 (BENCH_CHAT=0 skips part 5)
  *   npm run bench -- --privacy-only                the quick run: part 1 with the floor and /privacy
  *                                                  only, /privacy's first-load JS, then part 6
+ *   BENCH_DB=postgres npm run bench -- --console-only  part 7 alone (no build, no server; ~2–3 min)
+ *   A full BENCH_DB=postgres run ends with part 7 (BENCH_CONSOLE=0 skips it).
  *   Part 6 (Lighthouse) runs right after parts 1–3 (or --privacy-only) on either database and is
  *   printed last; BENCH_LIGHTHOUSE=0 skips it.
  *
@@ -92,7 +94,17 @@
  *      its main-thread time with the heaviest scripts. It drives Chromium at CHROME_PATH
  *      (default /usr/bin/chromium) headless, without sandbox, ignoring the self-signed
  *      certificate's errors.
- * The Postgres database is dropped at the end.
+ *   7. Find a customer (issue 10), only with BENCH_DB=postgres (BENCH_CONSOLE=0 skips it,
+ *      --console-only runs it alone, without building or starting the server): on a database of its
+ *      own, BENCH_CUSTOMERS=1,000,000 synthetic customers (lib/demo/synthetic.ts: users and service
+ *      addresses, COPY into staging and set-based INSERTs, the secondary indexes built after the
+ *      load, then VACUUM ANALYZE), then lib/console/search.ts's searchCustomers() timed
+ *      BENCH_CONSOLE_QUERIES=500 times per kind of search (name prefix, first + last prefixes, an
+ *      accented name, the last page (25) of a name, account number, e-mail, phone), a different customer's
+ *      details each time, each beside a bare primary-key lookup through the same pool: p50/p95/p99
+ *      (goal p95 ≤ 50 ms), and the EXPLAIN (ANALYZE, BUFFERS) of each statement one search of each
+ *      kind sends (bench/figures/console.ts, bench/console-search.ts).
+ * The Postgres databases are dropped at the end.
  *
  * The client (autocannon, the sign-in and save workers, the export download, psql) runs on the
  * same machine as the server, and other work on the machine shows up too: the tables say how
@@ -108,7 +120,8 @@
  * BENCH_WARMUP, BENCH_ROUNDS, BENCH_LOGIN_WORKERS (16), BENCH_LOGIN_DURATION, BENCH_SAVE_CLIENTS,
  * BENCH_SAVE_DURATION, BENCH_EXPORT, BENCH_CUSTOMERS, BENCH_EXPORT_REPEATS, BENCH_UNSUB_RATE,
  * BENCH_UNSUB_DURATION, BENCH_CHAT, BENCH_CHAT_MESSAGES, BENCH_CHAT_RATE, BENCH_CHAT_STREAMS,
- * BENCH_LIGHTHOUSE, CHROME_PATH, BENCH_BUILD, NEXT_DIST_DIR, PG_ADMIN_URL.
+ * BENCH_LIGHTHOUSE, CHROME_PATH, BENCH_BUILD, NEXT_DIST_DIR, PG_ADMIN_URL, BENCH_CONSOLE,
+ * BENCH_CONSOLE_QUERIES, BENCH_CONSOLE_WARMUP.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -117,6 +130,7 @@ import path from "node:path";
 import pg from "pg";
 import { PG_ADMIN_URL, createTestDatabase } from "../lib/test/pg-admin";
 import { measureChat, reportChat, type ChatFigures } from "./figures/chat";
+import { measureConsole, reportConsole, type ConsoleFigures } from "./figures/console";
 import { measureExport, reportExport, type ExportFigures } from "./figures/export";
 import { measureLighthouse, reportLighthouse, type LighthouseRow } from "./figures/lighthouse";
 import { measurePages, reportPages, type PageRow } from "./figures/pages";
@@ -130,6 +144,7 @@ import { log } from "./lib/log";
 import { cleanup, serverLogProblems, serverLogTail, sparePort, startServer, state } from "./lib/server";
 import {
   CHAT_ONLY,
+  CONSOLE_ONLY,
   DB_KIND,
   DEMO,
   DIST_DIR,
@@ -138,6 +153,7 @@ import {
   PORT as PREFERRED_PORT,
   PRIVACY_ONLY,
   RUN_CHAT,
+  RUN_CONSOLE,
   RUN_EXPORT,
   RUN_LIGHTHOUSE,
   RUN_PAGES,
@@ -152,6 +168,10 @@ if (CHAT_ONLY && !RUN_CHAT) {
   console.error("[bench] --chat-only needs BENCH_DB=postgres (and not BENCH_CHAT=0)");
   process.exit(2);
 }
+if (CONSOLE_ONLY && !RUN_CONSOLE) {
+  console.error("[bench] --console-only needs BENCH_DB=postgres (and not BENCH_CONSOLE=0)");
+  process.exit(2);
+}
 
 const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
@@ -163,7 +183,25 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+/** Part 7 alone: no build, no server; the search runs in a child process on its own database. */
+async function consoleOnly() {
+  const startedAt = performance.now();
+  const figures = await measureConsole();
+  console.log("");
+  console.log(`MyAccount benchmark — part 7 only, Postgres, ${cpus().length} cores, node ${process.version}`);
+  console.log(`Figures, not pass/fail. Client and database share this machine.`);
+  reportConsole(figures);
+  console.log("");
+  console.log(
+    `  load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}; total bench time ${((performance.now() - startedAt) / 1000).toFixed(0)} s`,
+  );
+  console.log("");
+}
+
 async function main() {
+  if (CONSOLE_ONLY) return consoleOnly();
   const startedAt = performance.now();
   ensureBuild();
   const buildId = readBuildId();
@@ -255,6 +293,9 @@ async function main() {
   let chat: ChatFigures | undefined;
   if (RUN_CHAT) chat = await measureChat(env, form);
 
+  let consoleFigures: ConsoleFigures | undefined;
+  if (RUN_CONSOLE) consoleFigures = await measureConsole();
+
   // ---- report -------------------------------------------------------------------------------
   const pgRun = DB_KIND === "postgres";
   console.log("");
@@ -283,6 +324,9 @@ async function main() {
     console.log(
       `Part 5 (support chat: two instances, LISTEN/NOTIFY, idle streams) needs Postgres: BENCH_DB=postgres npm run bench [-- --chat-only].`,
     );
+    console.log(
+      `Part 7 (find a customer among a million) needs Postgres: BENCH_DB=postgres npm run bench [-- --console-only].`,
+    );
   }
   if (logins && saves) {
     reportPages(pages, pgRun);
@@ -294,6 +338,7 @@ async function main() {
     reportUnsubscribe(unsub);
   }
   if (chat) reportChat(chat);
+  if (consoleFigures) reportConsole(consoleFigures);
   if (lighthouse) reportLighthouse(lighthouse);
 
   const serverErrors = serverLogProblems();

@@ -13,14 +13,28 @@ export const EXPORT_ONLY = process.argv.includes("--export-only");
 export const CHAT_ONLY = process.argv.includes("--chat-only");
 /** The quick run: part 1 with the floor and /privacy only, /privacy's first-load JS, then part 6. */
 export const PRIVACY_ONLY = process.argv.includes("--privacy-only");
-/** Parts 1–3 run unless the run asks for part 4 or 5 alone (or the quick /privacy run). */
-export const RUN_PAGES = !EXPORT_ONLY && !CHAT_ONLY && !PRIVACY_ONLY;
+/** Part 7 (find a customer) alone: no build and no server, only its own database. */
+export const CONSOLE_ONLY = process.argv.includes("--console-only");
+/** Parts 1–3 run unless the run asks for part 4, 5 or 7 alone (or the quick /privacy run). */
+export const RUN_PAGES = !EXPORT_ONLY && !CHAT_ONLY && !PRIVACY_ONLY && !CONSOLE_ONLY;
 /** Part 4 needs the Postgres server (COPY, a million rows). */
 export const RUN_EXPORT =
-  DB_KIND === "postgres" && process.env.BENCH_EXPORT !== "0" && !PRIVACY_ONLY && (EXPORT_ONLY || !CHAT_ONLY);
+  DB_KIND === "postgres" &&
+  process.env.BENCH_EXPORT !== "0" &&
+  !PRIVACY_ONLY &&
+  (EXPORT_ONLY || (!CHAT_ONLY && !CONSOLE_ONLY));
 /** Part 5 needs the Postgres server: two instances share one database and its LISTEN/NOTIFY. */
 export const RUN_CHAT =
-  DB_KIND === "postgres" && process.env.BENCH_CHAT !== "0" && !PRIVACY_ONLY && (CHAT_ONLY || !EXPORT_ONLY);
+  DB_KIND === "postgres" &&
+  process.env.BENCH_CHAT !== "0" &&
+  !PRIVACY_ONLY &&
+  (CHAT_ONLY || (!EXPORT_ONLY && !CONSOLE_ONLY));
+/** Part 7 needs the Postgres server (a million customers); BENCH_CONSOLE=0 skips it. */
+export const RUN_CONSOLE =
+  DB_KIND === "postgres" &&
+  process.env.BENCH_CONSOLE !== "0" &&
+  !PRIVACY_ONLY &&
+  (CONSOLE_ONLY || (!EXPORT_ONLY && !CHAT_ONLY));
 /** Part 6 (Lighthouse) runs with parts 1–3 or --privacy-only, on either database. */
 export const RUN_LIGHTHOUSE = process.env.BENCH_LIGHTHOUSE !== "0" && (RUN_PAGES || PRIVACY_ONLY);
 /** The browser Lighthouse drives (Debian's chromium; Lighthouse reads CHROME_PATH). */
@@ -55,6 +69,8 @@ export const CHAT_MESSAGES = Math.floor(num("BENCH_CHAT_MESSAGES", 1000));
 export const CHAT_RATE = num("BENCH_CHAT_RATE", 50);
 /** Idle streams held by one instance for the memory figure (and by the bare endpoint). */
 export const CHAT_STREAMS = Math.floor(num("BENCH_CHAT_STREAMS", 500));
+/** Part 7: searches timed per kind (after BENCH_CONSOLE_WARMUP=50 untimed ones). */
+export const CONSOLE_QUERIES = Math.floor(num("BENCH_CONSOLE_QUERIES", 500));
 /** The light page load running beside the sign-ins: per page, connections and requests/s. */
 export const BACKGROUND = { connections: 2, rate: 10 };
 export const SESSION_COOKIE = "__Secure-authjs.session-token";
@@ -81,4 +97,6 @@ export const GOAL = {
   chatP50Ms: 5,
   chatP99Ms: 50,
   chatMemoryRatio: 1.5,
+  /** Issue 10: find a customer at a million customers, each kind of search. */
+  consoleSearchP95Ms: 50,
 };

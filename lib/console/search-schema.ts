@@ -6,11 +6,11 @@ import { z } from "zod/mini";
 export const CUSTOMER_SEARCH_MAX = 100;
 export const CUSTOMER_PAGE_SIZE = 20;
 /**
- * Results are counted up to this many (50 pages). A search that matches more is too broad to page
+ * Results are counted up to this many (25 pages). A search that matches more is too broad to page
  * through by hand, and counting every match of "j" in a million customers would cost far more
  * than the page itself; the page asks for more of the name instead.
  */
-export const CUSTOMER_RESULTS_CAP = 1000;
+export const CUSTOMER_RESULTS_CAP = 500;
 export const CUSTOMER_MAX_PAGE = CUSTOMER_RESULTS_CAP / CUSTOMER_PAGE_SIZE;
 
 export const customerSearchSchema = z.object({
@@ -25,7 +25,7 @@ export const customerSearchSchema = z.object({
     ),
     "",
   ),
-  // A page number from a hand-edited link that is not 1…50 shows the first page, not an error.
+  // A page number from a hand-edited link that is not 1…25 shows the first page, not an error.
   page: z.catch(z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(CUSTOMER_MAX_PAGE)), 1), 1),
 });
 

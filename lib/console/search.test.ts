@@ -210,13 +210,37 @@ describe("searchCustomers", () => {
     const all = await allIds(last);
     expect(all).toEqual(made); // Name00 … Name44: first-name order within the last name
     // A page number from a hand-edited link that makes no sense is the first page, not an error.
-    for (const page of ["0", "-1", "abc", "2.5", "51", "99999999999999999999"]) {
+    for (const page of ["0", "-1", "abc", "2.5", "26", "99999999999999999999"]) {
       expect((await search(last, page)).page, page).toBe(1);
     }
-    // Past the last page (but within 50): the last page.
+    // Past the last page (but within 25): the last page.
     expect((await search(last, 7)).page).toBe(3);
     // Two words: first name "name1" and last name "pag…": Name10…Name19.
     expect((await search(`name1 ${last}`)).total).toBe(10);
+  });
+
+  it("counts at most 500 matches (25 pages) and says there are more", async () => {
+    const last = `Cap${Tag}`;
+    const made = await db
+      .insert(users)
+      .values(
+        Array.from({ length: 501 }, (_, i) => ({
+          role: "customer" as const,
+          accountNumber: randomAccountNumber(),
+          firstName: `N${String(i).padStart(3, "0")}`,
+          lastName: last,
+        })),
+      )
+      .returning({ id: users.id });
+    expect(made).toHaveLength(501);
+    const r = await search(last);
+    expect(r).toMatchObject({ total: 500, pages: 25, capped: true });
+    const lastPage = await search(last, 25);
+    expect(lastPage.hits.map((h) => h.firstName)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `N${String(480 + i).padStart(3, "0")}`),
+    );
+    // No address: the city is empty, not an error.
+    expect(lastPage.hits[0].city).toBe("");
   });
 
   it("says a search over 100 characters is too long, without asking the database", async () => {
