@@ -19,7 +19,13 @@ export function ReasonForm({ action }: { action: FormAction<unknown> }) {
     { reason: "", reasonText: "", reference: "" },
   );
   return (
-    <form action={formAction} onSubmit={onSubmit} noValidate className="max-w-xl space-y-3" aria-label="Reason">
+    <form
+      action={formAction}
+      onSubmit={onSubmit}
+      noValidate
+      className="max-w-xl space-y-3"
+      aria-label="Reason for opening this customer"
+    >
       <FormMessage id="reason-message" state={state} />
       <fieldset disabled={pending} className="space-y-1">
         <legend className="sr-only">Why you need this customer&apos;s details</legend>
