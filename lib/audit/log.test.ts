@@ -126,9 +126,16 @@ describe("audit log", () => {
   });
 
   it("log: the detail line leaves out secrets and is short", () => {
-    const line = shortDetail({ from: "rep", to: "admin", resetToken: "abc", password: "x", note: "y".repeat(500) });
+    const line = shortDetail({
+      from: "rep",
+      to: "admin",
+      resetToken: "abc",
+      password: "x",
+      sessionId: "d6f1c6a2-0000-4000-8000-000000000000",
+      note: "y".repeat(500),
+    });
     expect(line).toMatch(/^from: rep; to: admin; note: y+…$/);
-    expect(line).not.toMatch(/abc|password/);
+    expect(line).not.toMatch(/abc|password|session|d6f1c6a2/);
     expect(line.length).toBeLessThanOrEqual(200);
   });
 

@@ -64,8 +64,9 @@ export function actionInWords(action: string): string {
   return actionWords[action] ?? action;
 }
 
-// Keys whose values never appear in the log's detail column or its export, whatever a writer put there.
-const secretKey = /(token|password|secret|hash|cipher|encrypted|ipad|opad|otp|cvc|cvv)/i;
+// Keys whose values never appear in the log's detail column or its export, whatever a writer put
+// there. A session id counts: the session cookie carries it, so it works as a credential.
+const secretKey = /(token|password|secret|hash|cipher|encrypted|ipad|opad|otp|cvc|cvv|session_?id)/i;
 
 /** A short, readable line of a row's detail ("from: rep; to: admin"), never a secret. */
 export function shortDetail(detail: Record<string, unknown>, max = 200): string {

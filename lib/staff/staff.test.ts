@@ -87,6 +87,8 @@ describe("staff accounts", () => {
     expect(audit.find((a) => a.action === "staff.created")).toMatchObject({ actorId: admin.id, ip });
     const listed = (await listStaff()).find((s) => s.id === created.id);
     expect(listed).toMatchObject({ role: "rep", disabled: false, invited: false });
+    // Signed in once (verifyCredentials made a session): the list shows when.
+    expect(listed?.lastSignInAt).toBeInstanceOf(Date);
   });
 
   it("staff: a duplicate username or e-mail (any case) is refused on its field, nothing written", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db/client";
-import { passwordResets, sessions, users } from "@/db/schema";
+import { passwordResets, users } from "@/db/schema";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
 import { revokeOtherSessions } from "@/lib/auth/sessions";
@@ -57,9 +57,11 @@ export async function listStaff(): Promise<StaffMember[]> {
       version: users.version,
       disabledAt: users.disabledAt,
       hasPassword: sql<boolean>`${users.passwordHash} is not null`,
+      // Spelled out: in a one-table select Drizzle leaves columns unqualified, and inside the
+      // subquery "id" would then mean the session's own id.
       lastSignInAt: sql<
-        string | null
-      >`(select max(${sessions.createdAt}) from ${sessions} where ${sessions.userId} = ${users.id})`,
+        Date | string | null
+      >`(select max(s.created_at) from sessions s where s.user_id = "users"."id")`,
     })
     .from(users)
     .where(inArray(users.role, [...staffRoles]))

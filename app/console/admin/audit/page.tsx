@@ -182,7 +182,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                       <span className={label}>When: </span>
                       {formatDateTime(r.createdAt)}
                     </td>
-                    <td className={`${cell} break-all`}>
+                    <td className={`${cell} [overflow-wrap:anywhere]`}>
                       <span className={label}>Who: </span>
                       {r.actor ? (
                         <>
@@ -193,7 +193,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                         <span className="text-gray-700">No one signed in</span>
                       )}
                     </td>
-                    <td className={`${cell} break-all`}>
+                    <td className={`${cell} [overflow-wrap:anywhere]`}>
                       <span className={label}>Customer: </span>
                       <Subject row={r} />
                     </td>

@@ -74,7 +74,7 @@ export default async function StaffPage() {
                     {m.firstName} {m.lastName}
                     {m.id === session.userId && <span className="text-gray-700"> (you)</span>}
                   </td>
-                  <td className={`${cell} break-all`}>
+                  <td className={`${cell} [overflow-wrap:anywhere]`}>
                     <span className={label}>Username: </span>
                     {m.username}
                     <span className="block text-gray-700">{m.email}</span>
