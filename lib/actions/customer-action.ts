@@ -15,6 +15,9 @@ export function isUserId(value: unknown): value is string {
   return typeof value === "string" && uuidPattern.test(value);
 }
 
+/** A well-formed id that names no user (the role walk's customer). */
+const NO_CUSTOMER = "00000000-0000-4000-8000-000000000000";
+
 /** A handler for one customer's record: the customer's id comes first, bound by the page. */
 export type CustomerHandler<S extends zcore.$ZodType, T, C extends Capability> = (
   customerId: string,
@@ -65,6 +68,8 @@ export function customerAction<S extends zcore.$ZodType, T, C extends Capability
     input: FormData | Record<string, unknown>,
   ): Promise<ActionResult<T>> =>
     runCustomerAction(options, handler, customerId, input, { request: requestContext, session: currentSession });
-  registerAction(action, options.capability);
+  // The role walk calls it for no customer in particular: the id names nobody, so a caller the
+  // role table lets in meets the handler's own refusal (no grant, no customer) and writes nothing.
+  registerAction(action, options.capability, (a, input) => a(NO_CUSTOMER, null, input));
   return action;
 }
