@@ -39,7 +39,6 @@ function methodsOf(pattern: string): { kind: "page" | "route"; methods: string[]
 }
 
 test.describe("the role table, over HTTP", () => {
-  test.describe.configure({ mode: "serial" });
   test.skip(e2e.db !== "postgres", "reads sample ids from the run's Postgres database");
 
   const contexts = new Map<Caller, APIRequestContext>();
@@ -62,13 +61,18 @@ test.describe("the role table, over HTTP", () => {
     const version = await db.query<{ version: number }>(
       "select version from policy_versions where status = 'published' order by version limit 1",
     );
-    const chat = await db.query<{ id: number }>("select id from chat_conversations order by id limit 1");
+    // A closed visitor chat of the walk's own, so the transcript page has one to show.
+    const chat = await db.query<{ id: number }>(
+      `insert into chat_conversations (visitor_name, visitor_email, topic, status, closed_by, close_reason, closed_at)
+       values ('Role Walk', 'role-walk@example.test', 'Something else', 'closed', 'rep', 'role walk sample', now())
+       returning id`,
+    );
     // A dynamic segment is filled with a real row where the page shows one (so "allowed" means the
     // page renders), and with a harmless unknown value where any value exercises the check.
     samples["/console/customers/[id]"] = `/console/customers/${demo.rows[0].id}`;
     samples["/privacy/versions/[version]"] = `/privacy/versions/${version.rows[0]?.version ?? 1}`;
     samples["/privacy/versions/[version]/changes"] = `/privacy/versions/${version.rows[0]?.version ?? 1}/changes`;
-    samples["/console/chats/closed/[id]"] = `/console/chats/closed/${chat.rows[0]?.id ?? 1}`;
+    samples["/console/chats/closed/[id]"] = `/console/chats/closed/${chat.rows[0].id}`;
     samples["/u/[token]"] = "/u/not-a-real-token";
   });
 
