@@ -186,16 +186,14 @@ function hit(r: Row): CustomerHit {
  * parseCustomerSearch), each group ordered by name; a customer appears once, in the first group
  * that has them. Each group is counted only up to the cap.
  *
- * Refused without touching the database: a search over 100 characters ("invalidInput" with the
- * field's message) and one with nothing to look up ("customerSearchNothing").
+ * Refused without touching the database: a search over 100 characters ("invalidInput"; the page
+ * shows the schema's "Use at most 100 characters") and one with nothing to look up
+ * ("customerSearchNothing").
  */
 export async function searchCustomers(input: CustomerSearchInput): Promise<Outcome<CustomerSearch>> {
   const parsedInput = z.safeParse(customerSearchSchema, input);
-  if (!parsedInput.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of parsedInput.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
-    return { ok: false, error: "invalidInput", fieldErrors: fieldErrors as never };
-  }
+  // The page checks the schema first to show the field's own words; this is the second lock.
+  if (!parsedInput.success) return fail("invalidInput");
   const { q, page: askedPage } = parsedInput.data;
   const empty: CustomerSearch = { q, kinds: [], hits: [], page: 1, pages: 0, total: 0, capped: false };
   if (!q) return ok(empty);

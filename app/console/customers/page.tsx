@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CustomerSearchForm } from "@/components/console/customers/CustomerSearchForm";
 import { CustomerSearchResults } from "@/components/console/customers/CustomerSearchResults";
-import { inWords } from "@/lib/actions/result";
+import { z } from "zod/mini";
 import { requirePageUser } from "@/lib/auth/current";
 import { searchCustomers } from "@/lib/console/search";
+import { customerSearchSchema } from "@/lib/console/search-schema";
+import { say } from "@/lib/messages";
 
 export const metadata: Metadata = { title: "Find a customer" };
 
@@ -16,9 +18,16 @@ export default async function FindCustomerPage({ searchParams }: Props) {
   await requirePageUser("customers.search", "/console/customers");
   const params = await searchParams;
   const raw = first(params.q) ?? "";
-  const result = await searchCustomers({ q: raw, page: first(params.page) });
-  const refused = result.ok ? null : inWords(result);
-  const error = refused && !refused.ok ? (refused.fieldErrors?.q?.[0] ?? refused.formError) : undefined;
+  const input = { q: raw, page: first(params.page) };
+  // Checked here first for the field's own words ("Use at most 100 characters"): a refused search
+  // never reaches the database. searchCustomers checks the same schema again.
+  const checked = z.safeParse(customerSearchSchema, input);
+  const result = checked.success ? await searchCustomers(input) : null;
+  const error = !checked.success
+    ? checked.error.issues[0].message
+    : result && !result.ok
+      ? say(result.error)
+      : undefined;
   return (
     <div className="space-y-6">
       <div className="space-y-1">
@@ -34,8 +43,8 @@ export default async function FindCustomerPage({ searchParams }: Props) {
         </p>
       </div>
       {/* A refused search keeps what was typed in the box (cut to the box's length) to correct it. */}
-      <CustomerSearchForm q={result.ok ? result.data.q : raw.slice(0, 100)} error={error} />
-      {result.ok && result.data.q ? (
+      <CustomerSearchForm q={result?.ok ? result.data.q : raw.slice(0, 100)} error={error} />
+      {result?.ok && result.data.q ? (
         <CustomerSearchResults search={result.data} />
       ) : (
         !error && (
