@@ -1,4 +1,6 @@
 import { randomInt } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { storageStateFor } from "./support/auth";
 import { expectNoAxeViolations } from "./support/axe";
@@ -80,9 +82,21 @@ test.describe("find a customer, as the demo rep", () => {
     );
     const width = await page.evaluate(() => document.scrollingElement!.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: test.info().outputPath("customers-390.png"), fullPage: true });
+    // Kept with the report (and in E2E_SHOTS_DIR when set) for a person to look at.
+    const shot = async (name: string) => {
+      const body = await page.screenshot({ fullPage: true });
+      await test.info().attach(name, { body, contentType: "image/png" });
+      if (process.env.E2E_SHOTS_DIR) writeFileSync(path.join(process.env.E2E_SHOTS_DIR, name), body);
+    };
+    await shot("customers-390.png");
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.screenshot({ path: test.info().outputPath("customers-1280.png"), fullPage: true });
+    await shot("customers-1280.png");
+    await page.goto("/console/customers");
+    await shot("customers-hint-1280.png");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/console/customers?q=zzqxv");
+    await shot("customers-empty-390.png");
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(390);
   });
 });
 
