@@ -21,7 +21,7 @@ export function registerAction<A extends object>(
   capability: Capability,
   invoke?: (action: A, input: Record<string, unknown>) => Promise<unknown>,
 ): void {
-  byAction.set(action, { capability, invoke: invoke as Entry["invoke"] });
+  byAction.set(action, { capability, invoke });
 }
 
 export function capabilityOfAction(action: unknown): Capability | undefined {
