@@ -14,6 +14,9 @@ const pages: { name: string; path: string; as?: DemoRole; status?: number; headi
   { name: "MyAccount home", path: "/account", as: "customer", heading: "Welcome, Dana" },
   { name: "sign-in and security", path: "/account/security", as: "customer", heading: "Sign-in and security" },
   { name: "staff console", path: "/console", as: "rep", heading: "Staff console" },
+  // The home shows each role its own blocks: the admin sees them all, marketing its lists only.
+  { name: "staff console (admin)", path: "/console", as: "admin", heading: "Staff console" },
+  { name: "staff console (marketing)", path: "/console", as: "marketing", heading: "Staff console" },
   { name: "privacy policy", path: "/privacy", heading: "Online Privacy Policy" },
   { name: "contact us", path: "/contact", heading: "Contact Us" },
   { name: "local mailbox", path: "/dev/mailbox", heading: "Local mailbox" },
