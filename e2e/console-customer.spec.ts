@@ -73,6 +73,8 @@ test.describe("the customer page, as the demo rep", () => {
       await expectNoAxeViolations(page);
       await expectFitsAPhone(page, "open");
 
+      // One section at a time: the summary shows the values, "Change phone" opens its form.
+      await page.getByRole("link", { name: "Change phone", exact: true }).click();
       const phone = page.getByRole("form", { name: "Phone", exact: true });
       await phone.getByLabel("Phone number").fill("(303) 555-0177");
       await phone.getByRole("button", { name: "Save phone number" }).click();
@@ -154,6 +156,7 @@ test.describe("the customer page, as the demo rep", () => {
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${c.firstName} Tester`);
       await expect(page.getByTestId("grant")).toContainText("Other: Returned letter");
 
+      await page.getByRole("link", { name: "Change phone", exact: true }).click();
       // The customer changes their phone meanwhile: the rep's form is now stale.
       await testDb().query(
         `update users set phone = '+17205550100', phone_version = phone_version + 1, version = version + 1 where id = $1`,

@@ -92,7 +92,7 @@ async function openDemoCustomerAsRep(form: LoginForm): Promise<string> {
   if (search.status !== 200 || !path)
     throw new Error(`the rep's search for the demo customer answered ${search.status}`);
   const page = await request("GET", path, { cookie, accept: "text/html" });
-  const fields = scrapeForm(page.body, /aria-label="Reason"/, `${path} (reason form)`);
+  const fields = scrapeForm(page.body, /aria-label="Reason for opening/, `${path} (reason form)`);
   const { body, contentType } = multipart({ ...fields, reason: "phone", reasonText: "", reference: "" });
   await request(
     "POST",

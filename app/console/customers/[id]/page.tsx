@@ -38,10 +38,11 @@ import {
 
 export const metadata: Metadata = { title: "Customer" };
 
-type Props = { params: Promise<{ id: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ edit?: string | string[] }> };
 
-export default async function CustomerPage({ params }: Props) {
+export default async function CustomerPage({ params, searchParams }: Props) {
   const { id } = await params;
+  const { edit } = await searchParams;
   const session = await requirePageUser("customers.view", `/console/customers/${encodeURIComponent(id)}`);
   const view = await customerPageFor(session, id);
   if (view.kind === "notFound") notFound();
@@ -91,7 +92,7 @@ export default async function CustomerPage({ params }: Props) {
       <CustomerSection id="profile" title="Profile">
         <ProfileSummary record={record} />
       </CustomerSection>
-      {mayAct && <OnBehalf record={record} />}
+      {mayAct && <OnBehalf record={record} editing={typeof edit === "string" ? edit : null} />}
       <CustomerSection id="preferences-summary" title="E-mail preferences">
         <PreferencesSummary record={record} />
       </CustomerSection>
@@ -110,11 +111,63 @@ export default async function CustomerPage({ params }: Props) {
 
 /**
  * The customer's own Edit Profile forms, bound to this customer: the same schemas, version checks
- * and domain functions, with the grant's reason recorded on every change.
+ * and domain functions, with the grant's reason recorded on every change. One form at a time: the
+ * current values are in the summary above, and each section opens its form through a plain link
+ * (`?edit=phone#phone`, so it works with JavaScript off), which also keeps the page cheap to render.
  */
-function OnBehalf({ record }: { record: CustomerRecord }) {
+function OnBehalf({ record, editing }: { record: CustomerRecord; editing: string | null }) {
   const { customerId, profile } = record;
   const pending = profile.email.pending;
+  const sections = [
+    {
+      id: "name",
+      title: "Name",
+      form: () => <NameForm action={updateNameForCustomer.bind(null, customerId)} initial={profile.name} />,
+    },
+    {
+      id: "addresses",
+      title: "Addresses",
+      form: () => <AddressForm action={updateAddressForCustomer.bind(null, customerId)} initial={profile.address} />,
+    },
+    {
+      id: "phone",
+      title: "Phone",
+      form: () => <PhoneForm action={updatePhoneForCustomer.bind(null, customerId)} initial={profile.phone} />,
+    },
+    {
+      id: "email",
+      title: "E-mail address",
+      form: () => (
+        <OnBehalfEmailForm
+          email={profile.email.email}
+          version={profile.email.version}
+          pending={pending ? { newEmail: pending.newEmail, expiresAt: formatDateTime(pending.expiresAt) } : null}
+          change={requestEmailChangeForCustomer.bind(null, customerId)}
+          resend={resendEmailChangeForCustomer.bind(null, customerId)}
+          cancel={cancelEmailChangeForCustomer.bind(null, customerId)}
+        />
+      ),
+    },
+    {
+      id: "payment",
+      title: "Payment method",
+      form: () => (
+        <PaymentForm
+          action={savePaymentForCustomer.bind(null, customerId)}
+          version={profile.payment.version}
+          onFile={profile.payment.method ? describePayment(profile.payment.method) : null}
+        />
+      ),
+    },
+    {
+      id: "preferences",
+      title: "E-mail choices",
+      form: () => (
+        <PreferencesForm action={savePreferencesForCustomer.bind(null, customerId)} topics={record.preferences} />
+      ),
+    },
+  ];
+  const here = `/console/customers/${customerId}`;
   return (
     <div className="space-y-6">
       <div>
@@ -124,35 +177,24 @@ function OnBehalf({ record }: { record: CustomerRecord }) {
           e-mail about it.
         </p>
       </div>
-      <CustomerSection id="name" title="Name">
-        <NameForm action={updateNameForCustomer.bind(null, customerId)} initial={profile.name} />
-      </CustomerSection>
-      <CustomerSection id="addresses" title="Addresses">
-        <AddressForm action={updateAddressForCustomer.bind(null, customerId)} initial={profile.address} />
-      </CustomerSection>
-      <CustomerSection id="phone" title="Phone">
-        <PhoneForm action={updatePhoneForCustomer.bind(null, customerId)} initial={profile.phone} />
-      </CustomerSection>
-      <CustomerSection id="email" title="E-mail address">
-        <OnBehalfEmailForm
-          email={profile.email.email}
-          version={profile.email.version}
-          pending={pending ? { newEmail: pending.newEmail, expiresAt: formatDateTime(pending.expiresAt) } : null}
-          change={requestEmailChangeForCustomer.bind(null, customerId)}
-          resend={resendEmailChangeForCustomer.bind(null, customerId)}
-          cancel={cancelEmailChangeForCustomer.bind(null, customerId)}
-        />
-      </CustomerSection>
-      <CustomerSection id="payment" title="Payment method">
-        <PaymentForm
-          action={savePaymentForCustomer.bind(null, customerId)}
-          version={profile.payment.version}
-          onFile={profile.payment.method ? describePayment(profile.payment.method) : null}
-        />
-      </CustomerSection>
-      <CustomerSection id="preferences" title="E-mail choices the customer asked for">
-        <PreferencesForm action={savePreferencesForCustomer.bind(null, customerId)} topics={record.preferences} />
-      </CustomerSection>
+      {sections.map((section) =>
+        editing === section.id ? (
+          <CustomerSection key={section.id} id={section.id} title={section.title}>
+            {section.form()}
+            <p>
+              <Link href={`${here}#${section.id}`} className="text-brand-700 underline">
+                Done with {section.title.toLowerCase()}
+              </Link>
+            </p>
+          </CustomerSection>
+        ) : (
+          <CustomerSection key={section.id} id={section.id} title={section.title}>
+            <Link href={`${here}?edit=${section.id}#${section.id}`} className="text-brand-700 underline">
+              Change {section.title.toLowerCase()}
+            </Link>
+          </CustomerSection>
+        ),
+      )}
       <CustomerSection id="password" title="Password">
         <p className="text-sm text-gray-700">
           You never see or set a customer&apos;s password: this sends a reset link to their e-mail address on file.
