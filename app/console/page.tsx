@@ -91,7 +91,7 @@ export default async function ConsoleHome() {
           <ul className="list-disc space-y-1 pl-6">
             <li>
               <Link href="/console/chats" className={link}>
-                Chat queue and Contact Us requests
+                Support chats and Contact Us requests
               </Link>
             </li>
             <li>
