@@ -56,6 +56,11 @@ export const users = pgTable(
     closedAt: timestamp("closed_at", { withTimezone: true }),
     /** Set when an admin disables a staff account: its sessions end and sign-in is refused. */
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /**
+     * IANA zone every time is shown in (pages and mails). Null until set from the browser at
+     * sign-in or on Edit Profile; until then the service address's state decides (lib/time-zone).
+     */
+    timeZone: text("time_zone"),
     version: integer("version").notNull().default(1),
     ...timestamps,
   },
@@ -183,6 +188,52 @@ export const emailChangeRequests = pgTable(
   ],
 );
 
+/**
+ * Profile changes waiting for their one "your profile was updated" mail: the first change opens
+ * the window (PROFILE_MAIL_WINDOW), later ones append to `changes`, and the mail worker turns a
+ * row whose `dueAt` has passed into one mail listing them all.
+ */
+export const profileMailDigests = pgTable(
+  "profile_mail_digests",
+  {
+    userId: uuid("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    changes: jsonb("changes").$type<{ at: string; what: string; by: string }[]>().notNull().default([]),
+    firstAt: timestamp("first_at", { withTimezone: true }).notNull().defaultNow(),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("profile_mail_digests_due_idx").on(t.dueAt)],
+);
+
+export const recoveryKindEnum = pgEnum("recovery_kind", ["not_me", "email_undo"]);
+
+/**
+ * Links in security mails that hand the account back to its owner: "This wasn't me" (every
+ * security alert) and the e-mail-change undo sent to the old address (`oldEmail`). `eventAt` is
+ * when the alerted change happened: recovery removes what was added since then.
+ */
+export const recoveryTokens = pgTable(
+  "recovery_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: recoveryKindEnum("kind").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    oldEmail: text("old_email"),
+    eventAt: timestamp("event_at", { withTimezone: true }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("recovery_tokens_token_hash_key").on(t.tokenHash),
+    index("recovery_tokens_user_idx").on(t.userId),
+  ],
+);
+
 export const mailClassEnum = pgEnum("mail_class", ["transactional", "marketing"]);
 // "suppressed": a marketing mail whose recipient had withdrawn consent when the worker got to it.
 export const mailStatusEnum = pgEnum("mail_status", ["pending", "sending", "sent", "failed", "suppressed"]);
@@ -213,6 +264,8 @@ export const consentSourceEnum = pgEnum("consent_source", [
   "rep",
   "chat",
   "register",
+  // "Subscribe again" on the page a one-click or e-mail-link unsubscribe lands on.
+  "resubscribe",
 ]);
 
 /**
@@ -298,6 +351,8 @@ export const mailOutbox = pgTable(
     toAddress: text("to_address").notNull(),
     subject: text("subject").notNull(),
     textBody: text("text_body").notNull(),
+    /** The HTML part (null: the mail is plain text only). */
+    htmlBody: text("html_body"),
     status: mailStatusEnum("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
@@ -323,6 +378,7 @@ export const devMailbox = pgTable("dev_mailbox", {
   toAddress: text("to_address").notNull(),
   subject: text("subject").notNull(),
   textBody: text("text_body").notNull(),
+  htmlBody: text("html_body"),
   headers: jsonb("headers").$type<Record<string, string>>().notNull().default({}),
   receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
 });
