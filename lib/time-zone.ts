@@ -25,6 +25,20 @@ export function isTimeZoneChoice(value: string): value is TimeZoneId {
   return known.has(value);
 }
 
+/**
+ * Any IANA zone this runtime knows (a browser may report e.g. America/Detroit, which is fine to
+ * keep even though Edit Profile's list does not name it).
+ */
+export function isValidTimeZone(value: string): boolean {
+  if (!value || value.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // The zone most of a state's people live in; a state split between two zones gets its larger part.
 const byState: Record<string, TimeZoneId> = {};
 const groups: [TimeZoneId, string][] = [
@@ -46,6 +60,6 @@ export function zoneForState(state: string | null | undefined): TimeZoneId {
 }
 
 /** The zone to show times in: the one the person chose, else their service address's state's. */
-export function resolveTimeZone(chosen: string | null | undefined, serviceState?: string | null): TimeZoneId {
-  return chosen && isTimeZoneChoice(chosen) ? chosen : zoneForState(serviceState);
+export function resolveTimeZone(chosen: string | null | undefined, serviceState?: string | null): string {
+  return chosen && isValidTimeZone(chosen) ? chosen : zoneForState(serviceState);
 }
