@@ -133,6 +133,7 @@ describe("every server action, called by every role, does what the table says", 
         firstName: "Test",
         lastName: "Person",
         username: user.username,
+        timeZone: "UTC",
       });
     }
     // A write probe: a row trigger on every table counts the rows any statement changes, so "a

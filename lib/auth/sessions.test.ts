@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
+import { addresses, users } from "@/db/schema";
 import { createUser } from "@/lib/test/factories";
 import { createSession, findActiveSession, listDevices, revokeOtherSessions, revokeSession } from "./sessions";
 
@@ -76,5 +78,30 @@ describe("sessions in memory (embedded database)", () => {
       { version: 1, firstName: "Renamed", lastName: "Person" },
     );
     expect((await findActiveSession(id))?.firstName).toBe("Renamed");
+  });
+
+  it("sessions: the lookup carries the viewer's time zone: their choice, else their service address's state's", async () => {
+    const user = await createUser();
+    const id = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
+    // The factory's service address is in Colorado.
+    expect((await findActiveSession(id))?.timeZone).toBe("America/Denver");
+
+    await db.update(addresses).set({ state: "CA" }).where(eq(addresses.userId, user.id));
+    const second = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
+    expect((await findActiveSession(second))?.timeZone).toBe("America/Los_Angeles");
+
+    await db.update(users).set({ timeZone: "Pacific/Honolulu" }).where(eq(users.id, user.id));
+    const third = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
+    expect((await findActiveSession(third))?.timeZone).toBe("Pacific/Honolulu");
+  });
+
+  it("sessions: staff have no address, so their zone is the one they chose, else UTC", async () => {
+    const rep = await createUser({ role: "rep" });
+    await db.delete(addresses).where(eq(addresses.userId, rep.id));
+    const id = await createSession(db, { userId: rep.id, userAgent: "", ip: "" });
+    expect((await findActiveSession(id))?.timeZone).toBe("UTC");
+    await db.update(users).set({ timeZone: "America/Chicago" }).where(eq(users.id, rep.id));
+    const again = await createSession(db, { userId: rep.id, userAgent: "", ip: "" });
+    expect((await findActiveSession(again))?.timeZone).toBe("America/Chicago");
   });
 });

@@ -2,7 +2,8 @@ import "server-only";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { UAParser } from "ua-parser-js";
 import { db, dbHandle, type Db, type DbOrTx } from "@/db/client";
-import { sessions, users, type Role } from "@/db/schema";
+import { addresses, sessions, users, type Role } from "@/db/schema";
+import { resolveTimeZone } from "@/lib/time-zone";
 
 /** How long a session lives without activity being checked; matches the Auth.js maxAge. */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
@@ -42,10 +43,14 @@ export type ActiveSession = {
   firstName: string;
   lastName: string;
   username: string | null;
+  /** The zone every time on this person's pages is shown in (their choice, else their service address's state's). */
+  timeZone: string;
 };
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// The viewer's time zone (their choice, else their service address's state's) comes with the
+// session, so no page spends a second query on it.
 function buildActiveSessionQuery(database: Db) {
   return database
     .select({
@@ -55,10 +60,13 @@ function buildActiveSessionQuery(database: Db) {
       firstName: users.firstName,
       lastName: users.lastName,
       username: users.username,
+      chosenTimeZone: users.timeZone,
+      serviceState: addresses.state,
       lastSeenAt: sessions.lastSeenAt,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(addresses, and(eq(addresses.userId, users.id), eq(addresses.kind, "service")))
     .where(
       and(
         eq(sessions.id, sql.placeholder("sessionId")),
@@ -133,7 +141,8 @@ export async function findActiveSession(sessionId: string): Promise<ActiveSessio
       .where(eq(sessions.id, sessionId));
     lastSeenAt = now;
   }
-  const { lastSeenAt: _seen, ...active } = row;
+  const { lastSeenAt: _seen, chosenTimeZone, serviceState, ...rest } = row;
+  const active: ActiveSession = { ...rest, timeZone: resolveTimeZone(chosenTimeZone, serviceState) };
   if (remember && generation === memory.generation) {
     memory.entries.set(sessionId, { active, lastSeenAt, until: now + SESSION_MEMORY_MS });
   }

@@ -30,7 +30,15 @@ const byPhone = { reason: "phone", reasonText: "", reference: "" } as const;
 
 async function person(role: Role = "rep"): Promise<ActiveSession> {
   const u = await createUser({ role });
-  return { sessionId: "test", userId: u.id, role, firstName: "Test", lastName: "Person", username: u.username };
+  return {
+    sessionId: "test",
+    userId: u.id,
+    role,
+    firstName: "Test",
+    lastName: "Person",
+    username: u.username,
+    timeZone: "UTC",
+  };
 }
 
 /** The door's facts for a test: HTTPS, this session. */
