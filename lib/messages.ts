@@ -167,7 +167,11 @@ export function say(message: Message): string {
   if (message.code === "contactLimit") {
     return `We've received several messages from your connection in the last hour. Please try again in ${formatWait(message.retryAfterSeconds)}, or call us.`;
   }
-  return `Too many unsuccessful ${attempts[message.of]}. Please try again in ${formatWait(message.retryAfterSeconds)}.`;
+  const retry = `Too many unsuccessful ${attempts[message.of]}. Please try again in ${formatWait(message.retryAfterSeconds)}`;
+  // A reset lifts the account's limit (lib/auth/password-reset.ts), so it is the way in now. The
+  // same words for a name that matches no account: they must not tell the two apart.
+  if (message.of === "signIn") return `${retry}, or reset your password to sign in immediately.`;
+  return `${retry}.`;
 }
 
 function formatWait(seconds: number): string {

@@ -26,6 +26,14 @@ export function LoginForm({
   return (
     <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4" aria-describedby="login-message">
       <FormMessage id="login-message" state={state} />
+      {state && !state.ok && state.code === "tooManyAttempts" && (
+        <p className="text-sm">
+          {/* A plain link: the way in now, with or without JavaScript. */}
+          <a className="font-medium text-brand-700 underline" href="/forgot-password">
+            Reset your password to sign in now
+          </a>
+        </p>
+      )}
       <fieldset disabled={pending} className="space-y-2">
         <legend className="sr-only">Sign in</legend>
         <input type="hidden" {...form.register("next")} defaultValue={next} />

@@ -14,6 +14,13 @@ export function ResetPasswordForm({ action, token }: { action: FormAction<unknow
   return (
     <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4">
       <FormMessage id="reset-message" state={state} />
+      {state && !state.ok && state.code === "resetLinkUsed" && (
+        <p className="text-sm">
+          <a className="font-medium text-brand-700 underline" href="/forgot-password">
+            Ask for a new reset link
+          </a>
+        </p>
+      )}
       <input type="hidden" {...form.register("token")} defaultValue={token} />
       <fieldset disabled={pending} className="space-y-2">
         <legend className="sr-only">Choose a new password</legend>

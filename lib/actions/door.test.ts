@@ -202,7 +202,8 @@ describe("secure action door", () => {
       deps,
     );
     expect(limited).toMatchObject({
-      formError: "Too many unsuccessful sign-in attempts. Please try again in 2 minutes.",
+      formError:
+        "Too many unsuccessful sign-in attempts. Please try again in 2 minutes, or reset your password to sign in immediately.",
     });
   });
 

@@ -1,13 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { mailOutbox, passwordResets, users } from "@/db/schema";
-import { inWords } from "@/lib/actions/result";
+import { loginThrottle, mailOutbox, passwordResets, users } from "@/db/schema";
+import { fail, inWords } from "@/lib/actions/result";
 import { createUser, randomName } from "@/lib/test/factories";
 import { verifyPassword } from "./password-hash";
-import { requestPasswordReset, resetPassword } from "./password-reset";
+import { requestPasswordReset, resetLinkState, resetPassword } from "./password-reset";
 import { createSession, findActiveSession } from "./sessions";
 import { hashToken } from "./single-use-token";
+import { verifyCredentials } from "./verify-credentials";
 
 async function resetMailFor(email: string) {
   const mails = await db
@@ -98,5 +99,51 @@ describe("password reset", () => {
       resetPassword({ token, password: "second racing passphrase" }, { ip: "" }),
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
+  });
+
+  it("reset: the link's state is read without using it up — usable, then used; expired; unknown", async () => {
+    const user = await createUser();
+    await requestPasswordReset(user.username, { ip: "" });
+    const token = tokenFrom((await resetMailFor(user.email))[0].textBody);
+    expect(await resetLinkState(token)).toBe("usable");
+    expect(await resetLinkState(token)).toBe("usable");
+    expect(await resetPassword({ token, password: "brand new long passphrase" }, { ip: "" })).toMatchObject({
+      ok: true,
+    });
+    expect(await resetLinkState(token)).toBe("used");
+    expect(await resetLinkState(`${token}x`)).toBe("unknown");
+
+    const other = await createUser();
+    await requestPasswordReset(other.username, { ip: "" });
+    const stale = tokenFrom((await resetMailFor(other.email))[0].textBody);
+    await db
+      .update(passwordResets)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(passwordResets.userId, other.id));
+    expect(await resetLinkState(stale)).toBe("expired");
+  });
+
+  it("reset: a successful reset lifts the account's sign-in limit at once (the address's count stays)", async () => {
+    const user = await createUser();
+    const ip = `100.65.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    for (let i = 0; i < 6; i++)
+      await verifyCredentials({ identifier: user.username, password: `wrong-${i}`, ip, userAgent: "" });
+    const limited = await verifyCredentials({ identifier: user.username, password: user.password, ip, userAgent: "" });
+    expect(limited).toMatchObject({ ok: false, reason: "rate_limited" });
+    expect(inWords(fail({ code: "tooManyAttempts", of: "signIn", retryAfterSeconds: 900 })).formError).toBe(
+      "Too many unsuccessful sign-in attempts. Please try again in 15 minutes, or reset your password to sign in immediately.",
+    );
+
+    await requestPasswordReset(user.username, { ip: "" });
+    const token = tokenFrom((await resetMailFor(user.email))[0].textBody);
+    expect(await resetPassword({ token, password: "brand new long passphrase" }, { ip: "" })).toMatchObject({
+      ok: true,
+    });
+    const keys = (await db.select({ key: loginThrottle.key }).from(loginThrottle)).map((r) => r.key);
+    expect(keys).not.toContain(`account:${user.id}`);
+    expect(keys).toContain(`ip:${ip}`);
+    expect(
+      await verifyCredentials({ identifier: user.username, password: "brand new long passphrase", ip, userAgent: "" }),
+    ).toMatchObject({ ok: true });
   });
 });

@@ -11,8 +11,8 @@ import { maskEmail } from "@/lib/profile/email-change";
 import { refuseCommonPassword } from "./common-passwords";
 import { storeNewPassword } from "./password-change";
 import { hashPassword } from "./password-hash";
-import { issueToken, redeemable, usedNow } from "./single-use-token";
-import { reserveAttempt, resetRequestLimits } from "./throttle";
+import { hashToken, issueToken, redeemable, usedNow } from "./single-use-token";
+import { liftAccountLimits, reserveAttempt, resetRequestLimits } from "./throttle";
 import { findUserBySignInName } from "./user-lookup";
 
 const RESET_TTL_MINUTES = 30;
@@ -76,6 +76,20 @@ export async function sendPasswordResetFor(
   );
 }
 
+/** What a reset link can still do, read without using it up (the page says so before the form). */
+export type ResetLinkState = "usable" | "used" | "expired" | "unknown";
+
+export async function resetLinkState(token: string): Promise<ResetLinkState> {
+  const [row] = await db
+    .select({ usedAt: passwordResets.usedAt, expiresAt: passwordResets.expiresAt })
+    .from(passwordResets)
+    .where(eq(passwordResets.tokenHash, hashToken(token)))
+    .limit(1);
+  if (!row) return "unknown";
+  if (row.usedAt) return "used";
+  return row.expiresAt.getTime() <= Date.now() ? "expired" : "usable";
+}
+
 /**
  * Completes a reset: the token must be unused and unexpired; all sessions are signed out. On
  * success the page moves on to sign-in, which says so.
@@ -99,6 +113,7 @@ export async function resetPassword(
       actorId: reset.userId,
       action: "auth.password_reset",
     });
+    await liftAccountLimits(tx, reset.userId);
     return ok(undefined);
   });
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { inArray, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, type DbOrTx } from "@/db/client";
 import { loginThrottle } from "@/db/schema";
 import { env } from "@/lib/env";
 
@@ -85,6 +85,16 @@ export function signInLimits(k: { account: string; ip: string }): Limit[] {
     { key: `ip:${k.ip}`, max: e.LOGIN_MAX_FAILURES_PER_IP },
     { key: `account:${k.account.toLowerCase()}`, max: e.LOGIN_MAX_FAILURES_PER_ACCOUNT },
   ];
+}
+
+/**
+ * A successful password reset proves the owner holds the mailbox: the account's own sign-in and
+ * password-check counts go (the per-address count stays: it guards every other account too).
+ */
+export async function liftAccountLimits(tx: DbOrTx, userId: string): Promise<void> {
+  await tx
+    .delete(loginThrottle)
+    .where(inArray(loginThrottle.key, [`account:${userId.toLowerCase()}`, passwordCheckLimits(userId)[0].key]));
 }
 
 /** Wrong current-password answers (change password, change e-mail) per signed-in user. */
