@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { newContext, signIn } from "./support/auth";
+import { expectNoAxeViolations } from "./support/axe";
 import { auditActions, createCustomer, getUser, sessionsOf, type TestCustomer } from "./support/users";
 
 const devices = (page: Page) => page.getByRole("list", { name: "Signed-in devices" }).getByTestId("device");
@@ -91,3 +92,40 @@ test("devices: changing the password signs out the other devices", async ({ page
     await other.close();
   }
 });
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`devices: this device first, alike sessions grouped with a count, and “Sign out” ends the whole group (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({
+    browser,
+  }) => {
+    const user = await createCustomer();
+    const mine = await newContext(browser, { javaScriptEnabled });
+    const page = await mine.newPage();
+    // Three more sign-ins from the same browser, system and address (other contexts of this Chromium).
+    const others = await Promise.all([0, 1, 2].map(() => newContext(browser)));
+    try {
+      for (const other of others) await signIn(await other.newPage(), user.username, user.password);
+      await signIn(page, user.username, user.password);
+      await page.goto("/account/security");
+      await expect(devices(page)).toHaveCount(2);
+      await expect(devices(page).first()).toContainText("This device");
+      await expect(devices(page).nth(1)).toContainText("3 sessions");
+      await expect(devices(page).first().getByRole("button")).toHaveCount(0);
+      await expectNoAxeViolations(page);
+
+      await devices(page)
+        .nth(1)
+        .getByRole("button", { name: /^Sign out .+ \(3 sessions\)$/ })
+        .click();
+      await expect(devices(page)).toHaveCount(1);
+      await expect(devices(page)).toContainText("This device");
+      for (const other of others) await expectSignedOut(await other.newPage());
+      await expectSignedIn(page, user);
+      const rows = await sessionsOf(user.id);
+      expect(rows.filter((s) => s.revoked_reason === "signed out from device list")).toHaveLength(3);
+      expect(rows.filter((s) => s.revoked_at === null)).toHaveLength(1);
+      expect((await auditActions(user.id)).filter((a) => a === "auth.device_signed_out")).toHaveLength(1);
+    } finally {
+      await Promise.all([mine, ...others].map((c) => c.close()));
+    }
+  });
+}

@@ -6,20 +6,20 @@ import { FormMessage } from "@/components/ui/FormMessage";
 
 type Action = (prev: ActionResult<undefined> | null, data: FormData) => Promise<ActionResult<undefined>>;
 
-/** "Sign out" for one device; a plain form, so it works without JavaScript too. */
+/** "Sign out" for one line of the device list (one session or a group); a plain form, so it works without JavaScript too. */
 export function SignOutDeviceButton({
   action,
-  sessionId,
+  sessionIds,
   label,
 }: {
   action: Action;
-  sessionId: string;
+  sessionIds: string[];
   label: string;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
   return (
     <form action={formAction}>
-      <input type="hidden" name="sessionId" value={sessionId} />
+      <input type="hidden" name="sessionIds" value={sessionIds.join(",")} />
       <button
         type="submit"
         disabled={pending}

@@ -46,13 +46,22 @@ function describeAction(action: string, detail: Record<string, unknown>): string
     case "auth.password_reset":
       return "Password reset by e-mail link (all devices signed out)";
     case "auth.device_signed_out":
-      return "A device was signed out";
+      // One row per "Sign out" on the device list; a group of sessions names how many ended.
+      return Array.isArray(detail.sessionIds) && detail.sessionIds.length > 1
+        ? `A device was signed out (${detail.sessionIds.length} sessions)`
+        : "A device was signed out";
     case "auth.signed_out_everywhere_else":
       return "Signed out of all other devices";
     case "email.change_requested":
       return `E-mail change to ${String(detail.newEmail ?? "a new address")} requested`;
     case "email.change_cancelled":
       return "E-mail change cancelled";
+    // The undo link mailed to the old address (lib/recovery/recover.ts).
+    case "email.change_undone":
+      return `E-mail change undone: ${String(detail.restoredEmail ?? "your previous address")} is your address again (all devices signed out, new password asked for)`;
+    // "This wasn't me" from a security mail.
+    case "account.recovered":
+      return "“This wasn't me” reported: all devices signed out and a password reset started";
     case "profile.updated": {
       const section = sectionName(detail.section);
       const extra = detail.paymentMethod

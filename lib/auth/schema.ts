@@ -93,5 +93,10 @@ export const changePasswordSchema = z
   })
   .check(passwordsMatch);
 
-export const revokeSessionSchema = z.object({ sessionId: z.uuid("Unknown device") });
+/** "Sign out" on a group of the device list: the sessions it showed, comma-separated (at most 100). */
+export const revokeSessionGroupSchema = z.object({
+  sessionIds: z
+    .string()
+    .check(z.maxLength(100 * 37, "Unknown device"), z.regex(/^[0-9a-f-]{36}(,[0-9a-f-]{36})*$/i, "Unknown device")),
+});
 export const emptySchema = z.object({});

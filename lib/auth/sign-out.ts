@@ -1,8 +1,10 @@
 import "server-only";
+import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { db } from "@/db/client";
+import { sessions } from "@/db/schema";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
-import { revokeOtherSessions, revokeSession } from "./sessions";
+import { forgetSessions, revokeOtherSessions, revokeSession } from "./sessions";
 
 /** The signed-in person, on the session they are using, from where. */
 export type SessionActor = { userId: string; sessionId: string; ip: string };
@@ -23,22 +25,44 @@ export async function signOutSession(actor: SessionActor): Promise<void> {
   });
 }
 
-/** Ends one of the person's sessions from the device list; refused when it had already ended. */
-export async function signOutDevice(actor: SessionActor, deviceSessionId: string): Promise<Outcome> {
+/**
+ * Ends a group of the device list (same browser, system and address) in one step: every listed
+ * session that is the person's and still active, never the one in use (that is "Sign out").
+ * One audit row, naming the sessions, like a single device's.
+ */
+export async function signOutDeviceGroup(actor: SessionActor, sessionIds: string[]): Promise<Outcome> {
+  const ids = [...new Set(sessionIds)].filter((id) => id !== actor.sessionId);
+  if (!ids.length) return fail("deviceAlreadySignedOut");
   const revoked = await db.transaction(async (tx) => {
-    const done = await revokeSession(tx, actor.userId, deviceSessionId, "signed out from device list");
-    if (done) {
+    const rows = await tx
+      .update(sessions)
+      .set({ revokedAt: sql`now()`, revokedReason: "signed out from device list" })
+      .where(
+        and(
+          inArray(sessions.id, ids),
+          eq(sessions.userId, actor.userId),
+          ne(sessions.id, actor.sessionId),
+          isNull(sessions.revokedAt),
+        ),
+      )
+      .returning({ id: sessions.id });
+    forgetSessions(actor.userId);
+    if (rows.length) {
       await recordAudit(tx, {
         actorId: actor.userId,
         subjectUserId: actor.userId,
         action: "auth.device_signed_out",
-        detail: { sessionId: deviceSessionId },
+        detail: rows.length === 1 ? { sessionId: rows[0].id } : { sessionIds: rows.map((r) => r.id) },
         ip: actor.ip,
       });
     }
-    return done;
+    return rows.length;
   });
-  return revoked ? ok(undefined, "The device was signed out.") : fail("deviceAlreadySignedOut");
+  if (!revoked) return fail("deviceAlreadySignedOut");
+  return ok(
+    undefined,
+    revoked === 1 ? "The device was signed out." : `The device was signed out (${revoked} sessions).`,
+  );
 }
 
 /** Ends every session of the person except the one in use. */

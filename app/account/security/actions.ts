@@ -4,8 +4,8 @@ import { revalidatePath } from "next/cache";
 import type { Outcome } from "@/lib/actions/result";
 import { secureAction } from "@/lib/actions/secure-action";
 import { changePassword } from "@/lib/auth/password-change";
-import { changePasswordSchema, emptySchema, revokeSessionSchema } from "@/lib/auth/schema";
-import { signOutDevice, signOutEverywhereElse, type SessionActor } from "@/lib/auth/sign-out";
+import { changePasswordSchema, emptySchema, revokeSessionGroupSchema } from "@/lib/auth/schema";
+import { signOutDeviceGroup, signOutEverywhereElse, type SessionActor } from "@/lib/auth/sign-out";
 
 // Every change here: HTTPS only, the signed-in customer only, on their own sessions.
 const door = { capability: "account.own", httpsOnly: true } as const;
@@ -21,8 +21,9 @@ async function refreshed<T>(outcome: Promise<Outcome<T>>): Promise<Outcome<T>> {
   return result;
 }
 
-export const signOutDeviceAction = secureAction({ ...door, schema: revokeSessionSchema }, async ({ sessionId }, ctx) =>
-  refreshed(signOutDevice(actorOf(ctx), sessionId)),
+export const signOutDeviceGroupAction = secureAction(
+  { ...door, schema: revokeSessionGroupSchema },
+  async ({ sessionIds }, ctx) => refreshed(signOutDeviceGroup(actorOf(ctx), sessionIds.split(","))),
 );
 
 export const signOutEverywhereElseAction = secureAction({ ...door, schema: emptySchema }, async (_input, ctx) =>

@@ -3,14 +3,14 @@ import { ChangePasswordForm } from "@/components/auth/ChangePasswordForm";
 import { SignOutDeviceButton, SignOutEverywhereElse } from "@/components/auth/DeviceActions";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/format";
-import { listDevices } from "@/lib/auth/sessions";
-import { changePasswordAction, signOutDeviceAction, signOutEverywhereElseAction } from "./actions";
+import { deviceList } from "@/lib/auth/devices";
+import { changePasswordAction, signOutDeviceGroupAction, signOutEverywhereElseAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign-in and security" };
 
 export default async function SecurityPage() {
   const session = await requirePageUser("account.own", "/account/security");
-  const devices = await listDevices(session.userId);
+  const { current, groups } = await deviceList(session.userId, session.sessionId);
   return (
     <div className="space-y-10">
       <h1 className="text-2xl font-bold">Sign-in and security</h1>
@@ -19,24 +19,44 @@ export default async function SecurityPage() {
           Devices signed in to your account
         </h2>
         <ul className="divide-y divide-gray-300 rounded-md border border-gray-300" aria-label="Signed-in devices">
-          {devices.map((d) => {
-            const label = `${d.browser} on ${d.os}`;
-            const current = d.id === session.sessionId;
+          {current && (
+            <li className="flex flex-wrap items-center justify-between gap-3 p-4" data-testid="device">
+              <div>
+                <p className="font-medium">
+                  {current.browser} on {current.os}{" "}
+                  <span className="ml-2 rounded bg-brand-100 px-2 py-0.5 text-sm text-brand-800">This device</span>
+                </p>
+                <p className="text-sm text-gray-700">
+                  IP address {current.ip || "unknown"} · Signed in {formatDateTime(current.createdAt)} UTC · Last seen{" "}
+                  {formatDateTime(current.lastSeenAt)} UTC
+                </p>
+              </div>
+            </li>
+          )}
+          {groups.map((g) => {
+            const count = g.sessionIds.length;
+            const label = `${g.browser} on ${g.os}${count > 1 ? ` (${count} sessions)` : ""}`;
             return (
-              <li key={d.id} className="flex flex-wrap items-center justify-between gap-3 p-4" data-testid="device">
+              <li
+                key={g.sessionIds[0]}
+                className="flex flex-wrap items-center justify-between gap-3 p-4"
+                data-testid="device"
+              >
                 <div>
                   <p className="font-medium">
-                    {label}{" "}
-                    {current && (
-                      <span className="ml-2 rounded bg-brand-100 px-2 py-0.5 text-sm text-brand-800">This device</span>
+                    {g.browser} on {g.os}{" "}
+                    {count > 1 && (
+                      <span className="ml-2 rounded bg-gray-100 px-2 py-0.5 text-sm text-gray-800">
+                        {count} sessions
+                      </span>
                     )}
                   </p>
                   <p className="text-sm text-gray-700">
-                    IP address {d.ip || "unknown"} · Signed in {formatDateTime(d.createdAt)} UTC · Last seen{" "}
-                    {formatDateTime(d.lastSeenAt)} UTC
+                    IP address {g.ip || "unknown"} · {count > 1 ? "First signed in" : "Signed in"}{" "}
+                    {formatDateTime(g.firstSignedInAt)} UTC · Last seen {formatDateTime(g.lastSeenAt)} UTC
                   </p>
                 </div>
-                {!current && <SignOutDeviceButton action={signOutDeviceAction} sessionId={d.id} label={label} />}
+                <SignOutDeviceButton action={signOutDeviceGroupAction} sessionIds={g.sessionIds} label={label} />
               </li>
             );
           })}
