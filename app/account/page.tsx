@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { accountNotices, type AccountNotice } from "@/lib/account/notices";
 import { requirePageUser } from "@/lib/auth/current";
 
 export const metadata: Metadata = { title: "MyAccount" };
@@ -26,9 +27,23 @@ const tiles = [
 export default async function AccountHome() {
   const session = await requirePageUser("account.own", "/account");
   const name = session.firstName || session.username || "there";
+  const notices = await accountNotices(session.userId);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Welcome, {name}</h1>
+      {notices.length > 0 && (
+        <ul aria-label="Things to look at" className="space-y-2">
+          {notices.map((n) => (
+            <li
+              key={n.kind}
+              data-testid="account-notice"
+              className="rounded-md border border-amber-600 bg-amber-50 px-3 py-2 text-amber-950"
+            >
+              <Notice notice={n} />
+            </li>
+          ))}
+        </ul>
+      )}
       <p className="text-gray-700">This is MyAccount. What would you like to do?</p>
       <ul className="grid gap-4 sm:grid-cols-2">
         {tiles.map((t) => (
@@ -44,5 +59,26 @@ export default async function AccountHome() {
         ))}
       </ul>
     </div>
+  );
+}
+
+function Notice({ notice }: { notice: AccountNotice }) {
+  if (notice.kind === "cardExpiring") {
+    return (
+      <>
+        Your {notice.label} ending {notice.last4} {notice.expired ? "expired" : "expires"} {notice.expiry} —{" "}
+        <Link className="font-medium underline" href="/account/profile?edit=payment#payment">
+          update it
+        </Link>
+      </>
+    );
+  }
+  return (
+    <>
+      You are signed in on {notice.count} devices —{" "}
+      <Link className="font-medium underline" href="/account/security#devices">
+        review them
+      </Link>
+    </>
   );
 }

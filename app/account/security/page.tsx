@@ -14,7 +14,7 @@ export default async function SecurityPage() {
   return (
     <div className="space-y-10">
       <h1 className="text-2xl font-bold">Sign-in and security</h1>
-      <section aria-labelledby="devices-heading" className="space-y-4">
+      <section id="devices" aria-labelledby="devices-heading" className="scroll-mt-4 space-y-4">
         <h2 id="devices-heading" className="text-xl font-semibold">
           Devices signed in to your account
         </h2>
