@@ -9,6 +9,7 @@ import { homeFor } from "@/lib/auth/current";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { rememberUsername } from "@/lib/auth/remembered-username";
 import { signInSchema } from "@/lib/auth/schema";
+import { adoptBrowserTimeZone } from "@/lib/auth/browser-time-zone";
 import { findUserBySignInName } from "@/lib/auth/user-lookup";
 import { signInWait } from "@/lib/auth/verify-credentials";
 import { adoptAccountChoices, grantFunctionalAtSignIn } from "@/lib/cookies/consent";
@@ -31,6 +32,7 @@ export const signInAction = secureAction(
     }
     const user = await findUserBySignInName(input.identifier);
     if (user) {
+      if (!user.timeZone && input.timeZone) await adoptBrowserTimeZone(user.id, input.timeZone);
       // Ticking the box is consent to that one functional cookie, recorded before it is set.
       if (input.remember) await grantFunctionalAtSignIn(user.id, request);
       else await adoptAccountChoices(user.id);

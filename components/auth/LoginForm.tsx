@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect, useRef } from "react";
 import { signInSchema } from "@/lib/auth/schema";
 import { Checkbox, Field } from "@/components/ui/Field";
 import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
@@ -23,6 +24,10 @@ export function LoginForm({
     remember: Boolean(rememberedUsername),
     next,
   });
+  const timeZoneRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (timeZoneRef.current) timeZoneRef.current.value = Intl.DateTimeFormat().resolvedOptions().timeZone ?? "";
+  }, []);
   return (
     <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4" aria-describedby="login-message">
       <FormMessage id="login-message" state={state} />
@@ -37,6 +42,8 @@ export function LoginForm({
       <fieldset disabled={pending} className="space-y-2">
         <legend className="sr-only">Sign in</legend>
         <input type="hidden" {...form.register("next")} defaultValue={next} />
+        {/* Filled in by script after hydration: without JavaScript the service address's zone applies. */}
+        <input type="hidden" name="timeZone" ref={timeZoneRef} />
         <Field
           label="Username or account number"
           registration={form.register("identifier")}

@@ -1,4 +1,5 @@
 import { z } from "zod/mini";
+import { isValidTimeZone } from "@/lib/time-zone";
 
 // Shared by the forms (zodResolver) and the server actions: one schema, both sides.
 // zod/mini: the same validation as classic zod, but tree-shakable, so the browser downloads only
@@ -48,6 +49,12 @@ export const signInSchema = z.object({
     ),
   remember: checkbox,
   next: z.optional(z.string().check(z.maxLength(512))),
+  // The browser's own time zone, filled in by script; anything that is not a zone is dropped
+  // rather than refused (a sign-in never fails over a field the person cannot see).
+  timeZone: z.pipe(
+    z.optional(z.string()),
+    z.transform((v) => (v && isValidTimeZone(v) ? v : undefined)),
+  ),
 });
 
 export const registerSchema = z

@@ -19,6 +19,7 @@ export async function findUserBySignInName(identifier: string, options: { orEmai
       passwordHash: users.passwordHash,
       email: users.email,
       disabledAt: users.disabledAt,
+      timeZone: users.timeZone,
     })
     .from(users)
     .where(
