@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Cell, Row, StackedTable } from "@/components/ui/StackedTable";
 import { listActivity } from "@/lib/audit/activity";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/format";
 import { listConsentHistory } from "@/lib/preferences/queries";
 
 export const metadata: Metadata = { title: "Account activity" };
+
+const activityColumns = [{ label: "When" }, { label: "What happened" }, { label: "Who" }, { label: "From address" }];
+const consentColumns = [{ label: "When" }, { label: "Topic" }, { label: "Choice" }, { label: "How" }];
 
 export default async function ActivityPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const session = await requirePageUser("account.own", "/account/activity");
@@ -24,38 +28,21 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
       {items.length === 0 ? (
         <p>No activity to show yet.</p>
       ) : (
-        <table className="w-full border-collapse text-left text-sm">
-          <caption className="sr-only">Account activity, page {page}</caption>
-          <thead>
-            <tr className="border-b border-gray-400">
-              <th scope="col" className="py-2 pr-4">
-                When (UTC)
-              </th>
-              <th scope="col" className="py-2 pr-4">
-                What happened
-              </th>
-              <th scope="col" className="py-2 pr-4">
-                Who
-              </th>
-              <th scope="col" className="py-2">
-                From address
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((item) => (
-              <tr key={item.id} className="border-b border-gray-200" data-testid="activity-row">
-                <td className="py-2 pr-4 whitespace-nowrap">{formatDateTime(item.when)}</td>
-                <td className="py-2 pr-4">
-                  {item.what}
-                  {item.reason && <span className="block text-gray-700">Reason: {item.reason}</span>}
-                </td>
-                <td className="py-2 pr-4">{item.who}</td>
-                <td className="py-2">{item.ip || "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <StackedTable caption={`Account activity, page ${page}`} columns={activityColumns}>
+          {items.map((item) => (
+            <Row key={item.id} data-testid="activity-row">
+              <Cell label="When" className="sm:whitespace-nowrap">
+                {formatDateTime(item.when, session.timeZone)}
+              </Cell>
+              <Cell label="What happened">
+                {item.what}
+                {item.reason && <span className="block text-gray-700">Reason: {item.reason}</span>}
+              </Cell>
+              <Cell label="Who">{item.who}</Cell>
+              <Cell label="From address">{item.ip || "—"}</Cell>
+            </Row>
+          ))}
+        </StackedTable>
       )}
       <nav aria-label="Activity pages" className="flex items-center gap-4 text-sm">
         {page > 1 && (
@@ -79,43 +66,26 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
         {consent.length === 0 ? (
           <p>You haven&apos;t made any marketing e-mail choices yet.</p>
         ) : (
-          <table className="w-full border-collapse text-left text-sm">
-            <caption className="sr-only">History of your marketing e-mail choices, newest first</caption>
-            <thead>
-              <tr className="border-b border-gray-400">
-                <th scope="col" className="py-2 pr-4">
-                  When (UTC)
-                </th>
-                <th scope="col" className="py-2 pr-4">
-                  Topic
-                </th>
-                <th scope="col" className="py-2 pr-4">
-                  Choice
-                </th>
-                <th scope="col" className="py-2">
-                  How
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {consent.map((c) => (
-                <tr key={c.id} className="border-b border-gray-200" data-testid="consent-row">
-                  <td className="py-2 pr-4 whitespace-nowrap">{formatDateTime(c.createdAt)}</td>
-                  <td className="py-2 pr-4">{c.topic}</td>
-                  <td className="py-2 pr-4">{c.action === "granted" ? "Yes" : "No"}</td>
-                  <td className="py-2">
-                    {consentSources[c.source] ?? c.source}
-                    {/* The policy text in force when the choice was made. */}
-                    <span className="block">
-                      <Link href={`/privacy/versions/${c.policyVersion}`} className="text-brand-700 underline">
-                        Privacy policy {c.policyVersion}
-                      </Link>
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <StackedTable caption="History of your marketing e-mail choices, newest first" columns={consentColumns}>
+            {consent.map((c) => (
+              <Row key={c.id} data-testid="consent-row">
+                <Cell label="When" className="sm:whitespace-nowrap">
+                  {formatDateTime(c.createdAt, session.timeZone)}
+                </Cell>
+                <Cell label="Topic">{c.topic}</Cell>
+                <Cell label="Choice">{c.action === "granted" ? "Yes" : "No"}</Cell>
+                <Cell label="How">
+                  {consentSources[c.source] ?? c.source}
+                  {/* The policy text in force when the choice was made. */}
+                  <span className="block">
+                    <Link href={`/privacy/versions/${c.policyVersion}`} className="text-brand-700 underline">
+                      Privacy policy {c.policyVersion}
+                    </Link>
+                  </span>
+                </Cell>
+              </Row>
+            ))}
+          </StackedTable>
         )}
       </section>
     </div>
