@@ -27,8 +27,8 @@ export default async function SecurityPage() {
                   <span className="ml-2 rounded bg-brand-100 px-2 py-0.5 text-sm text-brand-800">This device</span>
                 </p>
                 <p className="text-sm text-gray-700">
-                  IP address {current.ip || "unknown"} · Signed in {formatDateTime(current.createdAt)} UTC · Last seen{" "}
-                  {formatDateTime(current.lastSeenAt)} UTC
+                  IP address {current.ip || "unknown"} · Signed in {formatDateTime(current.createdAt, session.timeZone)}{" "}
+                  · Last seen {formatDateTime(current.lastSeenAt, session.timeZone)}
                 </p>
               </div>
             </li>
@@ -53,7 +53,8 @@ export default async function SecurityPage() {
                   </p>
                   <p className="text-sm text-gray-700">
                     IP address {g.ip || "unknown"} · {count > 1 ? "First signed in" : "Signed in"}{" "}
-                    {formatDateTime(g.firstSignedInAt)} UTC · Last seen {formatDateTime(g.lastSeenAt)} UTC
+                    {formatDateTime(g.firstSignedInAt, session.timeZone)} · Last seen{" "}
+                    {formatDateTime(g.lastSeenAt, session.timeZone)}
                   </p>
                 </div>
                 <SignOutDeviceButton action={signOutDeviceGroupAction} sessionIds={g.sessionIds} label={label} />
