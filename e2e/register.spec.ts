@@ -1,11 +1,14 @@
 import { expect, test, type Page } from "@playwright/test";
 import { newContext, signIn } from "./support/auth";
+import { expectNoAxeViolations } from "./support/axe";
+import { deliveredMail } from "./support/preferences";
 import {
   auditActions,
   createUnregisteredCustomer,
   getUser,
   randomSuffix,
   randomZip,
+  sessionsOf,
   type UnregisteredCustomer,
 } from "./support/users";
 
@@ -52,24 +55,55 @@ async function expectStillUnregistered(customer: UnregisteredCustomer) {
   expect(await auditActions(customer.id)).toEqual([]);
 }
 
-test("register: account number and service ZIP link the customer record", async ({ page }) => {
-  const customer = await createUnregisteredCustomer();
-  const r = registrationFor(customer);
-  await fillRegistration(page, r);
-  await expect(page).toHaveURL("/login?registered=1");
-  await expect(page.getByRole("status").filter({ hasText: "Your online account is ready" })).toBeVisible();
+const WELCOME_MAIL = "Welcome to MyAccount — please confirm your e-mail address";
 
-  const row = await getUser(customer.id);
-  expect(row.username).toBe(r.username);
-  expect(row.email).toBe(r.email);
-  expect(row.password_hash).toMatch(/^\$argon2id\$/);
-  expect(row.registered_at).not.toBeNull();
-  expect(await auditActions(customer.id)).toEqual(["auth.registered"]);
+for (const javaScriptEnabled of [true, false]) {
+  test(`register: account number and service ZIP link the customer record and end signed in; the address stays pending until confirmed (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({
+    browser,
+  }) => {
+    const customer = await createUnregisteredCustomer();
+    const r = registrationFor(customer);
+    const context = await newContext(browser, { javaScriptEnabled });
+    try {
+      const page = await context.newPage();
+      await fillRegistration(page, r);
+      // Signed in straight away, on MyAccount's home, with a welcome.
+      await expect(page).toHaveURL("/account?welcome=1");
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Welcome, ${customer.firstName}`);
+      await expect(page.locator("#welcome-message")).toContainText(
+        "Your online account is ready and you are signed in.",
+      );
+      await expectNoAxeViolations(page);
+      const session = (await context.cookies()).find((c) => c.name === "__Secure-authjs.session-token");
+      expect(session).toMatchObject({ secure: true, httpOnly: true, sameSite: "Lax", path: "/" });
 
-  await signIn(page, r.username, r.password);
-  await expect(page).toHaveURL("/account");
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Welcome, ${customer.firstName}`);
-});
+      const row = await getUser(customer.id);
+      expect(row.username).toBe(r.username);
+      expect(row.email, "pending until confirmed").toBeNull();
+      expect(row.password_hash).toMatch(/^\$argon2id\$/);
+      expect(row.registered_at).not.toBeNull();
+      expect(await auditActions(customer.id)).toEqual(["auth.registered", "auth.sign_in"]);
+      expect((await sessionsOf(customer.id)).filter((s) => s.revoked_at === null)).toHaveLength(1);
+
+      // The mail's link confirms the address, as for an e-mail change.
+      const mail = await deliveredMail(r.email, WELCOME_MAIL);
+      const link = mail.text_body.match(/https:\/\/\S+\/verify-email\?token=[\w-]+/)?.[0];
+      expect(link).toBeTruthy();
+      await page.goto(link!);
+      await page.getByRole("button", { name: "Confirm my new e-mail address" }).click();
+      await expect(page.locator("#confirm-email-message")).toHaveText(`Your e-mail address is now ${r.email}.`);
+      expect((await getUser(customer.id)).email).toBe(r.email);
+
+      // The new username and password work for a later sign-in too.
+      await context.clearCookies();
+      await signIn(page, r.username, r.password);
+      await expect(page).toHaveURL("/account");
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Welcome, ${customer.firstName}`);
+    } finally {
+      await context.close();
+    }
+  });
+}
 
 test("register: under 13 is refused and nothing is stored", async ({ page }) => {
   const customer = await createUnregisteredCustomer();

@@ -24,13 +24,23 @@ const tiles = [
   { href: "/account/privacy", title: "Your privacy", text: "Cookies, your data download and our privacy policy." },
 ];
 
-export default async function AccountHome() {
+export default async function AccountHome({ searchParams }: { searchParams: Promise<{ welcome?: string }> }) {
   const session = await requirePageUser("account.own", "/account");
   const name = session.firstName || session.username || "there";
-  const notices = await accountNotices(session.userId);
+  const [notices, { welcome }] = await Promise.all([accountNotices(session.userId), searchParams]);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Welcome, {name}</h1>
+      {welcome && (
+        <p
+          role="status"
+          id="welcome-message"
+          className="rounded-md border border-green-700 bg-green-50 px-3 py-2 text-sm text-green-900"
+        >
+          Your online account is ready and you are signed in. We sent a link to the e-mail address you gave: it becomes
+          your account&apos;s address when you follow it.
+        </p>
+      )}
       {notices.length > 0 && (
         <ul aria-label="Things to look at" className="space-y-2">
           {notices.map((n) => (

@@ -1,12 +1,14 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { auditEvents, mailOutbox, users } from "@/db/schema";
+import { auditEvents, emailChangeRequests, mailOutbox, users } from "@/db/schema";
 import { inWords } from "@/lib/actions/result";
+import { confirmEmailChange } from "@/lib/profile/email-change";
 import { createUser, randomName } from "@/lib/test/factories";
 import { verifyPassword } from "./password-hash";
 import { registerCustomer } from "./register";
 import { registerSchema } from "./schema";
+import { hashToken } from "./single-use-token";
 
 function form(over: Partial<Record<string, string>> = {}) {
   const username = randomName("new");
@@ -28,17 +30,27 @@ async function row(id: string) {
 }
 
 describe("registration", () => {
-  it("register: account number + service ZIP link the customer record to a new login", async () => {
+  it("register: account number + service ZIP link the customer record to a new login; the e-mail address stays pending", async () => {
     const record = await createUser({ registered: false, zip: "80211" });
     const input = registerSchema.parse(form({ accountNumber: record.accountNumber, serviceZip: "80211-1234" }));
     const result = await registerCustomer(input, { ip: "203.0.113.1" });
     expect(result).toMatchObject({ ok: true, data: { username: input.username } });
     const u = await row(record.id);
     expect(u.username).toBe(input.username);
-    expect(u.email).toBe(input.email);
+    // Pending, exactly like an e-mail change: a request and its link, no address on the account yet.
+    expect(u.email).toBeNull();
     expect(await verifyPassword(u.passwordHash, input.password)).toBe(true);
+    const requests = await db.select().from(emailChangeRequests).where(eq(emailChangeRequests.userId, record.id));
+    expect(requests).toMatchObject([{ newEmail: input.email, usedAt: null, cancelledAt: null }]);
     const mails = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, input.email));
-    expect(mails.map((m) => m.subject)).toEqual(["Welcome to MyAccount"]);
+    expect(mails.map((m) => m.subject)).toEqual(["Welcome to MyAccount — please confirm your e-mail address"]);
+    const token = mails[0].textBody.match(/verify-email\?token=([\w-]+)/)?.[1];
+    expect(requests[0].tokenHash).toBe(hashToken(token!));
+
+    // Following the link makes it the account's address.
+    expect(await confirmEmailChange(token!, { ip: "" })).toMatchObject({ ok: true, data: { email: input.email } });
+    expect((await row(record.id)).email).toBe(input.email);
+    expect(await confirmEmailChange(token!, { ip: "" })).toMatchObject({ ok: false });
   });
 
   it("register: a wrong ZIP code does not link the record", async () => {

@@ -6,9 +6,9 @@ import { addresses, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
 import type { Message } from "@/lib/messages";
-import { queueMail } from "@/lib/mail/outbox";
-import { welcomeMail } from "@/lib/mail/templates";
+import { registrationConfirmMail } from "@/lib/mail/templates";
 import { recordConsent } from "@/lib/preferences/consent";
+import { sendConfirmationLink } from "@/lib/profile/email-change";
 import { refuseCommonPassword } from "./common-passwords";
 import { hashPassword } from "./password-hash";
 import type { registerSchema } from "./schema";
@@ -17,7 +17,8 @@ import { isEmailTaken, isUsernameTaken } from "./user-lookup";
 
 /**
  * Links an existing customer record (found by account number + service ZIP) to a new online
- * login. The record must not already have one. The caller has already checked "13 or older";
+ * login. The record must not already have one. The e-mail address typed waits for confirmation
+ * (an e-mail change request and its link); the caller then signs the customer in. The caller has already checked "13 or older";
  * nothing about a person who is not reaches this function.
  */
 export async function registerCustomer(
@@ -56,7 +57,8 @@ export async function registerCustomer(
       .update(users)
       .set({
         username: input.username,
-        email: input.email,
+        // The address typed is pending until the customer confirms it from the mail, exactly
+        // like an e-mail change: until then the account has no e-mail address.
         passwordHash,
         registeredAt: sql`now()`,
         passwordChangedAt: sql`now()`,
@@ -71,7 +73,7 @@ export async function registerCustomer(
       detail: { username: input.username },
       ip: meta.ip,
     });
-    await queueMail(tx, { to: input.email, ...welcomeMail(input.username) });
+    await sendConfirmationLink(tx, customer.id, input.email, (link) => registrationConfirmMail(input.username, link));
     // Opt-in is never pre-ticked; a tick is recorded in the consent ledger like any other choice.
     if (input.offers) {
       await recordConsent(tx, {

@@ -43,6 +43,23 @@ If this was not you, contact us at ${appUrl()}/contact right away.`,
   };
 }
 
+/**
+ * The one mail registration sends: the account is ready (the customer is already signed in), and
+ * the address typed becomes the account's address once confirmed, like an e-mail change.
+ */
+export function registrationConfirmMail(username: string, link: string) {
+  return {
+    subject: "Welcome to MyAccount — please confirm your e-mail address",
+    text: `Your MyAccount is ready. Your username is ${username}.
+
+Please confirm that this is your e-mail address (the link works once, for 24 hours):
+${link}
+
+Until you confirm, we don't send account mail here. If you did not create this account, contact us:
+${appUrl()}/contact`,
+  };
+}
+
 export function verifyNewEmailMail(link: string) {
   return {
     subject: "Confirm your new e-mail address",

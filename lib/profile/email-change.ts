@@ -36,11 +36,19 @@ async function cancelPending(tx: Tx, userId: string) {
     );
 }
 
-/** Stores a new request and mails its confirmation link to the new address. */
-async function sendConfirmationLink(tx: Tx, userId: string, newEmail: string) {
+/**
+ * Stores a new request and mails its confirmation link to the new address. Registration uses it
+ * too (lib/auth/register.ts): the address typed there is pending the same way, with its own words.
+ */
+export async function sendConfirmationLink(
+  tx: Tx,
+  userId: string,
+  newEmail: string,
+  mail: (link: string) => { subject: string; text: string } = verifyNewEmailMail,
+) {
   const { token, tokenHash, expiresAt } = issueToken(EMAIL_CHANGE_TTL_HOURS * 3600_000);
   await tx.insert(emailChangeRequests).values({ userId, newEmail, tokenHash, expiresAt });
-  await queueMail(tx, { to: newEmail, ...verifyNewEmailMail(`${appUrl()}/verify-email?token=${token}`) });
+  await queueMail(tx, { to: newEmail, ...mail(`${appUrl()}/verify-email?token=${token}`) });
 }
 
 /**
