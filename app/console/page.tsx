@@ -63,7 +63,8 @@ export default async function ConsoleHome() {
                     {c.firstName} {c.lastName}
                   </Link>
                   <span className="text-sm text-gray-700">
-                    {c.accountNumber ? `Account ${c.accountNumber} · ` : ""}opened {formatDateTime(c.lastOpenedAt)}
+                    {c.accountNumber ? `Account ${c.accountNumber} · ` : ""}opened{" "}
+                    {formatDateTime(c.lastOpenedAt, session.timeZone)}
                     {c.active ? " · access still open" : ""}
                   </span>
                 </li>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { AutoRefresh } from "@/components/console/AutoRefresh";
 import { ConsentChart } from "@/components/console/ConsentChart";
 import { NewsletterForm } from "@/components/console/NewsletterForm";
+import { Cell, Row, StackedTable } from "@/components/ui/StackedTable";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/format";
 import { dailyConsent, optInCounts } from "@/lib/marketing/lists";
@@ -12,8 +13,18 @@ import { newsletterAction } from "./actions";
 
 export const metadata: Metadata = { title: "Marketing — opt-in lists" };
 
+const sendColumns = [
+  { label: "Started" },
+  { label: "Subject" },
+  { label: "Recipients", numeric: true },
+  { label: "Queued", numeric: true },
+  { label: "Sent", numeric: true },
+  { label: "Failed", numeric: true },
+  { label: "Stopped (opted out since)", numeric: true },
+];
+
 export default async function MarketingConsole() {
-  await requirePageUser("marketing", "/console/marketing");
+  const session = await requirePageUser("marketing", "/console/marketing");
   const topics = await listMarketingTopics();
   const [counts, charts, sends] = await Promise.all([
     optInCounts(),
@@ -69,50 +80,37 @@ export default async function MarketingConsole() {
         {sends.length === 0 ? (
           <p>No newsletters sent yet.</p>
         ) : (
-          <table className="w-full border-collapse text-left text-sm">
-            <caption className="sr-only">Recent newsletters and their delivery progress</caption>
-            <thead>
-              <tr className="border-b border-gray-400">
-                <th scope="col" className="py-2 pr-3">
-                  Started (UTC)
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  Subject
-                </th>
-                <th scope="col" className="py-2 pr-3 text-right">
-                  Recipients
-                </th>
-                <th scope="col" className="py-2 pr-3 text-right">
-                  Queued
-                </th>
-                <th scope="col" className="py-2 pr-3 text-right">
-                  Sent
-                </th>
-                <th scope="col" className="py-2 pr-3 text-right">
-                  Failed
-                </th>
-                <th scope="col" className="py-2 text-right">
-                  Stopped (opted out since)
-                </th>
-              </tr>
-            </thead>
-            <tbody aria-live="polite">
-              {sends.map((s) => (
-                <tr key={s.id} className="border-b border-gray-200" data-testid="newsletter-row">
-                  <td className="py-2 pr-3">{formatDateTime(s.createdAt)}</td>
-                  <td className="py-2 pr-3">{s.subject}</td>
-                  <td className="py-2 pr-3 text-right">
-                    {s.recipients}
-                    {s.status === "queueing" ? " (adding…)" : ""}
-                  </td>
-                  <td className="py-2 pr-3 text-right">{s.waiting}</td>
-                  <td className="py-2 pr-3 text-right">{s.sent}</td>
-                  <td className="py-2 pr-3 text-right">{s.failed}</td>
-                  <td className="py-2 text-right">{s.suppressed}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <StackedTable
+            caption="Recent newsletters and their delivery progress"
+            columns={sendColumns}
+            // Progress updates as the page refreshes itself.
+            aria-live="polite"
+          >
+            {sends.map((s) => (
+              <Row key={s.id} data-testid="newsletter-row">
+                <Cell label="Started">{formatDateTime(s.createdAt, session.timeZone)}</Cell>
+                <Cell label="Subject" className="break-words">
+                  {s.subject}
+                </Cell>
+                <Cell label="Recipients" numeric>
+                  {s.recipients}
+                  {s.status === "queueing" ? " (adding…)" : ""}
+                </Cell>
+                <Cell label="Queued" numeric>
+                  {s.waiting}
+                </Cell>
+                <Cell label="Sent" numeric>
+                  {s.sent}
+                </Cell>
+                <Cell label="Failed" numeric>
+                  {s.failed}
+                </Cell>
+                <Cell label="Stopped (opted out since)" numeric>
+                  {s.suppressed}
+                </Cell>
+              </Row>
+            ))}
+          </StackedTable>
         )}
       </section>
     </div>

@@ -1,11 +1,9 @@
 import Link from "next/link";
+import { Cell, Row, StackedTable } from "@/components/ui/StackedTable";
 import type { CustomerSearch } from "@/lib/console/search";
 import { CUSTOMER_PAGE_SIZE, CUSTOMER_RESULTS_CAP } from "@/lib/console/search-schema";
 
-// Stacked rows below the sm breakpoint (640 px): each cell shows its own label, nothing scrolls
-// sideways on a phone; from 640 px up it is an ordinary table.
-const cell = "block py-1 sm:table-cell sm:py-2 sm:pr-3 sm:align-top";
-const label = "font-semibold sm:hidden";
+const resultColumns = [{ label: "Name" }, { label: "Account number" }, { label: "City" }];
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -63,47 +61,22 @@ export function CustomerSearchResults({ search }: { search: CustomerSearch }) {
           Showing {count(first)}–{count(last)}, page {page} of {pages}.
         </p>
       )}
-      <table className="block w-full border-collapse text-left text-sm sm:table">
-        <caption className="sr-only">Customers matching “{q}”</caption>
-        <thead className="max-sm:sr-only">
-          <tr className="border-b border-gray-400">
-            <th scope="col" className="py-2 pr-3">
-              Name
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              Account number
-            </th>
-            <th scope="col" className="py-2">
-              City
-            </th>
-          </tr>
-        </thead>
-        <tbody className="block sm:table-row-group">
-          {hits.map((h) => (
-            <tr
-              key={h.id}
-              className="block border-b border-gray-200 py-2 sm:table-row sm:py-0"
-              data-testid="customer-row"
-            >
-              <td className={`${cell} break-words`}>
-                <span className={label}>Name: </span>
-                {/* No prefetch: the customer's page is where access is asked for and logged. */}
-                <Link href={`/console/customers/${h.id}`} prefetch={false} className="text-brand-700 underline">
-                  {h.closed ? "(closed account)" : `${h.firstName} ${h.lastName}`.trim() || "(no name on file)"}
-                </Link>
-              </td>
-              <td className={cell}>
-                <span className={label}>Account number: </span>
-                {h.accountNumber ?? "—"}
-              </td>
-              <td className={`${cell} break-words`}>
-                <span className={label}>City: </span>
-                {h.city || "—"}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <StackedTable caption={`Customers matching “${q}”`} columns={resultColumns}>
+        {hits.map((h) => (
+          <Row key={h.id} data-testid="customer-row">
+            <Cell label="Name" className="break-words">
+              {/* No prefetch: the customer's page is where access is asked for and logged. */}
+              <Link href={`/console/customers/${h.id}`} prefetch={false} className="text-brand-700 underline">
+                {h.closed ? "(closed account)" : `${h.firstName} ${h.lastName}`.trim() || "(no name on file)"}
+              </Link>
+            </Cell>
+            <Cell label="Account number">{h.accountNumber ?? "—"}</Cell>
+            <Cell label="City" className="break-words">
+              {h.city || "—"}
+            </Cell>
+          </Row>
+        ))}
+      </StackedTable>
       {pages > 1 && (
         <nav aria-label="Result pages">
           <ul className="flex flex-wrap items-center gap-1">

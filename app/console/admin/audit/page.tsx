@@ -9,6 +9,7 @@ import {
   type AuditFilterField,
   type AuditRow,
 } from "@/lib/audit/log";
+import { Cell, Row, StackedTable } from "@/components/ui/StackedTable";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/format";
 
@@ -21,14 +22,18 @@ const roleNames: Record<NonNullable<AuditRow["actor"]>["role"], string> = {
   admin: "administrator",
 };
 
-// Stacked rows below the sm breakpoint: each cell shows its own label, nothing scrolls sideways.
-const cell = "block py-1 sm:table-cell sm:py-2 sm:pr-3 sm:align-top";
-const label = "font-semibold sm:hidden";
+const auditColumns = [
+  { label: "When" },
+  { label: "Who" },
+  { label: "Customer" },
+  { label: "What" },
+  { label: "Detail" },
+];
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  await requirePageUser("admin.audit", "/console/admin/audit");
+  const session = await requirePageUser("admin.audit", "/console/admin/audit");
   const params = await searchParams;
   const parsed = parseAuditFilters(params);
   // On refused filters the form keeps what was typed (cut to its limit), with the message beside it.
@@ -57,7 +62,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         </p>
         <h1 className="text-2xl font-bold">Audit log</h1>
         <p className="text-gray-700">
-          Every sign-in, change and access to people&apos;s data, newest first. Times are UTC.
+          Every sign-in, change and access to people&apos;s data, newest first. The From and To dates are whole days in
+          UTC.
         </p>
       </div>
 
@@ -149,67 +155,33 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                     : "The log is empty so far. Entries appear as people sign in and make changes."}
             </p>
           ) : (
-            <table className="block w-full border-collapse text-left text-sm sm:table">
-              <caption className="sr-only">Audit log entries, newest first</caption>
-              <thead className="max-sm:sr-only">
-                <tr className="border-b border-gray-400">
-                  <th scope="col" className="py-2 pr-3">
-                    When (UTC)
-                  </th>
-                  <th scope="col" className="py-2 pr-3">
-                    Who
-                  </th>
-                  <th scope="col" className="py-2 pr-3">
-                    Customer
-                  </th>
-                  <th scope="col" className="py-2 pr-3">
-                    What
-                  </th>
-                  <th scope="col" className="py-2">
-                    Detail
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="block sm:table-row-group">
-                {page.rows.map((r) => (
-                  <tr
-                    key={r.id}
-                    className="block border-b border-gray-200 py-2 sm:table-row sm:py-0"
-                    data-testid="audit-row"
-                    data-action={r.action}
-                  >
-                    <td className={`${cell} sm:whitespace-nowrap`}>
-                      <span className={label}>When: </span>
-                      {formatDateTime(r.createdAt)}
-                    </td>
-                    <td className={`${cell} [overflow-wrap:anywhere]`}>
-                      <span className={label}>Who: </span>
-                      {r.actor ? (
-                        <>
-                          {r.actor.username || r.actor.name}
-                          <span className="text-gray-700"> ({roleNames[r.actor.role]})</span>
-                        </>
-                      ) : (
-                        <span className="text-gray-700">No one signed in</span>
-                      )}
-                    </td>
-                    <td className={`${cell} [overflow-wrap:anywhere]`}>
-                      <span className={label}>Customer: </span>
-                      <Subject row={r} />
-                    </td>
-                    <td className={cell}>
-                      <span className={label}>What: </span>
-                      {r.actionWords}
-                    </td>
-                    <td className={`${cell} break-words text-gray-800`}>
-                      <span className={label}>Detail: </span>
-                      {r.detail || "—"}
-                      {r.ip && <span className="block text-gray-700">From {r.ip}</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <StackedTable caption="Audit log entries, newest first" columns={auditColumns}>
+              {page.rows.map((r) => (
+                <Row key={r.id} data-testid="audit-row" data-action={r.action}>
+                  <Cell label="When" className="sm:whitespace-nowrap">
+                    {formatDateTime(r.createdAt, session.timeZone)}
+                  </Cell>
+                  <Cell label="Who" className="[overflow-wrap:anywhere]">
+                    {r.actor ? (
+                      <>
+                        {r.actor.username || r.actor.name}
+                        <span className="text-gray-700"> ({roleNames[r.actor.role]})</span>
+                      </>
+                    ) : (
+                      <span className="text-gray-700">No one signed in</span>
+                    )}
+                  </Cell>
+                  <Cell label="Customer" className="[overflow-wrap:anywhere]">
+                    <Subject row={r} />
+                  </Cell>
+                  <Cell label="What">{r.actionWords}</Cell>
+                  <Cell label="Detail" className="break-words text-gray-800">
+                    {r.detail || "—"}
+                    {r.ip && <span className="block text-gray-700">From {r.ip}</span>}
+                  </Cell>
+                </Row>
+              ))}
+            </StackedTable>
           )}
           <nav aria-label="Audit log pages" className="flex flex-wrap items-center gap-4 text-sm">
             {parsed.ok && parsed.filters.before && (

@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Lawful requests" };
 const SHOWN_ACCOUNTS = 12;
 
 export default async function LawfulRequestsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
-  await requirePageUser("admin.lawful", "/console/admin/lawful");
+  const session = await requirePageUser("admin.lawful", "/console/admin/lawful");
   const page = Math.max(1, Math.min(10_000, Number.parseInt((await searchParams).page ?? "1", 10) || 1));
   const { entries, total } = await listLawfulRequests(page);
   const pages = Math.max(1, Math.ceil(total / REGISTER_PAGE_SIZE));
@@ -96,7 +96,7 @@ export default async function LawfulRequestsPage({ searchParams }: { searchParam
                     )}
                     <dt className="font-medium text-gray-700">Recorded</dt>
                     <dd>
-                      {formatDateTime(e.createdAt)} UTC by {e.recordedBy}
+                      {formatDateTime(e.createdAt, session.timeZone)} by {e.recordedBy}
                     </dd>
                   </dl>
                 </li>

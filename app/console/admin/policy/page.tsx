@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Privacy policy versions" };
 const box = "space-y-3 rounded-lg border border-gray-300 p-4 sm:p-5";
 
 export default async function PolicyAdminPage() {
-  await requirePageUser("admin.policy", "/console/admin/policy");
+  const session = await requirePageUser("admin.policy", "/console/admin/policy");
   const view = await policyAdminView();
   const { current, upcoming, draft } = view;
   const preview = draft ? renderPolicy({ id: draft.id, markdown: draft.markdown, published: false }) : null;
@@ -43,7 +43,8 @@ export default async function PolicyAdminPage() {
             Upcoming: version {upcoming.version}
           </h2>
           <p>
-            Takes effect on {formatDate(upcoming.effectiveAt)}; published {formatDateTime(upcoming.publishedAt)}.{" "}
+            Takes effect on {formatDate(upcoming.effectiveAt)}; published{" "}
+            {formatDateTime(upcoming.publishedAt, session.timeZone)}.{" "}
             {upcoming.material ? "Material change." : "Not a material change."}{" "}
             <Link href="/privacy/changes" className="text-brand-700 underline">
               What customers see
@@ -85,7 +86,7 @@ export default async function PolicyAdminPage() {
             <h2 id="draft-heading" className="text-xl font-semibold">
               Draft
             </h2>
-            <p className="text-sm text-gray-700">Last saved {formatDateTime(draft.updatedAt)}.</p>
+            <p className="text-sm text-gray-700">Last saved {formatDateTime(draft.updatedAt, session.timeZone)}.</p>
             <DraftForm
               action={savePolicyDraftAction}
               initial={{

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateStaffForm, DisableForm, RoleForm } from "@/components/console/admin/StaffForms";
+import { Cell, Row, StackedTable } from "@/components/ui/StackedTable";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/format";
 import { INVITATION_TTL_HOURS, listStaff } from "@/lib/staff/staff";
@@ -8,9 +9,14 @@ import { changeStaffRoleAction, createStaffAction, setStaffDisabledAction } from
 
 export const metadata: Metadata = { title: "Staff accounts" };
 
-// Stacked rows below the sm breakpoint: each cell shows its own label, nothing scrolls sideways.
-const cell = "block py-1 sm:table-cell sm:py-2 sm:pr-3 sm:align-top";
-const label = "font-semibold sm:hidden";
+const staffColumns = [
+  { label: "Name" },
+  { label: "Username and e-mail" },
+  { label: "Role" },
+  { label: "Status" },
+  { label: "Last sign-in" },
+  { label: "Access" },
+];
 
 export default async function StaffPage() {
   const session = await requirePageUser("admin.staff", "/console/admin/staff");
@@ -37,73 +43,38 @@ export default async function StaffPage() {
         {staff.length === 0 ? (
           <p>No staff accounts yet. Add the first one below.</p>
         ) : (
-          <table className="block w-full border-collapse text-left text-sm sm:table">
-            <caption className="sr-only">Staff accounts, by last name</caption>
-            <thead className="max-sm:sr-only">
-              <tr className="border-b border-gray-400">
-                <th scope="col" className="py-2 pr-3">
-                  Name
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  Username and e-mail
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  Role
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  Status
-                </th>
-                <th scope="col" className="py-2 pr-3">
-                  Last sign-in (UTC)
-                </th>
-                <th scope="col" className="py-2">
-                  Access
-                </th>
-              </tr>
-            </thead>
-            <tbody className="block sm:table-row-group">
-              {staff.map((m) => (
-                <tr
-                  key={m.id}
-                  className="block border-b border-gray-200 py-2 sm:table-row sm:py-0"
-                  data-testid="staff-row"
-                  data-username={m.username}
-                >
-                  <td className={cell}>
-                    <span className={label}>Name: </span>
-                    {m.firstName} {m.lastName}
-                    {m.id === session.userId && <span className="text-gray-700"> (you)</span>}
-                  </td>
-                  <td className={`${cell} [overflow-wrap:anywhere]`}>
-                    <span className={label}>Username: </span>
-                    {m.username}
-                    <span className="block text-gray-700">{m.email}</span>
-                  </td>
-                  <td className={cell}>
-                    <span className={label}>Role: </span>
-                    <RoleForm member={m} action={changeStaffRoleAction} />
-                  </td>
-                  <td className={cell} data-testid="staff-status">
-                    <span className={label}>Status: </span>
-                    {m.disabled ? (
-                      <span className="font-semibold text-red-800">Disabled</span>
-                    ) : m.invited ? (
-                      "Invited — no password yet"
-                    ) : (
-                      "Active"
-                    )}
-                  </td>
-                  <td className={cell}>
-                    <span className={label}>Last sign-in: </span>
-                    {m.lastSignInAt ? formatDateTime(m.lastSignInAt) : "Never"}
-                  </td>
-                  <td className={cell}>
-                    <DisableForm member={m} action={setStaffDisabledAction} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <StackedTable caption="Staff accounts, by last name" columns={staffColumns}>
+            {staff.map((m) => (
+              <Row key={m.id} data-testid="staff-row" data-username={m.username}>
+                <Cell label="Name">
+                  {m.firstName} {m.lastName}
+                  {m.id === session.userId && <span className="text-gray-700"> (you)</span>}
+                </Cell>
+                <Cell label="Username and e-mail" className="[overflow-wrap:anywhere]">
+                  {m.username}
+                  <span className="block text-gray-700">{m.email}</span>
+                </Cell>
+                <Cell label="Role">
+                  <RoleForm member={m} action={changeStaffRoleAction} />
+                </Cell>
+                <Cell label="Status" data-testid="staff-status">
+                  {m.disabled ? (
+                    <span className="font-semibold text-red-800">Disabled</span>
+                  ) : m.invited ? (
+                    "Invited — no password yet"
+                  ) : (
+                    "Active"
+                  )}
+                </Cell>
+                <Cell label="Last sign-in">
+                  {m.lastSignInAt ? formatDateTime(m.lastSignInAt, session.timeZone) : "Never"}
+                </Cell>
+                <Cell>
+                  <DisableForm member={m} action={setStaffDisabledAction} />
+                </Cell>
+              </Row>
+            ))}
+          </StackedTable>
         )}
       </section>
 

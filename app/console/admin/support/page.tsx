@@ -11,7 +11,7 @@ import { deleteCannedReplyAction, saveCannedReplyAction, saveSupportSettingsActi
 export const metadata: Metadata = { title: "Support settings" };
 
 export default async function SupportSettingsPage() {
-  await requirePageUser("admin.support", "/console/admin/support");
+  const session = await requirePageUser("admin.support", "/console/admin/support");
   const [settings, replies] = await Promise.all([getSupportSettingsForAdmin(), listCannedReplies()]);
   return (
     <div className="space-y-8">
@@ -24,7 +24,7 @@ export default async function SupportSettingsPage() {
         <h1 className="text-2xl font-bold">Support settings</h1>
         <p className="text-gray-700">
           When the chat is answered, what the offline panel promises, how long closed chats are kept, and the replies
-          reps can insert. Last changed {formatDateTime(settings.updatedAt)}.
+          reps can insert. Last changed {formatDateTime(settings.updatedAt, session.timeZone)}.
         </p>
       </div>
       <section aria-labelledby="hours-heading" className="space-y-3 rounded-lg border border-gray-300 p-4 sm:p-5">

@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DailyChart, shortDate } from "@/components/console/usage/DailyChart";
+import { Cell, Row, StackedTable } from "@/components/ui/StackedTable";
 import { requirePageUser } from "@/lib/auth/current";
 import { REPORT_DAYS, usageReport } from "@/lib/usage/report";
 
 export const metadata: Metadata = { title: "Usage figures" };
 
-const cell = "py-1.5 pr-4";
+const viewColumns = [{ label: "Page" }, { label: "Views", numeric: true }];
+const campaignColumns = [{ label: "Source / medium / campaign" }, { label: "Visits", numeric: true }];
 
 export default async function UsagePage() {
   await requirePageUser("admin.usage", "/console/admin/usage");
@@ -40,39 +42,28 @@ export default async function UsagePage() {
         </h2>
         <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
           <DailyChart id="views-chart" title="Page views per day" unit="page views" points={report.pageViewsByDay} />
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="mb-2 text-left font-semibold">Page views by page, last {REPORT_DAYS} days</caption>
-              <thead>
-                <tr className="border-b border-gray-400">
-                  <th scope="col" className={cell}>
-                    Page
-                  </th>
-                  <th scope="col" className="py-1.5 text-right">
-                    Views
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.topPaths.length === 0 ? (
-                  <tr>
-                    <td colSpan={2} className={cell}>
-                      None yet
-                    </td>
-                  </tr>
-                ) : (
-                  report.topPaths.map((p) => (
-                    <tr key={p.path} className="border-b border-gray-200">
-                      <th scope="row" className={`${cell} font-mono text-xs font-normal break-all`}>
-                        {p.path}
-                      </th>
-                      <td className="py-1.5 text-right tabular-nums">{p.views.toLocaleString("en-US")}</td>
-                    </tr>
-                  ))
-                )}
-              </tbody>
-            </table>
-          </div>
+          <StackedTable
+            caption={`Page views by page, last ${REPORT_DAYS} days`}
+            captionClassName="mb-2 text-left font-semibold"
+            columns={viewColumns}
+          >
+            {report.topPaths.length === 0 ? (
+              <Row>
+                <Cell colSpan={2}>None yet</Cell>
+              </Row>
+            ) : (
+              report.topPaths.map((p) => (
+                <Row key={p.path}>
+                  <Cell label="Page" rowHeader className="font-mono text-xs font-normal break-all">
+                    {p.path}
+                  </Cell>
+                  <Cell label="Views" numeric>
+                    {p.views.toLocaleString("en-US")}
+                  </Cell>
+                </Row>
+              ))
+            )}
+          </StackedTable>
         </div>
       </section>
       <section aria-labelledby="campaigns-heading" className="space-y-3">
@@ -86,39 +77,28 @@ export default async function UsagePage() {
             unit="visits"
             points={report.campaignVisitsByDay}
           />
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="mb-2 text-left font-semibold">Visits by campaign, last {REPORT_DAYS} days</caption>
-              <thead>
-                <tr className="border-b border-gray-400">
-                  <th scope="col" className={cell}>
-                    Source / medium / campaign
-                  </th>
-                  <th scope="col" className="py-1.5 text-right">
-                    Visits
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.topCampaigns.length === 0 ? (
-                  <tr>
-                    <td colSpan={2} className={cell}>
-                      None yet
-                    </td>
-                  </tr>
-                ) : (
-                  report.topCampaigns.map((c) => (
-                    <tr key={`${c.source}|${c.medium}|${c.campaign}`} className="border-b border-gray-200">
-                      <th scope="row" className={`${cell} font-normal break-all`}>
-                        {[c.source, c.medium || "—", c.campaign || "—"].join(" / ")}
-                      </th>
-                      <td className="py-1.5 text-right tabular-nums">{c.visits.toLocaleString("en-US")}</td>
-                    </tr>
-                  ))
-                )}
-              </tbody>
-            </table>
-          </div>
+          <StackedTable
+            caption={`Visits by campaign, last ${REPORT_DAYS} days`}
+            captionClassName="mb-2 text-left font-semibold"
+            columns={campaignColumns}
+          >
+            {report.topCampaigns.length === 0 ? (
+              <Row>
+                <Cell colSpan={2}>None yet</Cell>
+              </Row>
+            ) : (
+              report.topCampaigns.map((c) => (
+                <Row key={`${c.source}|${c.medium}|${c.campaign}`}>
+                  <Cell label="Source / medium / campaign" rowHeader className="font-normal break-all">
+                    {[c.source, c.medium || "—", c.campaign || "—"].join(" / ")}
+                  </Cell>
+                  <Cell label="Visits" numeric>
+                    {c.visits.toLocaleString("en-US")}
+                  </Cell>
+                </Row>
+              ))
+            )}
+          </StackedTable>
         </div>
       </section>
     </div>

@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Closed chats" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function ClosedChatsPage({ searchParams }: Props) {
-  await requirePageUser("chats.answer", "/console/chats/closed");
+  const session = await requirePageUser("chats.answer", "/console/chats/closed");
   const raw = (await searchParams).q;
   const parsed = z.safeParse(closedChatSearchSchema, { q: typeof raw === "string" ? raw : "" });
   const q = parsed.success ? parsed.data.q : "";
@@ -66,7 +66,8 @@ export default async function ClosedChatsPage({ searchParams }: Props) {
                   </Link>
                 </p>
                 <p className="text-sm break-words text-gray-700">
-                  Closed {formatDateTime(h.closedAt)} · {h.signedIn ? "signed-in customer" : "visitor"}
+                  Closed {formatDateTime(h.closedAt, session.timeZone)} ·{" "}
+                  {h.signedIn ? "signed-in customer" : "visitor"}
                   {h.maskedEmail ? ` · ${h.maskedEmail}` : ""}
                   {h.repFirstName ? ` · answered by ${h.repFirstName}` : ""}
                   {h.topic ? ` · ${h.topic}` : ""}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Cell, Row, StackedTable } from "@/components/ui/StackedTable";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatDate } from "@/lib/format";
 import { LIST_PAGE_SIZE, optInPage } from "@/lib/marketing/lists";
@@ -8,12 +9,20 @@ import { listMarketingTopics } from "@/lib/preferences/queries";
 
 export const metadata: Metadata = { title: "Opt-in list" };
 
+const listColumns = [
+  { label: "E-mail" },
+  { label: "First name" },
+  { label: "Topic" },
+  { label: "Opted in since" },
+  { label: "Source" },
+];
+
 export default async function OptInListPage({
   searchParams,
 }: {
   searchParams: Promise<{ topic?: string; q?: string; after?: string }>;
 }) {
-  await requirePageUser("marketing", "/console/marketing/list");
+  const session = await requirePageUser("marketing", "/console/marketing/list");
   const params = await searchParams;
   const topic = (await listMarketingTopics()).find((t) => t.id === params.topic);
   if (!topic) notFound();
@@ -50,39 +59,19 @@ export default async function OptInListPage({
       {rows.length === 0 ? (
         <p>{q ? "Nobody opted in matches that search." : "Nobody is opted in to this topic right now."}</p>
       ) : (
-        <table className="w-full border-collapse text-left text-sm">
-          <caption className="sr-only">People opted in to {topic.name}</caption>
-          <thead>
-            <tr className="border-b border-gray-400">
-              <th scope="col" className="py-2 pr-3">
-                E-mail
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                First name
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Topic
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Opted in since
-              </th>
-              <th scope="col" className="py-2">
-                Source
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.userId} className="border-b border-gray-200" data-testid="optin-row">
-                <td className="py-2 pr-3">{r.email}</td>
-                <td className="py-2 pr-3">{r.firstName}</td>
-                <td className="py-2 pr-3">{topic.name}</td>
-                <td className="py-2 pr-3">{formatDate(r.optedInAt)}</td>
-                <td className="py-2">{r.source}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <StackedTable caption={`People opted in to ${topic.name}`} columns={listColumns}>
+          {rows.map((r) => (
+            <Row key={r.userId} data-testid="optin-row">
+              <Cell label="E-mail" className="[overflow-wrap:anywhere]">
+                {r.email}
+              </Cell>
+              <Cell label="First name">{r.firstName}</Cell>
+              <Cell label="Topic">{topic.name}</Cell>
+              <Cell label="Opted in since">{formatDate(r.optedInAt, session.timeZone)}</Cell>
+              <Cell label="Source">{r.source}</Cell>
+            </Row>
+          ))}
+        </StackedTable>
       )}
       <nav aria-label="List pages" className="flex gap-4 text-sm">
         {after && (

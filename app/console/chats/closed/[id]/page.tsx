@@ -32,7 +32,7 @@ export default async function ClosedChatPage({ params }: Props) {
           Chat #{chat.id} with {chat.name || "a visitor"}
         </h1>
         <p className="text-gray-700 break-words">
-          Closed {formatDateTime(chat.closedAt)}
+          Closed {formatDateTime(chat.closedAt, session.timeZone)}
           {chat.topic ? ` · ${chat.topic}` : ""}
           {chat.closeReason ? ` · ended: ${chat.closeReason}` : ""}
         </p>
@@ -48,7 +48,7 @@ export default async function ClosedChatPage({ params }: Props) {
               <p className="text-xs font-semibold text-gray-700">
                 {l.authorName || (l.author === "rep" ? "Rep" : "Customer")}
                 {l.author === "rep" ? " (rep)" : ""}
-                <span className="font-normal"> · {formatDateTime(l.createdAt)}</span>
+                <span className="font-normal"> · {formatDateTime(l.createdAt, session.timeZone)}</span>
               </p>
               <p>
                 <MessageText text={l.body} />
@@ -56,7 +56,8 @@ export default async function ClosedChatPage({ params }: Props) {
             </li>
           ) : (
             <li key={l.seq} className="text-center text-sm text-gray-700">
-              <MessageText text={l.body || l.kind} /> <span className="text-xs">({formatDateTime(l.createdAt)})</span>
+              <MessageText text={l.body || l.kind} />{" "}
+              <span className="text-xs">({formatDateTime(l.createdAt, session.timeZone)})</span>
             </li>
           ),
         )}
