@@ -53,6 +53,17 @@ const envSchema = z
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
     CHAT_STARTS_PER_IP: z.coerce.number().int().min(1).default(5),
+    // Seconds, or a number with s, m or h ("600", "3s", "10m", "1h"): how long profile changes
+    // gather into one "your profile was updated" mail, counted from the first change.
+    PROFILE_MAIL_WINDOW: z
+      .string()
+      .regex(/^\d+\s*[smh]?$/i, 'must be seconds, or a number with s, m or h (e.g. "600", "3s", "10m")')
+      .default("10m")
+      .transform((v) => {
+        const n = Number.parseInt(v, 10);
+        const unit = v.trim().slice(-1).toLowerCase();
+        return n * (unit === "h" ? 3600 : unit === "m" ? 60 : 1);
+      }),
     SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
     LOCAL_MAILBOX: z.enum(["auto", "on", "off"]).default("auto"),
     // Only "1" turns the bench floor endpoints on; anything else leaves them off (never refused).
@@ -182,6 +193,11 @@ function listensOnLoopbackOnly(e: Env = env()): boolean {
 export function localMailboxConfigured(e: Env = env()): boolean {
   if (e.SMTP_URL || e.LOCAL_MAILBOX === "off" || !listensOnLoopbackOnly(e)) return false;
   return e.LOCAL_MAILBOX === "on" || !e.DATABASE_URL;
+}
+
+/** How long profile changes gather into one mail, in seconds (PROFILE_MAIL_WINDOW). */
+export function profileMailWindowSeconds(): number {
+  return env().PROFILE_MAIL_WINDOW;
 }
 
 /** The public base URL used in e-mailed links. */

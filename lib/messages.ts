@@ -45,6 +45,12 @@ export const messages = {
     "This confirmation link has expired, was cancelled or was already used. Start the change again from Edit Profile.",
   noPendingEmailChange: "There is no e-mail change waiting for confirmation.",
 
+  // "This wasn't me" and the e-mail undo links of security mails (lib/recovery).
+  recoveryLinkUsed:
+    "This link has expired or was already used. If you still can't get in, reset your password or contact us.",
+  emailUndoTaken:
+    "That e-mail address now belongs to another account, so we can't put it back. Nothing was changed. Please contact us.",
+
   // E-mail preferences and unsubscribe links (lib/preferences, app/u/[token]).
   topicNotSwitchable: "That e-mail topic can't be changed here. Transactional e-mail is always sent.",
   unsubscribeLinkInvalid: `${unsubscribeLinkInvalid}.`,

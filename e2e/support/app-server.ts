@@ -36,6 +36,9 @@ export function appServerEnv({ port, httpPort, dataDir, databaseUrl }: AppServer
     // Every spec's visitors chat from 127.0.0.1; the real limit is tested in lib/chat.
     CHAT_STARTS_PER_IP: "1000",
     SMTP_URL: "",
+    // Profile changes gather into one mail for this long (10 minutes by default): short enough for a
+    // spec to see the one mail, long enough that a few quick saves share it.
+    PROFILE_MAIL_WINDOW: "6s",
     // The specs read password-reset and verification links from the local mailbox, on Postgres too.
     LOCAL_MAILBOX: "on",
     NEXT_TELEMETRY_DISABLED: "1",

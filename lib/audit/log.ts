@@ -32,6 +32,8 @@ const actionWords: Record<string, string> = {
   "auth.signed_out_everywhere_else": "Signed out of all other devices",
   "email.change_requested": "E-mail change requested",
   "email.change_cancelled": "E-mail change cancelled",
+  "email.change_undone": "E-mail change undone from the old address",
+  "account.recovered": "“This wasn't me”: signed out everywhere, reset started",
   "profile.updated": "Profile updated",
   "account.closed": "Account closed",
   "data.exported": "Customer downloaded their data",

@@ -62,6 +62,8 @@ export const routeAccess = {
   "/forgot-password": "public",
   "/reset-password": "public",
   "/verify-email": "public",
+  "/not-me": "public",
+  "/undo-email": "public",
   "/contact": "public",
   "/privacy": "public",
   "/privacy/changes": "public",

@@ -6,6 +6,7 @@ import { ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
 import { queueMail } from "@/lib/mail/outbox";
 import { passwordChangedMail } from "@/lib/mail/templates";
+import { issueRecoveryLink } from "@/lib/recovery/tokens";
 import { refuseCommonPassword } from "./common-passwords";
 import { checkCurrentPassword } from "./current-password";
 import { hashPassword } from "./password-hash";
@@ -47,7 +48,10 @@ export async function storeNewPassword(
     detail: { otherSessionsSignedOut: signedOut },
     ip: meta.ip,
   });
-  if (user?.email) await queueMail(tx, { to: user.email, ...passwordChangedMail() });
+  if (user?.email) {
+    const notMeLink = await issueRecoveryLink(tx, { userId, kind: "not_me", eventAt: new Date() });
+    await queueMail(tx, { to: user.email, ...passwordChangedMail(notMeLink) });
+  }
 }
 
 /** Changes the signed-in user's password; every other device is signed out. */

@@ -19,9 +19,11 @@ import { accessReasonSchema } from "@/lib/access/schema";
 import { runCustomerAction, type CustomerHandler } from "@/lib/actions/customer-action";
 import type { ActiveSession } from "@/lib/auth/sessions";
 import { listActivity } from "@/lib/audit/activity";
+import { mailDueProfileDigests } from "@/lib/mail/profile-notice";
 import { messages } from "@/lib/messages";
 import { getProfile } from "@/lib/profile/queries";
 import { createUser } from "@/lib/test/factories";
+import { closeProfileMailWindow } from "@/lib/test/mail";
 import { customerPageFor, openCustomer, recentCustomersOf } from "./customer";
 import { ON_BEHALF_DOOR, onBehalfActions, type OnBehalfAction } from "./customer-act";
 
@@ -280,8 +282,12 @@ describe("customer page: on the customer's behalf", () => {
       ip: IP,
       detail: { section: "phone", fields: ["phone"], reason: "Other: Customer called about a wrong number" },
     });
+    // The change joins the customer's one "profile updated" mail of the window, naming who made it.
+    await closeProfileMailWindow(customer.id);
+    await mailDueProfileDigests();
     const mails = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, customer.email));
-    expect(mails.map((m) => m.subject)).toContain("Your MyAccount profile was updated");
+    const notice = mails.find((m) => m.subject === "Your MyAccount profile was updated");
+    expect(notice?.textBody).toMatch(/- Phone number changed: .+, by a customer service representative\n/);
     const { items } = await listActivity(customer.id, 1);
     expect(items.slice(0, 2)).toMatchObject([
       {

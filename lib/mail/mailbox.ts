@@ -21,6 +21,7 @@ export function latestLocalMail(limit = 50) {
       toAddress: devMailbox.toAddress,
       subject: devMailbox.subject,
       textBody: devMailbox.textBody,
+      htmlBody: devMailbox.htmlBody,
       receivedAt: devMailbox.receivedAt,
     })
     .from(devMailbox)

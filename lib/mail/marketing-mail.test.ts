@@ -8,6 +8,7 @@ import { recordConsent } from "@/lib/preferences/consent";
 import { resolveUnsubscribeToken, unsubscribe } from "@/lib/preferences/unsubscribe";
 import { updateName } from "@/lib/profile/update";
 import { createUser } from "@/lib/test/factories";
+import { closeProfileMailWindow } from "@/lib/test/mail";
 import { queueMail } from "./outbox";
 import { createTransport } from "./transport";
 import { deliverDueMail } from "./worker";
@@ -62,6 +63,7 @@ describe("marketing mail", () => {
       { userId: user.id, actorId: user.id, ip: "" },
       { version: 1, firstName: "Newsy", lastName: "Reader" },
     );
+    await closeProfileMailWindow(user.id);
     await drain();
     const news = mailTo(user.email).find((m) => header(m.raw, "Subject") === "News 1")!;
     const url = header(news.raw, "List-Unsubscribe")!.replace(/^<|>$/g, "");
@@ -93,6 +95,7 @@ describe("marketing mail", () => {
       { userId: user.id, actorId: user.id, ip: "" },
       { version: 1, firstName: "Still", lastName: "Here" },
     );
+    await closeProfileMailWindow(user.id);
     await drain();
     const subjects = mailTo(user.email).map((m) => header(m.raw, "Subject"));
     expect(subjects).toContain("Your MyAccount profile was updated");

@@ -1,6 +1,7 @@
 import "server-only";
 import { mailOutbox } from "@/db/schema";
 import type { DbOrTx } from "@/db/client";
+import { renderMailHtml } from "./render";
 
 type OutgoingMail = {
   to: string;
@@ -14,13 +15,15 @@ type OutgoingMail = {
 
 /**
  * Queues a mail in the same transaction as the change that causes it: if the change rolls back,
- * no mail goes out; if it commits, the worker delivers it at least once.
+ * no mail goes out; if it commits, the worker delivers it at least once. Transactional mail gets
+ * an HTML part made from its text; marketing mail stays as its sender wrote it.
  */
 export async function queueMail(tx: DbOrTx, mail: OutgoingMail): Promise<void> {
   await tx.insert(mailOutbox).values({
     toAddress: mail.to,
     subject: mail.subject,
     textBody: mail.text,
+    htmlBody: mail.mailClass === "marketing" ? null : renderMailHtml(mail.subject, mail.text),
     mailClass: mail.mailClass ?? "transactional",
     userId: mail.userId,
     topicId: mail.topicId,

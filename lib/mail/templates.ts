@@ -1,7 +1,7 @@
 import "server-only";
 import { appUrl } from "@/lib/env";
 
-// Plain-text bodies: every client renders them, and nothing in them can be an HTML injection.
+// Plain-text bodies: every client renders them; the HTML part is made from them (render.ts).
 
 export function passwordResetMail(link: string) {
   return {
@@ -15,31 +15,85 @@ If you did not ask for this, ignore this e-mail; your password stays as it is.`,
   };
 }
 
-export function passwordChangedMail() {
+/**
+ * Every link stands on a line of its own, with nothing after it: mail clients and mailboxes that
+ * detect links would otherwise swallow a full stop or a bracket into the URL.
+ */
+
+/** The "This wasn't me" paragraph every security alert ends with (lib/recovery/recover.ts). */
+function notMeParagraph(notMeLink: string) {
+  return `If this wasn't you, use this link. It signs out every device on your account and lets you choose a new password right away (it works once, for 7 days):
+${notMeLink}`;
+}
+
+export function passwordChangedMail(notMeLink: string) {
   return {
     subject: "Your MyAccount password was changed",
     text: `The password of your MyAccount was just changed, and your other devices were signed out.
 
-If this was not you, reset your password now at ${appUrl()}/forgot-password and contact us at ${appUrl()}/contact.`,
+${notMeParagraph(notMeLink)}
+
+You can also contact us:
+${appUrl()}/contact`,
   };
 }
 
 export function welcomeMail(username: string) {
   return {
     subject: "Welcome to MyAccount",
-    text: `Your MyAccount is ready. Sign in at ${appUrl()}/login with the username ${username}.
+    text: `Your MyAccount is ready. Sign in with the username ${username} here:
+${appUrl()}/login
 
-If you did not create this account, contact us at ${appUrl()}/contact.`,
+If you did not create this account, contact us:
+${appUrl()}/contact`,
   };
 }
 
-export function profileUpdatedMail(section: string) {
+/** Who made a profile change, as the digest mail says it. */
+export type ChangedBy = "you" | "rep" | "chat";
+
+const byWords: Record<ChangedBy, string> = {
+  you: "by you",
+  rep: "by a customer service representative",
+  chat: "approved by you in a chat",
+};
+
+/**
+ * The one "your profile was updated" mail for every change made within PROFILE_MAIL_WINDOW
+ * (lib/mail/profile-digest.ts): what changed, when (in the customer's time zone) and by whom.
+ */
+export function profileUpdatedMail(changes: { what: string; when: string; by: ChangedBy }[]) {
+  const list = changes.map((c) => `- ${c.what}: ${c.when}, ${byWords[c.by] ?? byWords.you}`).join("\n");
   return {
     subject: "Your MyAccount profile was updated",
-    text: `Your ${section} was just changed in MyAccount.
+    text: `${changes.length === 1 ? "This change was" : "These changes were"} made to your MyAccount profile:
 
-You can see every change to your account, and who made it, at ${appUrl()}/account/activity.
-If this was not you, contact us at ${appUrl()}/contact right away.`,
+${list}
+
+You can see every change to your account, and who made it, in Account activity:
+${appUrl()}/account/activity
+
+If you did not make or approve ${changes.length === 1 ? "this change" : "these changes"}, contact us right away:
+${appUrl()}/contact`,
+  };
+}
+
+/** A payment method saved or removed: a security alert, sent at once and on its own. */
+export function paymentMethodChangedMail(input: {
+  summary: string | null;
+  when: string;
+  by: ChangedBy;
+  notMeLink: string;
+}) {
+  const what = input.summary
+    ? `The payment method on your MyAccount is now ${input.summary}.`
+    : "The payment method on your MyAccount was removed.";
+  return {
+    subject: input.summary ? "Your MyAccount payment method was changed" : "Your MyAccount payment method was removed",
+    text: `${what}
+Changed ${input.when}, ${byWords[input.by] ?? byWords.you}.
+
+${notMeParagraph(input.notMeLink)}`,
   };
 }
 
@@ -72,22 +126,25 @@ Until you confirm, we keep using your current address. If you did not ask for th
   };
 }
 
-export function emailChangeRequestedMail(newEmailMasked: string) {
+export function emailChangeRequestedMail(newEmailMasked: string, notMeLink: string) {
   return {
     subject: "A change of your MyAccount e-mail address was requested",
     text: `Someone signed in to your MyAccount asked to change its e-mail address to ${newEmailMasked}.
 Nothing changes until the new address is confirmed; until then we keep writing to this one.
 
-If this was not you, change your password at ${appUrl()}/account/security and contact us at ${appUrl()}/contact.`,
+${notMeParagraph(notMeLink)}
+It also cancels the e-mail change.`,
   };
 }
 
-export function emailChangedMail(newEmailMasked: string) {
+/** To the old address once the new one is confirmed: the undo link is bound to this address. */
+export function emailChangedMail(newEmailMasked: string, undoLink: string) {
   return {
     subject: "Your MyAccount e-mail address was changed",
     text: `The e-mail address of your MyAccount is now ${newEmailMasked}. We will no longer write to this address.
 
-If this was not you, contact us at ${appUrl()}/contact right away.`,
+If this wasn't you, undo the change with this link. It puts this address back, signs out every device and asks you to choose a new password (it works once, for 7 days):
+${undoLink}`,
   };
 }
 
@@ -109,6 +166,9 @@ Your username is ${input.username}.
 Choose your password here (the link works once, for ${input.hours} hours):
 ${input.link}
 
-Then sign in at ${appUrl()}/login. If you did not expect this, tell your administrator.`,
+Then sign in here:
+${appUrl()}/login
+
+If you did not expect this, tell your administrator.`,
   };
 }

@@ -4,7 +4,15 @@ import { devMailbox } from "@/db/schema";
 import { db } from "@/db/client";
 import { env } from "@/lib/env";
 
-export type Envelope = { from: string; to: string; subject: string; text: string; headers?: Record<string, string> };
+/** `html` set: sent as multipart/alternative (text first, then HTML), as nodemailer builds it. */
+export type Envelope = {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  headers?: Record<string, string>;
+};
 export type MailTransport = { name: string; send(mail: Envelope): Promise<void> };
 
 /** SMTP when SMTP_URL is set; otherwise the local mailbox table shown at /dev/mailbox. */
@@ -32,6 +40,7 @@ export function createTransport(smtpUrl = env().SMTP_URL): MailTransport {
         toAddress: mail.to,
         subject: mail.subject,
         textBody: mail.text,
+        htmlBody: mail.html ?? null,
         headers: mail.headers ?? {},
       });
     },

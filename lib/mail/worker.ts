@@ -4,6 +4,7 @@ import { db } from "@/db/client";
 import { noteDatabaseError } from "@/db/availability";
 import { env } from "@/lib/env";
 import { unsubscribeUrl } from "@/lib/preferences/unsubscribe";
+import { mailDueProfileDigests } from "./profile-notice";
 import { createTransport, type Envelope, type MailTransport } from "./transport";
 
 const MAX_ATTEMPTS = 8;
@@ -17,6 +18,7 @@ type ClaimedMail = {
   to_address: string;
   subject: string;
   text_body: string;
+  html_body: string | null;
   attempts: number;
 };
 
@@ -36,7 +38,13 @@ type MarketingConsent = { status: string | null; code: number; list_id: string; 
 async function envelopeFor(m: ClaimedMail): Promise<Envelope | null> {
   const e = env();
   if (m.mail_class !== "marketing")
-    return { from: e.MAIL_FROM, to: m.to_address, subject: m.subject, text: m.text_body };
+    return {
+      from: e.MAIL_FROM,
+      to: m.to_address,
+      subject: m.subject,
+      text: m.text_body,
+      ...(m.html_body ? { html: m.html_body } : {}),
+    };
   if (!m.user_id || !m.topic_id) return null;
   // The address too is read now: someone who changed it since the send was queued gets it there.
   const { rows } = await db.execute<MarketingConsent>(sql`
@@ -52,7 +60,7 @@ async function envelopeFor(m: ClaimedMail): Promise<Envelope | null> {
     from: e.MAIL_FROM_MARKETING,
     to: consent.email,
     subject: m.subject,
-    text: `${m.text_body}\n\n--\nYou get this because you chose to receive "${consent.name}".\nUnsubscribe with one click: ${url}\n`,
+    text: `${m.text_body}\n\n--\nYou get this because you chose to receive "${consent.name}".\nUnsubscribe with one click:\n${url}\n`,
     headers: {
       "List-Unsubscribe": `<${url}>`,
       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -62,7 +70,7 @@ async function envelopeFor(m: ClaimedMail): Promise<Envelope | null> {
 }
 
 /**
- * Claims due mail and delivers it. `FOR UPDATE SKIP LOCKED` lets several instances drain one
+ * Claims due mail and delivers it; returns how many digests and mails it handled. `FOR UPDATE SKIP LOCKED` lets several instances drain one
  * outbox without sending a row twice at the same time. A claimed row is leased for two minutes and
  * the lease is renewed just before each send; every later update names the attempt it belongs to,
  * so a worker whose lease was taken over cannot overwrite the new owner's outcome. A crash mid-send
@@ -70,6 +78,8 @@ async function envelopeFor(m: ClaimedMail): Promise<Envelope | null> {
  * after MAX_ATTEMPTS.
  */
 export async function deliverDueMail(transport: MailTransport = createTransport()): Promise<number> {
+  // Profile mail whose window has closed joins the outbox first, so this round sends it.
+  const digests = await mailDueProfileDigests();
   const claimed = await db.execute<ClaimedMail>(sql`
     update mail_outbox set status = 'sending', attempts = attempts + 1,
       locked_until = now() + interval '2 minutes'
@@ -81,7 +91,7 @@ export async function deliverDueMail(transport: MailTransport = createTransport(
       limit ${BATCH}
       for update skip locked
     )
-    returning id, mail_class, user_id, topic_id, to_address, subject, text_body, attempts`);
+    returning id, mail_class, user_id, topic_id, to_address, subject, text_body, html_body, attempts`);
   for (const m of claimed.rows) {
     const mine = sql`id = ${m.id} and status = 'sending' and attempts = ${m.attempts}`;
     try {
@@ -109,7 +119,7 @@ export async function deliverDueMail(transport: MailTransport = createTransport(
         where ${mine}`);
     }
   }
-  return claimed.rows.length;
+  return digests + claimed.rows.length;
 }
 
 /** Polls the outbox until stopped; returns the stop function (awaits the current round). */

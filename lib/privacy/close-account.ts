@@ -43,7 +43,8 @@ export function accountClosedMail() {
 
 We removed your name, username, e-mail address, phone number, addresses and payment method from MyAccount. We keep the record of the choices you made and of what happened to your account, without your personal details, as evidence of what you agreed to.
 
-Your service and your bills are not affected. If you did not close your account, contact us at ${appUrl()}/contact right away.`,
+Your service and your bills are not affected. If you did not close your account, contact us right away:
+${appUrl()}/contact`,
   };
 }
 

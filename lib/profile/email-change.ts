@@ -10,6 +10,7 @@ import { isEmailTaken } from "@/lib/auth/user-lookup";
 import { appUrl } from "@/lib/env";
 import { queueMail } from "@/lib/mail/outbox";
 import { emailChangeRequestedMail, emailChangedMail, verifyNewEmailMail } from "@/lib/mail/templates";
+import { issueRecoveryLink } from "@/lib/recovery/tokens";
 import { pendingEmailChange } from "./queries";
 import { claimSection, type ProfileActor } from "./sections";
 
@@ -91,7 +92,10 @@ async function startEmailChange(
     if (version === null) return fail("staleSection");
     await cancelPending(tx, actor.userId);
     await sendConfirmationLink(tx, actor.userId, input.newEmail);
-    if (user.email) await queueMail(tx, { to: user.email, ...emailChangeRequestedMail(maskEmail(input.newEmail)) });
+    if (user.email) {
+      const notMeLink = await issueRecoveryLink(tx, { userId: actor.userId, kind: "not_me", eventAt: new Date() });
+      await queueMail(tx, { to: user.email, ...emailChangeRequestedMail(maskEmail(input.newEmail), notMeLink) });
+    }
     await recordAudit(tx, {
       actorId: actor.actorId,
       subjectUserId: actor.userId,
@@ -135,7 +139,8 @@ export function cancelEmailChange(actor: ProfileActor): Promise<Outcome> {
 
 /**
  * Follows a verification link: single use, unexpired, and the address must still be free.
- * The new address becomes the sign-in and contact address; the old one gets a notice.
+ * The new address becomes the sign-in and contact address; the old one gets a notice with an
+ * undo link (lib/recovery/recover.ts).
  */
 export async function confirmEmailChange(token: string, meta: { ip: string }): Promise<Outcome<{ email: string }>> {
   try {
@@ -178,7 +183,16 @@ function confirmInTransaction(token: string, meta: { ip: string }): Promise<Outc
       detail: { section: "email", fields: ["email"], newEmail: maskEmail(request.newEmail) },
       ip: meta.ip,
     });
-    if (before?.email) await queueMail(tx, { to: before.email, ...emailChangedMail(maskEmail(request.newEmail)) });
+    if (before?.email) {
+      // The undo is bound to the address it is mailed to: following it puts exactly that one back.
+      const undoLink = await issueRecoveryLink(tx, {
+        userId: request.userId,
+        kind: "email_undo",
+        eventAt: new Date(),
+        oldEmail: before.email,
+      });
+      await queueMail(tx, { to: before.email, ...emailChangedMail(maskEmail(request.newEmail), undoLink) });
+    }
     return ok({ email: request.newEmail }, `Your e-mail address is now ${request.newEmail}.`);
   });
 }

@@ -6,11 +6,10 @@ import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
 import { forgetSessions } from "@/lib/auth/sessions";
 import { encryptSecret } from "@/lib/crypto/secret-box";
-import { queueMail } from "@/lib/mail/outbox";
-import { profileUpdatedMail } from "@/lib/mail/templates";
+import { changedBy, noticeOfProfileChange } from "@/lib/mail/profile-notice";
 import { describePayment, getProfile, type ProfileView } from "./queries";
 import type { AddressInput, NameInput, PaymentInput, PhoneInput } from "./schema";
-import { changedFields, claimSection, sectionLabels, type ProfileActor, type Section } from "./sections";
+import { changedFields, claimSection, type ProfileActor, type Section } from "./sections";
 import { cardBrand, formatUsPhone, normalizeUsPhone } from "./us";
 
 type Saved = { version: number; values: Record<string, string> };
@@ -31,7 +30,11 @@ async function conflict(
   return { ...fail("staleSection"), values: current ? asStrings(pick(current)) : undefined };
 }
 
-/** Audit row + "your profile was updated" mail, in the transaction of the change. */
+/**
+ * Audit row + mail, in the transaction of the change: a payment method change is mailed at once
+ * (a removal passes `{ removed: true }`); other changes join the one "your profile was updated"
+ * mail of the window (lib/mail/profile-notice.ts).
+ */
 async function recordChange(
   tx: Tx,
   actor: ProfileActor,
@@ -46,9 +49,13 @@ async function recordChange(
     detail: { section, fields, ...(actor.reason ? { reason: actor.reason } : {}), ...actor.detail, ...extra },
     ip: actor.ip,
   });
-  const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, actor.userId));
   // Transactional: sent whatever the person's marketing choices are.
-  if (user?.email) await queueMail(tx, { to: user.email, ...profileUpdatedMail(sectionLabels[section]) });
+  await noticeOfProfileChange(tx, {
+    userId: actor.userId,
+    by: changedBy(actor),
+    section,
+    paymentSummary: typeof extra.paymentMethod === "string" && !extra.removed ? extra.paymentMethod : null,
+  });
 }
 
 export function updateName(actor: ProfileActor, input: NameInput): Promise<Outcome<Saved>> {

@@ -5,7 +5,8 @@ import { latestLocalMail, localMailboxEnabled } from "@/lib/mail/mailbox";
 
 export const metadata: Metadata = { title: "Local mailbox", robots: { index: false } };
 
-const urlPattern = /(https:\/\/[^\s<>"]+)/g;
+// A link ends before trailing punctuation: "…/account/activity." links to …/account/activity.
+const urlPattern = /(https:\/\/[^\s<>"]*[^\s<>"'.,;:!?)\]])/g;
 
 /** Renders plain text with its https links clickable (as text nodes and anchors, never HTML). */
 function Linkified({ text }: { text: string }) {
@@ -45,9 +46,17 @@ export default async function MailboxPage() {
                 To <span data-testid="mail-to">{m.toAddress}</span> · From {m.fromAddress} ·{" "}
                 {m.receivedAt.toISOString()}
               </p>
-              <pre className="mt-2 whitespace-pre-wrap font-sans text-sm">
+              <pre className="mt-2 whitespace-pre-wrap font-sans text-sm" data-testid="mail-text">
                 <Linkified text={m.textBody} />
               </pre>
+              {m.htmlBody && (
+                <details className="mt-2">
+                  <summary className="cursor-pointer text-sm text-brand-700 underline">HTML part (source)</summary>
+                  <pre className="mt-2 overflow-x-auto whitespace-pre-wrap break-all text-xs" data-testid="mail-html">
+                    {m.htmlBody}
+                  </pre>
+                </details>
+              )}
             </li>
           ))}
         </ol>
