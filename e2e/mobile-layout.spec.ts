@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { capabilities, routeAccess, type Capability } from "@/lib/auth/capabilities";
-import { demoRoles, storageStateFor, type DemoRole } from "./support/auth";
-import { testDb } from "./support/users";
+import { demoRoles, newContext, signIn, storageStateFor, type DemoRole } from "./support/auth";
+import { createCustomer, testDb } from "./support/users";
 
 /*
  * At a phone's width (390 px) no MyAccount or console page scrolls sideways: for the demo customer
@@ -36,6 +36,20 @@ function pagesFor(role: DemoRole, samples: Record<string, string>): string[] {
   return [...paths, ...extra.filter((u) => paths.includes(u.split("?")[0]))];
 }
 
+/** Opens each page and lists those wider than the viewport. */
+async function tooWide(page: Page, urls: string[]): Promise<string[]> {
+  const wide: string[] = [];
+  for (const url of urls) {
+    const res = await page.goto(url);
+    expect(res?.status(), url).toBe(200);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    const { scrollWidth, innerWidth } = await widthOf(page);
+    expect(innerWidth).toBe(PHONE.width);
+    if (scrollWidth > innerWidth) wide.push(`${url}: ${scrollWidth} px wide`);
+  }
+  return wide;
+}
+
 async function widthOf(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
   return page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
@@ -66,16 +80,41 @@ for (const role of Object.keys(demoRoles) as DemoRole[]) {
       test.setTimeout(120_000);
       const urls = pagesFor(role, samples);
       expect(urls.length, "the role table names pages for this role").toBeGreaterThan(role === "customer" ? 3 : 1);
-      const wide: string[] = [];
-      for (const url of urls) {
-        const res = await page.goto(url);
-        expect(res?.status(), url).toBe(200);
-        await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-        const { scrollWidth, innerWidth } = await widthOf(page);
-        expect(innerWidth).toBe(PHONE.width);
-        if (scrollWidth > innerWidth) wide.push(`${url}: ${scrollWidth} px wide`);
-      }
-      expect(wide).toEqual([]);
+      expect(await tooWide(page, urls)).toEqual([]);
     });
   });
 }
+
+test("mobile layout: a customer with a long history (an IPv6 address, a rep's reason, e-mail choices) at 390 px", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const user = await createCustomer();
+  const db = testDb();
+  // What a year of use leaves on Account activity: the long words are the ones that cannot wrap.
+  await db.query(
+    `insert into audit_events (actor_id, subject_user_id, action, detail, ip, created_at) values
+       ($1, $1, 'auth.sign_in', '{}', '2001:db8:85a3::8a2e:370:7334', now() - interval '3 days'),
+       ($1, $1, 'email.change_requested', jsonb_build_object('newEmail', 'd•••y@example-long-domain.test'), '198.51.100.23', now() - interval '2 days'),
+       ((select id from users where username = 'rep'), $1, 'staff.customer_viewed',
+        '{"accessReasonText": "Customer called about a billing question and asked to update the service address"}', '203.0.113.9', now() - interval '1 day')`,
+    [user.id],
+  );
+  await db.query(
+    `insert into consent_events (user_id, topic_id, action, source, wording, wording_version, policy_version, ip, created_at)
+     select $1, 'offers', a::consent_action, s::consent_source, 'I would like to receive special offers', 1,
+            coalesce((select version from policy_versions where status = 'published' order by version desc limit 1), '2005-01-01'),
+            '198.51.100.23', now() - interval '1 hour'
+     from (values ('granted', 'register'), ('withdrawn', 'one-click')) as v(a, s)`,
+    [user.id],
+  );
+  const context = await newContext(browser, { viewport: PHONE });
+  try {
+    const page = await context.newPage();
+    await signIn(page, user.username, user.password);
+    const urls = pagesFor("customer", samples);
+    expect(await tooWide(page, urls)).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
