@@ -29,6 +29,25 @@ describe("env", () => {
     expect(env()).toMatchObject({ PORT: 3000, HTTP_PORT: 3080, LOGIN_MAX_FAILURES_PER_ACCOUNT: 5 });
   });
 
+  it("env: PROFILE_MAIL_WINDOW is seconds, or a number with s, m or h; 10 minutes when unset", async () => {
+    for (const [value, seconds] of [
+      [undefined, 600],
+      ["3", 3],
+      ["3s", 3],
+      ["10m", 600],
+      ["1h", 3600],
+    ] as const) {
+      vi.stubEnv("PROFILE_MAIL_WINDOW", value);
+      vi.resetModules();
+      const { profileMailWindowSeconds } = await import("./env");
+      expect(profileMailWindowSeconds()).toBe(seconds);
+    }
+    vi.stubEnv("PROFILE_MAIL_WINDOW", "ten minutes");
+    vi.resetModules();
+    const { env } = await import("./env");
+    expect(() => env()).toThrow(/PROFILE_MAIL_WINDOW: must be seconds/);
+  });
+
   it("env: SMTP_URL without APP_URL is refused before serving, so mailed links never point at localhost", async () => {
     vi.stubEnv("SMTP_URL", "smtp://127.0.0.1:2525");
     vi.stubEnv("APP_URL", "");
