@@ -3,8 +3,8 @@ import type { ReactNode } from "react";
 import type { CustomerRecord } from "@/lib/console/customer";
 import { formatDateTime } from "@/lib/format";
 
-// Server component: the customer's record as staff read it under a grant. Lists and definition
-// lists only (no tables), so nothing scrolls sideways on a phone.
+// Server component: the customer's record as staff read it under a grant, times in the reader's
+// zone. Lists and definition lists only (no tables), so nothing scrolls sideways on a phone.
 
 /** One part of the customer page: a heading and its content. */
 export function CustomerSection({ id, title, children }: { id: string; title: string; children: ReactNode }) {
@@ -43,7 +43,7 @@ function paymentInWords(m: CustomerRecord["profile"]["payment"]["method"]): stri
 }
 
 /** Name, addresses, phone, e-mail (and a pending change), payment method as brand, last four and expiry. */
-export function ProfileSummary({ record }: { record: CustomerRecord }) {
+export function ProfileSummary({ record, timeZone }: { record: CustomerRecord; timeZone: string }) {
   const { profile } = record;
   const a = profile.address;
   const service = {
@@ -77,7 +77,7 @@ export function ProfileSummary({ record }: { record: CustomerRecord }) {
         {profile.email.pending && (
           <span className="block text-gray-700">
             Change to <span className="break-all">{profile.email.pending.newEmail}</span> waiting for confirmation
-            (until {formatDateTime(profile.email.pending.expiresAt)} UTC)
+            (until {formatDateTime(profile.email.pending.expiresAt, timeZone)})
           </span>
         )}
       </Row>
@@ -101,14 +101,14 @@ export function PreferencesSummary({ record }: { record: CustomerRecord }) {
   );
 }
 
-export function ActivityList({ record }: { record: CustomerRecord }) {
+export function ActivityList({ record, timeZone }: { record: CustomerRecord; timeZone: string }) {
   if (record.activity.length === 0) return <p>No account activity yet.</p>;
   return (
     <ul className="space-y-2" data-testid="customer-activity">
       {record.activity.map((item) => (
         <li key={item.id} className="break-words">
           <time dateTime={new Date(item.when).toISOString()} className="block text-sm text-gray-700 sm:inline">
-            {formatDateTime(item.when)} UTC
+            {formatDateTime(item.when, timeZone)}
           </time>{" "}
           {item.what}
         </li>
@@ -119,7 +119,7 @@ export function ActivityList({ record }: { record: CustomerRecord }) {
 
 const chatStatus = { waiting: "waiting", active: "in progress", closed: "closed" } as const;
 
-export function ChatList({ record }: { record: CustomerRecord }) {
+export function ChatList({ record, timeZone }: { record: CustomerRecord; timeZone: string }) {
   if (record.chats.length === 0) return <p>No support chats from this customer.</p>;
   return (
     <ul className="space-y-2">
@@ -132,7 +132,7 @@ export function ChatList({ record }: { record: CustomerRecord }) {
           ) : (
             <span className="font-medium">Chat #{c.id}</span>
           )}{" "}
-          · {c.topic || "no topic"} · started {formatDateTime(c.startedAt)} UTC · {chatStatus[c.status]}
+          · {c.topic || "no topic"} · started {formatDateTime(c.startedAt, timeZone)} · {chatStatus[c.status]}
           {c.repFirstName ? ` · answered by ${c.repFirstName}` : ""}
         </li>
       ))}
@@ -140,14 +140,14 @@ export function ChatList({ record }: { record: CustomerRecord }) {
   );
 }
 
-export function ContactRequestList({ record }: { record: CustomerRecord }) {
+export function ContactRequestList({ record, timeZone }: { record: CustomerRecord; timeZone: string }) {
   if (record.contactRequests.length === 0) return <p>No Contact Us requests from this customer while signed in.</p>;
   return (
     <ul className="space-y-3">
       {record.contactRequests.map((r) => (
         <li key={r.id} className="break-words">
           <p className="font-medium">
-            Request {r.requestNumber} · {r.topic} · {formatDateTime(r.createdAt)} UTC ·{" "}
+            Request {r.requestNumber} · {r.topic} · {formatDateTime(r.createdAt, timeZone)} ·{" "}
             {r.status === "open" ? "open" : "handled"}
           </p>
           <p className="text-gray-800">{r.excerpt}</p>

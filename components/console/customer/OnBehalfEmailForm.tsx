@@ -49,7 +49,7 @@ export function OnBehalfEmailForm({
         <div className="space-y-2 rounded-md border border-amber-600 bg-amber-50 p-3">
           <p>
             Waiting for the customer to confirm <strong className="break-all">{pending.newEmail}</strong> (the link
-            works until {pending.expiresAt} UTC).
+            works until {pending.expiresAt}).
           </p>
           <div className="flex flex-wrap gap-3">
             <form action={resendAction}>

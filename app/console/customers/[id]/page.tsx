@@ -81,7 +81,8 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         </h1>
         <p className="rounded-md border border-brand-600 bg-brand-50 px-3 py-2 text-sm" data-testid="grant">
           Access recorded for <strong>{record.grant.reasonInWords}</strong>. It ends at{" "}
-          <strong>{formatDateTime(record.grant.expiresAt)} UTC</strong>; after that this page asks for a reason again.
+          <strong>{formatDateTime(record.grant.expiresAt, session.timeZone)}</strong>; after that this page asks for a
+          reason again.
         </p>
         {!mayAct && (
           <p className="text-sm text-gray-700">
@@ -90,20 +91,22 @@ export default async function CustomerPage({ params, searchParams }: Props) {
         )}
       </div>
       <CustomerSection id="profile" title="Profile">
-        <ProfileSummary record={record} />
+        <ProfileSummary record={record} timeZone={session.timeZone} />
       </CustomerSection>
-      {mayAct && <OnBehalf record={record} editing={typeof edit === "string" ? edit : null} />}
+      {mayAct && (
+        <OnBehalf record={record} editing={typeof edit === "string" ? edit : null} timeZone={session.timeZone} />
+      )}
       <CustomerSection id="preferences-summary" title="E-mail preferences">
         <PreferencesSummary record={record} />
       </CustomerSection>
       <CustomerSection id="activity" title="Recent account activity">
-        <ActivityList record={record} />
+        <ActivityList record={record} timeZone={session.timeZone} />
       </CustomerSection>
       <CustomerSection id="chats" title="Support chats">
-        <ChatList record={record} />
+        <ChatList record={record} timeZone={session.timeZone} />
       </CustomerSection>
       <CustomerSection id="contact-requests" title="Contact Us requests">
-        <ContactRequestList record={record} />
+        <ContactRequestList record={record} timeZone={session.timeZone} />
       </CustomerSection>
     </div>
   );
@@ -115,7 +118,7 @@ export default async function CustomerPage({ params, searchParams }: Props) {
  * current values are in the summary above, and each section opens its form through a plain link
  * (`?edit=phone#phone`, so it works with JavaScript off), which also keeps the page cheap to render.
  */
-function OnBehalf({ record, editing }: { record: CustomerRecord; editing: string | null }) {
+function OnBehalf({ record, editing, timeZone }: { record: CustomerRecord; editing: string | null; timeZone: string }) {
   const { customerId, profile } = record;
   const pending = profile.email.pending;
   const sections = [
@@ -141,7 +144,9 @@ function OnBehalf({ record, editing }: { record: CustomerRecord; editing: string
         <OnBehalfEmailForm
           email={profile.email.email}
           version={profile.email.version}
-          pending={pending ? { newEmail: pending.newEmail, expiresAt: formatDateTime(pending.expiresAt) } : null}
+          pending={
+            pending ? { newEmail: pending.newEmail, expiresAt: formatDateTime(pending.expiresAt, timeZone) } : null
+          }
           change={requestEmailChangeForCustomer.bind(null, customerId)}
           resend={resendEmailChangeForCustomer.bind(null, customerId)}
           cancel={cancelEmailChangeForCustomer.bind(null, customerId)}
