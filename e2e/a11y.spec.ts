@@ -13,10 +13,23 @@ const pages: { name: string; path: string; as?: DemoRole; status?: number; headi
   { name: "reset password", path: "/reset-password?token=x", heading: "Choose a new password" },
   { name: "MyAccount home", path: "/account", as: "customer", heading: "Welcome, Dana" },
   { name: "sign-in and security", path: "/account/security", as: "customer", heading: "Sign-in and security" },
+  { name: "account activity", path: "/account/activity", as: "customer", heading: "Account activity" },
   { name: "staff console", path: "/console", as: "rep", heading: "Staff console" },
   // The home shows each role its own blocks: the admin sees them all, marketing its lists only.
   { name: "staff console (admin)", path: "/console", as: "admin", heading: "Staff console" },
   { name: "staff console (marketing)", path: "/console", as: "marketing", heading: "Staff console" },
+  // Pages with data tables (components/ui/StackedTable.tsx); e2e/mobile-layout.spec.ts scans them at 390 px.
+  { name: "customer search results", path: "/console/customers?q=demo", as: "rep", heading: "Find a customer" },
+  { name: "audit log", path: "/console/admin/audit", as: "admin", heading: "Audit log" },
+  { name: "staff accounts", path: "/console/admin/staff", as: "admin", heading: "Staff accounts" },
+  { name: "usage figures", path: "/console/admin/usage", as: "admin", heading: "Usage figures" },
+  { name: "opt-in lists", path: "/console/marketing", as: "marketing", heading: "Opt-in lists" },
+  {
+    name: "opt-in list",
+    path: "/console/marketing/list?topic=offers",
+    as: "marketing",
+    heading: "Opted in to Special offers",
+  },
   { name: "privacy policy", path: "/privacy", heading: "Online Privacy Policy" },
   { name: "contact us", path: "/contact", heading: "Contact Us" },
   { name: "local mailbox", path: "/dev/mailbox", heading: "Local mailbox" },
