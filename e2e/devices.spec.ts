@@ -110,7 +110,8 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(devices(page).first()).toContainText("This device");
       await expect(devices(page).nth(1)).toContainText("3 sessions");
       await expect(devices(page).first().getByRole("button")).toHaveCount(0);
-      await expectNoAxeViolations(page);
+      // axe runs in the page: the JavaScript-on run checks the same page.
+      if (javaScriptEnabled) await expectNoAxeViolations(page);
 
       await devices(page)
         .nth(1)

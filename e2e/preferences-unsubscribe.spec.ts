@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { signIn } from "./support/auth";
+import { newContext, signIn } from "./support/auth";
 import { expectNoAxeViolations } from "./support/axe";
 import {
   INVALID_LINK,
@@ -18,18 +18,26 @@ import {
   subscriptionsOf,
   unsubscribeLinkByMail,
 } from "./support/preferences";
-import { profileForm, sectionMessage, submitAction } from "./support/profile";
+import { openSection, profileForm, sectionMessage, submitAction } from "./support/profile";
 import { createCustomer, type TestCustomer } from "./support/users";
 
 const ONE_CLICK = { "List-Unsubscribe": "One-Click" };
 const MAIL_CLIENT_UA = "e2e-mail-client/1.0 (one-click)";
 
-/** What a mail provider sends for RFC 8058: a form POST, no cookies, and it must not be redirected. */
+/**
+ * What a mail provider sends for RFC 8058: a form POST from its own site, no cookies, and it must
+ * not be redirected.
+ */
 function oneClick(request: APIRequestContext, url: string, form: Record<string, string> = ONE_CLICK) {
-  return request.post(url, { form, maxRedirects: 0, headers: { "User-Agent": MAIL_CLIENT_UA } });
+  return request.post(url, {
+    form,
+    maxRedirects: 0,
+    headers: { "User-Agent": MAIL_CLIENT_UA, Origin: "https://mail.example.net" },
+  });
 }
 
 const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
+const status = (page: Page) => page.locator("#unsubscribe-status");
 
 /** A fresh customer opted in to both marketing topics. */
 async function optedInCustomer(): Promise<TestCustomer> {
@@ -56,7 +64,9 @@ test("unsubscribe: the link in a real newsletter shows what stops and changes no
 
   const res = await page.goto(url);
   expect(res?.status()).toBe(200);
-  expect(res?.headers()["cache-control"]).toBe("no-store");
+  expect(res?.headers()["cache-control"]).toContain("no-store");
+  // The link's address carries the token: it never leaves the site in a Referer.
+  expect(res?.headers()["referrer-policy"]).toBe("same-origin");
   await expect(h1(page)).toHaveText("Unsubscribe from Special offers");
   await expect(page.getByRole("main")).toContainText(`This stops “Special offers” e-mail for ${user.email}.`);
   await expect(page.getByRole("main")).toContainText(
@@ -76,8 +86,11 @@ test("unsubscribe: the link in a real newsletter shows what stops and changes no
   const userAgent = await page.evaluate(() => navigator.userAgent);
   await page.getByRole("button", { name: "Unsubscribe", exact: true }).click();
   await expect(h1(page)).toHaveText("You're unsubscribed");
-  await expect(page.getByRole("status")).toHaveText("You will no longer get “Special offers” e-mail.");
-  expect(page.url()).toBe(url);
+  await expect(status(page)).toHaveText("You will no longer get “Special offers” e-mail.");
+  // Back on the page (a GET after the POST), which offers the way back in.
+  expect(page.url()).toBe(url.replace("/u/", "/unsubscribe/") + "?done=topic");
+  await expect(page.getByRole("button", { name: "Subscribe again to Special offers" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Go to MyAccount" })).toHaveAttribute("href", "/account");
   await expectNoAxeViolations(page);
 
   expect(await subscriptionsOf(user.id)).toEqual({
@@ -110,7 +123,7 @@ test("unsubscribe: “Unsubscribe from all marketing e-mail” withdraws every m
   await expect(h1(page)).toHaveText("Unsubscribe from Monthly newsletter");
   await page.getByRole("button", { name: "Unsubscribe from all marketing e-mail" }).click();
   await expect(h1(page)).toHaveText("You're unsubscribed");
-  await expect(page.getByRole("status")).toHaveText("You will no longer get any marketing e-mail from us.");
+  await expect(status(page)).toHaveText("You will no longer get any marketing e-mail from us.");
 
   expect(await subscriptionsOf(user.id)).toEqual({
     offers: { status: "withdrawn", source: "email-link" },
@@ -164,6 +177,7 @@ test("unsubscribe: one-click POST answers 200 without a redirect, once; a newsle
   // …while account mail still arrives, from the other sender and without unsubscribe headers.
   await signIn(page, user.username, user.password);
   await page.goto("/account/profile");
+  await openSection(page, "name");
   await profileForm.name(page).getByLabel("First name").fill("Still");
   await submitAction(page, profileForm.name(page).getByRole("button", { name: "Save name" }));
   await expect(sectionMessage.name(page)).toHaveText("Your name was saved.");
@@ -184,7 +198,7 @@ test.describe("unsubscribe: bad input changes nothing", () => {
     token = url.split("/u/")[1];
   });
 
-  test("unsubscribe: a forged, truncated, altered or re-encoded token answers 400 “This unsubscribe link isn't valid”", async ({
+  test("unsubscribe: a forged, truncated, altered or re-encoded token answers “This unsubscribe link isn't valid” (GET 404, POST 400)", async ({
     page,
     request,
   }) => {
@@ -206,7 +220,8 @@ test.describe("unsubscribe: bad input changes nothing", () => {
       expect(t, what).not.toBe(token);
       const badUrl = `/u/${encodeURIComponent(t)}`;
       const res = await page.goto(badUrl);
-      expect(res?.status(), `GET ${what}`).toBe(400);
+      // The page in the site's layout says so, with Next's not-found status (a page cannot answer 400).
+      expect(res?.status(), `GET ${what}`).toBe(404);
       await expect(h1(page), `GET ${what}`).toHaveText(INVALID_LINK);
       await expect(page.getByRole("main")).toContainText("Nothing was changed.");
       for (const form of [ONE_CLICK, { scope: "all" }]) {
@@ -250,8 +265,64 @@ test("unsubscribe: a forged link shows the invalid-link page with no WCAG 2.2 AA
   page,
 }) => {
   const res = await page.goto(`/u/${randomBytes(41).toString("base64url")}`);
-  expect(res?.status()).toBe(400);
+  expect(res?.status()).toBe(404);
   await expect(h1(page)).toHaveText(INVALID_LINK);
   await expect(page.getByRole("link", { name: "Sign in to manage all your e-mail choices" })).toBeVisible();
   await expectNoAxeViolations(page);
+});
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`unsubscribe: the page is in the site's layout and fonts; after unsubscribing, “Subscribe again” is recorded with its own source (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({
+    browser,
+  }) => {
+    const user = await optedInCustomer();
+    const { url } = await unsubscribeLinkByMail(user, "offers");
+    const context = await newContext(browser, { javaScriptEnabled });
+    try {
+      const page = await context.newPage();
+      await page.goto("/login");
+      const siteFont = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+      await context.clearCookies();
+
+      const res = await page.goto(url);
+      expect(res?.status()).toBe(200);
+      // A page like every other: the site's header and footer, its font, a nonce CSP for its scripts.
+      expect(res?.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[\w+/=]+' 'strict-dynamic'/);
+      await expect(page.getByRole("banner")).toBeVisible();
+      await expect(page.getByRole("contentinfo")).toBeVisible();
+      expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toBe(siteFont);
+      // …without the customer pages' chat button.
+      await expect(page.getByRole("button", { name: "Need Help" })).toHaveCount(0);
+      await expect(page).toHaveURL(url);
+
+      await page.getByRole("button", { name: "Unsubscribe", exact: true }).click();
+      await expect(h1(page)).toHaveText("You're unsubscribed");
+      expect(await subscriptionsOf(user.id)).toMatchObject({ offers: { status: "withdrawn", source: "email-link" } });
+
+      await page.getByRole("button", { name: "Subscribe again to Special offers" }).click();
+      await expect(h1(page)).toHaveText("You're subscribed again");
+      await expect(status(page)).toHaveText("You will get “Special offers” e-mail again.");
+      // axe runs in the page: the JavaScript-on run checks the same page.
+      if (javaScriptEnabled) await expectNoAxeViolations(page);
+      expect(await subscriptionsOf(user.id)).toMatchObject({ offers: { status: "granted", source: "resubscribe" } });
+      const again = (await consentEventsOf(user.id)).filter((e) => e.source === "resubscribe");
+      expect(again).toEqual([
+        expect.objectContaining({ topic_id: "offers", action: "granted", actor_id: null, wording: OFFERS_WORDING }),
+      ]);
+      await page.getByRole("link", { name: "Go to MyAccount" }).click();
+      await expect(page).toHaveURL(/\/login\?next=%2Faccount$/);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test("unsubscribe: the one-click POST answer keeps the strict CSP of a page without scripts", async ({ request }) => {
+  const user = await optedInCustomer();
+  const { url } = await unsubscribeLinkByMail(user, "newsletter");
+  const res = await oneClick(request, url);
+  expect(res.status()).toBe(200);
+  const csp = res.headers()["content-security-policy"];
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).not.toContain("nonce-");
 });

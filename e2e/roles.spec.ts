@@ -74,6 +74,7 @@ test.describe("the role table, over HTTP", () => {
     samples["/privacy/versions/[version]/changes"] = `/privacy/versions/${version.rows[0]?.version ?? 1}/changes`;
     samples["/console/chats/closed/[id]"] = `/console/chats/closed/${chat.rows[0].id}`;
     samples["/u/[token]"] = "/u/not-a-real-token";
+    samples["/unsubscribe/[token]"] = "/unsubscribe/not-a-real-token";
     // Pages that show one thing named in the query string.
     samples["/console/marketing/list"] = "/console/marketing/list?topic=offers";
   });

@@ -33,7 +33,11 @@ test("sign-in: five failures lock the account, even against the right password",
   }
   await submitSignIn(page, user.username, user.password);
   await expect(signInMessage(page)).toHaveText(
-    /^Too many unsuccessful sign-in attempts\. Please try again in \d+ minutes?\.$/,
+    /^Too many unsuccessful sign-in attempts\. Please try again in \d+ minutes?, or reset your password to sign in immediately\.$/,
+  );
+  await expect(page.getByRole("link", { name: "Reset your password to sign in now" })).toHaveAttribute(
+    "href",
+    "/forgot-password",
   );
   await expect(page).toHaveURL(/\/login/);
   // The account number names the same account, so it is locked too.

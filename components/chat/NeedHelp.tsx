@@ -24,7 +24,7 @@ const ChatPanel = dynamic(() => loadPanel().then((m) => m.ChatPanel), {
 
 /** Staff console and the mail-landing pages are not customer service's to answer from. */
 function isCustomerFacing(pathname: string): boolean {
-  return !/^\/(console|u)(\/|$)/.test(pathname);
+  return !/^\/(console|u|unsubscribe)(\/|$)/.test(pathname);
 }
 
 export type NeedHelpProps = {

@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 
 /** The staff console and the mail-landing pages under /u/ carry no cookie banner. */
 export function showsCookieBanner(pathname: string): boolean {
-  return !/^\/(console|u)(\/|$)/.test(pathname);
+  return !/^\/(console|u|unsubscribe)(\/|$)/.test(pathname);
 }
 
 /** Renders its children except under /console and /u/ (the banner lives in the root layout). */

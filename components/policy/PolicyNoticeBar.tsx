@@ -6,7 +6,7 @@ import { usePathname } from "next/navigation";
 /** The notice of an upcoming policy change; not on the mail-landing pages under /u/. */
 export function PolicyNoticeBar({ date }: { date: string }) {
   const pathname = usePathname();
-  if (pathname.startsWith("/u/")) return null;
+  if (pathname.startsWith("/u/") || pathname.startsWith("/unsubscribe/")) return null;
   return (
     <aside
       aria-label="Privacy policy change"

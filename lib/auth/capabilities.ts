@@ -72,6 +72,7 @@ export const routeAccess = {
   "/privacy/versions/[version]": "public",
   "/privacy/versions/[version]/changes": "public",
   "/u/[token]": "public",
+  "/unsubscribe/[token]": "public",
   "/dev/mailbox": "public",
   "/api/health": "public",
   "/api/chat/start": "public",

@@ -8,7 +8,7 @@ import { createUser } from "@/lib/test/factories";
 import { TopicNotSwitchableError, recordConsent } from "./consent";
 import { getPreferences, listConsentHistory } from "./queries";
 import { preferencesSchema } from "./schema";
-import { resolveUnsubscribeToken, unsubscribe } from "./unsubscribe";
+import { resolveUnsubscribeToken, resubscribe, unsubscribe } from "./unsubscribe";
 import { signUnsubscribeToken } from "./tokens";
 import { savePreferences, type ConsentActor } from "./update";
 
@@ -151,6 +151,23 @@ describe("e-mail preferences", () => {
       "newsletter",
       "offers",
     ]);
+  });
+
+  it("preferences: “Subscribe again” after unsubscribing grants the link's topic once, in the ledger with source 'resubscribe'", async () => {
+    const user = await createUser();
+    await savePreferences(actorFor(user.id), preferencesSchema.parse({ offers: "yes", "topic:newsletter": "on" }));
+    const target = (await resolveUnsubscribeToken(signUnsubscribeToken(user.id, 1)))!;
+    await unsubscribe(target, { scope: "all", source: "email-link", ip: "", userAgent: "" });
+    const meta = { ip: "198.51.100.4", userAgent: "Firefox" };
+    expect(await resubscribe(target, meta)).toBe(true);
+    expect(await resubscribe(target, meta)).toBe(false);
+    expect(await state(user.id, "offers")).toBe("granted");
+    // Only the link's own topic comes back.
+    expect(await state(user.id, "newsletter")).toBe("withdrawn");
+    const again = (await events(user.id)).filter((e) => e.source === "resubscribe");
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ topicId: "offers", action: "granted", actorId: null, ...meta });
+    expect(await resolveUnsubscribeToken(signUnsubscribeToken(user.id, 1))).toMatchObject({ subscribed: true });
   });
 
   it("preferences: a token for a transactional topic or unknown person is refused", async () => {

@@ -14,3 +14,10 @@ export const preferencesSchema = z.catchall(
 );
 
 export type PreferencesInput = z.infer<typeof preferencesSchema>;
+
+/** "Subscribe again" on the unsubscribe page: the link's token is the only credential. */
+export const resubscribeSchema = z.object({
+  token: z
+    .string()
+    .check(z.minLength(1, "This unsubscribe link isn't valid"), z.maxLength(200, "This unsubscribe link isn't valid")),
+});

@@ -3,7 +3,10 @@ import { messages } from "@/lib/messages";
 import { TOKEN_TTL_DAYS } from "./tokens";
 import { BRAND_NAME } from "@/lib/brand";
 
-/** The unsubscribe pages, rendered as plain HTML by the /u/[token] route (no scripts). */
+/**
+ * The answers of the unsubscribe POST route that are not a redirect to the page (app/unsubscribe):
+ * refusals, as plain HTML without scripts, for mail clients and anyone posting by hand.
+ */
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -16,27 +19,7 @@ function page(title: string, body: string): string {
 <body><header>${BRAND_NAME}</header><main id="main">${body}</main></body></html>`;
 }
 
-const stillGet = `<p class="note">You will still get messages about your account activity, orders and payments, and security and policy notices.</p>`;
 const manage = `<p><a href="/login?next=%2Faccount%2Fprofile%23preferences">Sign in to manage all your e-mail choices</a></p>`;
-
-export function unsubscribeChoicePage(topicName: string, email: string, subscribed: boolean): string {
-  const who = email ? ` for <strong>${escapeHtml(email)}</strong>` : "";
-  return page(
-    "Unsubscribe",
-    `<h1>Unsubscribe from ${escapeHtml(topicName)}</h1>
-<p>${subscribed ? `This stops “${escapeHtml(topicName)}” e-mail${who}.` : `You are not subscribed to “${escapeHtml(topicName)}”${who}.`}</p>
-<form method="post"><input type="hidden" name="scope" value="topic"><button class="primary" type="submit">Unsubscribe</button></form>
-<form method="post"><input type="hidden" name="scope" value="all"><button class="secondary" type="submit">Unsubscribe from all marketing e-mail</button></form>
-${stillGet}${manage}`,
-  );
-}
-
-export function unsubscribedPage(what: string): string {
-  return page(
-    "Unsubscribed",
-    `<h1>You're unsubscribed</h1><p role="status">You will no longer get ${escapeHtml(what)}.</p>${stillGet}${manage}`,
-  );
-}
 
 export function invalidLinkPage(): string {
   // The heading is our own words from the table, inlined as they are (escaping would spell its

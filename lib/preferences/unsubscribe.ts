@@ -72,3 +72,24 @@ export async function unsubscribe(
     return changed;
   });
 }
+
+/**
+ * "Subscribe again" on the page an unsubscribe link leads to: the token's topic is granted again,
+ * recorded in the consent ledger with its own source. Idempotent like unsubscribe().
+ */
+export async function resubscribe(
+  target: UnsubscribeTarget,
+  meta: { ip: string; userAgent: string },
+): Promise<boolean> {
+  return db.transaction((tx) =>
+    recordConsent(tx, {
+      userId: target.userId,
+      topicId: target.topicId,
+      action: "granted",
+      source: "resubscribe",
+      actorId: null,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    }),
+  );
+}

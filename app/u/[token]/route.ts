@@ -7,17 +7,12 @@ import { messages } from "@/lib/messages";
 import { withdrawOneClick } from "@/lib/preferences/consent";
 import { verifyUnsubscribeToken } from "@/lib/preferences/tokens";
 import { resolveUnsubscribeToken, unsubscribe } from "@/lib/preferences/unsubscribe";
-import {
-  badRequestPage,
-  invalidLinkPage,
-  unsubscribeChoicePage,
-  unsubscribedPage,
-} from "@/lib/preferences/unsubscribe-page";
+import { badRequestPage, invalidLinkPage } from "@/lib/preferences/unsubscribe-page";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ token: string }> };
-type Unsubscribed = { oneClick: true } | { oneClick: false; scope: "topic" | "all"; topicName: string };
+type Unsubscribed = { oneClick: true } | { oneClick: false; scope: "topic" | "all" };
 
 function html(status: number, body: string) {
   return new Response(body, {
@@ -30,12 +25,20 @@ function html(status: number, body: string) {
   });
 }
 
-/** GET never unsubscribes (mail scanners open links): it shows what would stop and two buttons. */
-export const GET = withOutage(async (_req: Request, { params }: Params) => {
-  const target = await resolveUnsubscribeToken((await params).token);
-  if (!target) return html(400, invalidLinkPage());
-  return html(200, unsubscribeChoicePage(target.topicName, target.email, target.subscribed));
-});
+/** Where the page for a token lives: proxy.ts rewrites GET /u/<token> there (this GET is a fallback). */
+function pageUrl(token: string, query = ""): string {
+  return `/unsubscribe/${encodeURIComponent(token)}${query}`;
+}
+
+function seeOther(location: string) {
+  return new Response(null, {
+    status: 303,
+    headers: { Location: location, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
+  });
+}
+
+/** GET never unsubscribes (mail scanners open links): the page shows what would stop and two buttons. */
+export const GET = withOutage(async (_req: Request, { params }: Params) => seeOther(pageUrl((await params).token)));
 
 // RFC 8058: the mail client POSTs exactly "List-Unsubscribe=One-Click", with no cookies or CSRF
 // token; the page's own buttons POST scope=topic|all. Anything else changes nothing.
@@ -71,7 +74,7 @@ export const POST = withOutage(async (req: Request, { params }: Params) => {
       const target = await resolveUnsubscribeToken(token);
       if (!target) return fail("unsubscribeLinkInvalid");
       await unsubscribe(target, { scope: body.scope, source: "email-link", ...meta });
-      return ok({ oneClick: false as const, scope: body.scope, topicName: target.topicName });
+      return ok({ oneClick: false as const, scope: body.scope });
     },
     form,
     { request: async () => context, session: async () => null },
@@ -89,10 +92,7 @@ export const POST = withOutage(async (req: Request, { params }: Params) => {
       headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
     });
   }
-  return html(
-    200,
-    unsubscribedPage(
-      result.data.scope === "all" ? "any marketing e-mail from us" : `“${result.data.topicName}” e-mail`,
-    ),
-  );
+  // The page's buttons: back to the page (a GET in the site's layout), which says what stopped
+  // and offers "Subscribe again".
+  return seeOther(pageUrl(token, `?done=${result.data.scope}`));
 });
