@@ -48,13 +48,14 @@ export default async function ChatsConsolePage() {
         cannedReplies={replies.map((r) => ({ id: r.id, title: r.title, body: r.body }))}
         showPanel={chatSidePanelAction}
         openPanel={openChatSidePanelAction}
+        timeZone={session.timeZone}
       />
       <section aria-labelledby="contact-heading" className="space-y-3">
         <h2 id="contact-heading" className="text-xl font-semibold">
           Contact Us requests{requests.length ? ` (${requests.length} open)` : ""}
         </h2>
         <p className="text-sm text-gray-700">Reply by e-mail or phone, then mark the request handled.</p>
-        <ContactRequests requests={requests} markHandled={markContactHandledAction} />
+        <ContactRequests requests={requests} markHandled={markContactHandledAction} timeZone={session.timeZone} />
       </section>
     </div>
   );

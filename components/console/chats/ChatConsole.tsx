@@ -15,13 +15,15 @@ type Props = {
   cannedReplies: { id: string; title: string; body: string }[];
   showPanel: PanelAction;
   openPanel: PanelAction;
+  /** The rep's zone, for the times in the conversation and the side panel. */
+  timeZone: string;
 };
 
 /**
  * The rep's live desk: the waiting queue, "Take", the rep's open chats, the conversation with its
  * side panel, and "Away"/"Available". Everything live arrives on one stream (use-chat-stream).
  */
-export function ChatConsole({ initialAway, cannedReplies, showPanel, openPanel }: Props) {
+export function ChatConsole({ initialAway, cannedReplies, showPanel, openPanel, timeZone }: Props) {
   const [loaded, setLoaded] = useState<"loading" | "ready" | "unavailable">("loading");
   const [waiting, setWaiting] = useState<QueueItem[]>([]);
   const [mine, setMine] = useState<ChatView[]>([]);
@@ -255,8 +257,15 @@ export function ChatConsole({ initialAway, cannedReplies, showPanel, openPanel }
                 customerTyping={(typingUntil[active.id] ?? 0) > now}
                 cannedReplies={cannedReplies}
                 onDismiss={dismiss}
+                timeZone={timeZone}
               />
-              <SidePanel key={active.id} chat={active} showPanel={showPanel} openPanel={openPanel} />
+              <SidePanel
+                key={active.id}
+                chat={active}
+                showPanel={showPanel}
+                openPanel={openPanel}
+                timeZone={timeZone}
+              />
             </div>
           ) : (
             <p className="rounded-md border border-dashed border-gray-400 p-6 text-center text-gray-700">

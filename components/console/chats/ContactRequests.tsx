@@ -17,7 +17,16 @@ type Request = {
 type MarkHandled = (prev: unknown, data: FormData) => Promise<ActionResult<{ id: number; requestNumber: string }>>;
 
 /** Open Contact Us requests, oldest first; "Mark handled" works with JavaScript off too. */
-export function ContactRequests({ requests, markHandled }: { requests: Request[]; markHandled: MarkHandled }) {
+export function ContactRequests({
+  requests,
+  markHandled,
+  timeZone,
+}: {
+  requests: Request[];
+  markHandled: MarkHandled;
+  /** The rep's zone (from their session). */
+  timeZone: string;
+}) {
   if (requests.length === 0) return <p className="text-sm text-gray-700">No open requests.</p>;
   return (
     <ul className="space-y-3" aria-label="Open Contact Us requests">
@@ -28,7 +37,7 @@ export function ContactRequests({ requests, markHandled }: { requests: Request[]
             <span className="font-normal text-gray-700">({r.signedIn ? "signed-in customer" : "visitor"})</span>
           </p>
           <p className="text-sm break-all text-gray-700">
-            {r.emailMasked} · {formatDateTime(r.createdAt)}
+            {r.emailMasked} · {formatDateTime(r.createdAt, timeZone)}
           </p>
           <p className="text-sm break-words">
             <span className="font-medium">{r.topic}:</span> {r.excerpt}

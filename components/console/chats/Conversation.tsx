@@ -21,10 +21,12 @@ type Props = {
   customerTyping: boolean;
   cannedReplies: { id: string; title: string; body: string }[];
   onDismiss: (id: number) => void;
+  /** The rep's zone (from their session): the same clock as every other page of theirs. */
+  timeZone: string;
 };
 
 /** One chat: its messages (announced as they arrive), the send box, canned replies and "End chat". */
-export function Conversation({ chat, customerTyping, cannedReplies, onDismiss }: Props) {
+export function Conversation({ chat, customerTyping, cannedReplies, onDismiss, timeZone }: Props) {
   const closed = chat.status === "closed";
   const logRef = useRef<HTMLDivElement>(null);
   const count = chat.messages.length;
@@ -69,7 +71,7 @@ export function Conversation({ chat, customerTyping, cannedReplies, onDismiss }:
                   {m.author === "rep" ? `${m.authorName || "You"} (rep)` : m.authorName || "Customer"}
                   <span className="font-normal">
                     {" · "}
-                    <time dateTime={m.createdAt}>{timeOf(m.createdAt)}</time>
+                    <time dateTime={m.createdAt}>{timeOf(m.createdAt, timeZone)}</time>
                   </span>
                 </p>
                 <p className="mt-0.5">
@@ -341,9 +343,11 @@ function EndChat({ chatId }: { chatId: number }) {
   );
 }
 
-function timeOf(iso: string): string {
+function timeOf(iso: string, timeZone: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? "" : d.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
+  return Number.isNaN(d.getTime())
+    ? ""
+    : d.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit", timeZone });
 }
 
 /** What a system event says in the log (the body when the server wrote one). */

@@ -14,6 +14,8 @@ type Props = {
   chat: ChatView;
   showPanel: PanelAction;
   openPanel: PanelAction;
+  /** The rep's zone (from their session), so times read as on every other page. */
+  timeZone: string;
 };
 
 /**
@@ -21,7 +23,7 @@ type Props = {
  * data opens only after the rep states a reason (pre-filled: the chat), which is audited first and
  * shown to the customer in their account activity.
  */
-export function SidePanel({ chat, showPanel, openPanel }: Props) {
+export function SidePanel({ chat, showPanel, openPanel, timeZone }: Props) {
   const [panel, setPanel] = useState<Panel | null>(null);
   const [error, setError] = useState("");
 
@@ -65,7 +67,7 @@ export function SidePanel({ chat, showPanel, openPanel }: Props) {
         {panel?.kind === "needsReason" && (
           <ReasonForm chatId={chat.id} openPanel={openPanel} onOpened={(p) => setPanel(p)} />
         )}
-        {panel?.kind === "customer" && <CustomerDetails summary={panel.summary} />}
+        {panel?.kind === "customer" && <CustomerDetails summary={panel.summary} timeZone={timeZone} />}
       </section>
       {panel && panel.kind !== "visitor" && chat.status !== "closed" && <ProposeChange chat={chat} />}
       {panel?.kind === "visitor" && (
@@ -77,7 +79,13 @@ export function SidePanel({ chat, showPanel, openPanel }: Props) {
   );
 }
 
-function CustomerDetails({ summary }: { summary: Extract<Panel, { kind: "customer" }>["summary"] }) {
+function CustomerDetails({
+  summary,
+  timeZone,
+}: {
+  summary: Extract<Panel, { kind: "customer" }>["summary"];
+  timeZone: string;
+}) {
   return (
     <>
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
@@ -94,7 +102,9 @@ function CustomerDetails({ summary }: { summary: Extract<Panel, { kind: "custome
         <dt className="font-medium">Special offers</dt>
         <dd>{summary.offersOptIn ? "Yes" : "No"}</dd>
       </dl>
-      <p className="text-xs text-gray-600">Access logged; open until {formatDateTime(summary.grantExpiresAt)}.</p>
+      <p className="text-xs text-gray-600">
+        Access logged; open until {formatDateTime(summary.grantExpiresAt, timeZone)}.
+      </p>
       <h4 className="pt-1 font-semibold">Recent account activity</h4>
       {summary.activity.length === 0 ? (
         <p className="text-sm">No activity yet.</p>
@@ -103,7 +113,7 @@ function CustomerDetails({ summary }: { summary: Extract<Panel, { kind: "custome
           {summary.activity.map((a) => (
             <li key={a.id} className="break-words">
               <time dateTime={new Date(a.when).toISOString()} className="text-gray-600">
-                {formatDateTime(a.when)}
+                {formatDateTime(a.when, timeZone)}
               </time>{" "}
               {a.what}
             </li>
