@@ -10,7 +10,7 @@ import {
   preferencesMessage,
   subscriptionsOf,
 } from "./support/preferences";
-import { openProfileAsNewCustomer, submitAction, withProfileWithoutJavaScript } from "./support/profile";
+import { openProfileAsNewCustomer, openSection, submitAction, withProfileWithoutJavaScript } from "./support/profile";
 
 const offersGroup = (page: Page) => preferencesForm(page).getByRole("group", { name: OFFERS_WORDING, exact: true });
 const newsletterBox = (page: Page) =>
@@ -29,6 +29,7 @@ test("preferences: Edit Profile asks the policy's offers question with Yes / No,
 }) => {
   await openProfileAsNewCustomer(page);
   const section = page.locator("section#preferences");
+  await openSection(page, "preferences");
   await expect(section.getByRole("heading", { level: 2 })).toHaveText("E-mail preferences");
 
   // The policy's exact words, answered with Yes / No; a fresh customer has said neither, so No.
@@ -57,6 +58,7 @@ test("preferences: saving Yes / No and the newsletter box confirms in words and 
 }) => {
   const user = await openProfileAsNewCustomer(page);
   const userAgent = await page.evaluate(() => navigator.userAgent);
+  await openSection(page, "preferences");
 
   await offersGroup(page).getByRole("radio", { name: "Yes", exact: true }).check();
   await newsletterBox(page).check();
@@ -83,6 +85,7 @@ test("preferences: saving Yes / No and the newsletter box confirms in words and 
   ]);
 
   // No to offers only: one event, the newsletter stays as it was.
+  await openSection(page, "preferences");
   await offersGroup(page).getByRole("radio", { name: "No", exact: true }).check();
   await submitAction(page, saveButton(page));
   await expect(preferencesMessage(page)).toHaveText("Your e-mail preferences were saved (Special offers: no).");
@@ -95,17 +98,20 @@ test("preferences: saving Yes / No and the newsletter box confirms in words and 
   expect(events[2]).toEqual({ ...granted, action: "withdrawn", topic_id: "offers", wording: OFFERS_WORDING });
 
   // Saving the same choices again records nothing and says so.
+  await openSection(page, "preferences");
   await submitAction(page, saveButton(page));
   await expect(preferencesMessage(page)).toHaveText("No changes — your e-mail preferences are as they were.");
   expect(await consentEventsOf(user.id)).toHaveLength(3);
 
   // Unticking the newsletter box withdraws it.
+  await openSection(page, "preferences");
   await newsletterBox(page).uncheck();
   await submitAction(page, saveButton(page));
   await expect(preferencesMessage(page)).toHaveText("Your e-mail preferences were saved (Monthly newsletter: no).");
   expect((await subscriptionsOf(user.id)).newsletter).toEqual({ status: "withdrawn", source: "account" });
 
   await page.reload();
+  await openSection(page, "preferences");
   await expect(offersGroup(page).getByRole("radio", { name: "No", exact: true })).toBeChecked();
   await expect(newsletterBox(page)).not.toBeChecked();
 
@@ -125,6 +131,7 @@ test("preferences: with JavaScript off the form saves by plain POST and shows th
   browser,
 }) => {
   await withProfileWithoutJavaScript(browser, async (page, user) => {
+    await openSection(page, "preferences");
     await offersGroup(page).getByRole("radio", { name: "Yes", exact: true }).check();
     await newsletterBox(page).check();
     const posted = page.waitForResponse(
@@ -136,6 +143,7 @@ test("preferences: with JavaScript off the form saves by plain POST and shows th
     await expect(preferencesMessage(page)).toHaveText(
       "Your e-mail preferences were saved (Special offers: yes; Monthly newsletter: yes).",
     );
+    await openSection(page, "preferences");
     await expect(offersGroup(page).getByRole("radio", { name: "Yes", exact: true })).toBeChecked();
     await expect(newsletterBox(page)).toBeChecked();
     expect(await subscriptionsOf(user.id)).toEqual({
@@ -163,6 +171,7 @@ test("preferences: a transactional or unknown topic added to the form is refused
 }) => {
   const user = await openProfileAsNewCustomer(page);
   const before = await consentSnapshot(user.id);
+  await openSection(page, "preferences");
 
   await offersGroup(page).getByRole("radio", { name: "Yes", exact: true }).check();
   for (const name of ["topic:account-activity", "topic:no-such-topic"]) {

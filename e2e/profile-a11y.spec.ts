@@ -1,7 +1,15 @@
 import { expect, test } from "@playwright/test";
 import { storageStateFor } from "./support/auth";
 import { expectNoAxeViolations } from "./support/axe";
-import { openProfileAsNewCustomer, profileForm, sectionMessage, submitAction } from "./support/profile";
+import {
+  openProfileAsNewCustomer,
+  openSection,
+  profileForm,
+  sectionMessage,
+  sectionSummary,
+  submitAction,
+  type SectionKey,
+} from "./support/profile";
 import { randomSuffix } from "./support/users";
 
 // Read-only scans as the shared demo customer: they run on PGlite too.
@@ -11,8 +19,9 @@ test.describe(() => {
   test("profile: Edit Profile has no WCAG 2.2 AA violations @smoke", async ({ page }) => {
     await page.goto("/account/profile");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Edit Profile");
-    // Every section is there to be scanned.
-    for (const form of Object.values(profileForm)) await expect(form(page)).toBeVisible();
+    // Every section's summary is there to be scanned (each open form: profile-summary.spec.ts).
+    for (const key of ["name", "addresses", "phone", "email", "payment", "preferences", "timeZone"] as SectionKey[])
+      await expect(sectionSummary(page, key)).toBeVisible();
     await expectNoAxeViolations(page);
   });
 
@@ -36,12 +45,14 @@ test("profile: Edit Profile with field errors and a pending e-mail change has no
 }) => {
   const user = await openProfileAsNewCustomer(page);
 
-  const email = profileForm.email(page);
+  const email = await openSection(page, "email");
   await email.getByLabel("New e-mail address").fill(`e2e_new_${randomSuffix()}@example.test`);
   await email.getByLabel("Your current password").fill(user.password);
   await submitAction(page, email.getByRole("button", { name: "Change e-mail address" }));
+  await openSection(page, "email");
   await expect(page.getByTestId("pending-email")).toBeVisible();
 
+  for (const key of ["name", "addresses", "phone", "payment"] as const) await openSection(page, key);
   await profileForm.name(page).getByLabel("First name").fill("");
   await profileForm.name(page).getByRole("button", { name: "Save name" }).click();
   await profileForm.addresses(page).getByLabel("ZIP code", { exact: true }).fill("1");

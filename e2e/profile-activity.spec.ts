@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./support/auth";
-import { openProfileAsNewCustomer, profileForm, sectionMessage, submitAction } from "./support/profile";
+import { openProfileAsNewCustomer, openSection, sectionMessage, submitAction } from "./support/profile";
 import { createCustomer, testDb } from "./support/users";
 
 const rows = (page: Page) => page.getByTestId("activity-row");
@@ -17,11 +17,11 @@ test("profile: account activity lists sign-in, name and phone changes, newest fi
 }) => {
   const user = await openProfileAsNewCustomer(page);
 
-  const name = profileForm.name(page);
+  const name = await openSection(page, "name");
   await name.getByLabel("First name").fill("Renamed");
   await submitAction(page, name.getByRole("button", { name: "Save name" }));
   await expect(sectionMessage.name(page)).toHaveText("Your name was saved.");
-  const phone = profileForm.phone(page);
+  const phone = await openSection(page, "phone");
   await phone.getByLabel("Phone number").fill("(720) 555-0199");
   await submitAction(page, phone.getByRole("button", { name: "Save phone number" }));
   await expect(sectionMessage.phone(page)).toHaveText("Your phone number was saved.");

@@ -5,16 +5,18 @@ import {
   expectFieldError,
   mailInMailbox,
   openProfileAsNewCustomer,
+  openSection,
   profileForm,
   profileRow,
   profileSnapshot,
   sectionMessage,
+  sectionSummary,
   submitAction,
 } from "./support/profile";
 import { createCustomer, randomSuffix } from "./support/users";
 
 async function requestEmailChange(page: Page, newEmail: string, currentPassword: string) {
-  const form = profileForm.email(page);
+  const form = await openSection(page, "email");
   await form.getByLabel("New e-mail address").fill(newEmail);
   await form.getByLabel("Your current password").fill(currentPassword);
   await submitAction(page, form.getByRole("button", { name: "Change e-mail address" }));
@@ -33,7 +35,10 @@ test("profile: an e-mail change takes effect only when the link mailed to the ne
   await expect(sectionMessage.email(page)).toHaveText(
     `We sent a confirmation link to ${newEmail}. Your e-mail address changes when you follow it.`,
   );
-  // The page shows the pending change; the old address is still the one in use.
+  // The summary shows the pending change; the old address is still the one in use.
+  await expect(sectionSummary(page, "email")).toContainText(user.email);
+  await expect(sectionSummary(page, "email")).toContainText(`Waiting for confirmation${newEmail}`);
+  await openSection(page, "email");
   await expect(pendingChange(page)).toContainText(`Waiting for confirmation: ${newEmail}`);
   await expect(pendingChange(page).getByRole("button", { name: "Resend" })).toBeVisible();
   await expect(pendingChange(page).getByRole("button", { name: "Cancel" })).toBeVisible();
@@ -65,6 +70,8 @@ test("profile: an e-mail change takes effect only when the link mailed to the ne
     const other = await fresh.newPage();
     await signIn(other, user.username, user.password);
     await other.goto("/account/profile");
+    await expect(sectionSummary(other, "email")).toHaveText(`E-mail address${newEmail}`);
+    await openSection(other, "email");
     await expect(other.getByTestId("current-email")).toHaveText(newEmail);
     await expect(pendingChange(other)).toHaveCount(0);
   } finally {
@@ -79,6 +86,7 @@ test("profile: an e-mail change is refused with a wrong password or an address a
   const user = await openProfileAsNewCustomer(page);
   const before = await profileSnapshot(user.id);
   const form = profileForm.email(page);
+  await openSection(page, "email");
 
   await requestEmailChange(page, `e2e_new_${randomSuffix()}@example.test`, "not-my-password");
   await expectFieldError(form, "Your current password", "The current password is incorrect");
@@ -98,6 +106,7 @@ test("profile: Resend sends a new link, Cancel removes the pending change, and t
   const user = await openProfileAsNewCustomer(page);
   const newEmail = `e2e_new_${randomSuffix()}@example.test`;
   await requestEmailChange(page, newEmail, user.password);
+  await openSection(page, "email");
   await expect(pendingChange(page)).toContainText(newEmail);
 
   await submitAction(page, pendingChange(page).getByRole("button", { name: "Resend" }));

@@ -5,10 +5,12 @@ import {
   expectFieldError,
   isServerAction,
   openProfileAsNewCustomer,
+  openSection,
   profileForm,
   profileRow,
   profileSnapshot,
   sectionMessage,
+  sectionSummary,
   submitAction,
   withProfileWithoutJavaScript,
 } from "./support/profile";
@@ -16,6 +18,7 @@ import { captureActionForReplay } from "./support/replay";
 import { createCustomer } from "./support/users";
 
 async function fillName(page: Page, firstName: string, lastName: string) {
+  await openSection(page, "name");
   await profileForm.name(page).getByLabel("First name").fill(firstName);
   await profileForm.name(page).getByLabel("Last name").fill(lastName);
 }
@@ -28,7 +31,9 @@ test("profile: with JavaScript off the name form saves by plain POST, and a bad 
     await fillName(page, "Zoë", "D'Arcy");
     await saveNameButton(page).click();
     await expect(sectionMessage.name(page)).toHaveText("Your name was saved.");
-    await expect(profileForm.name(page).getByLabel("First name")).toHaveValue("Zoë");
+    // Back to the summary, showing the saved name.
+    await expect(profileForm.name(page)).toHaveCount(0);
+    await expect(sectionSummary(page, "name")).toContainText("Zoë D'Arcy");
     expect(await profileRow(user.id)).toMatchObject({ first_name: "Zoë", last_name: "D'Arcy", name_version: 2 });
 
     const before = await profileSnapshot(user.id);
@@ -43,13 +48,13 @@ test("profile: with JavaScript off the name form saves by plain POST, and a bad 
   });
 });
 
-test("profile: a save from a second tab opened before another save is refused and shows the current values", async ({
+test("profile: a save from a second tab opened before another save is refused, keeps what was typed beside the saved values, and “Use mine” saves it", async ({
   page,
 }) => {
   const user = await openProfileAsNewCustomer(page);
   const tabB = await page.context().newPage();
   await tabB.goto("/account/profile");
-  await expect(profileForm.name(tabB).getByLabel("First name")).toHaveValue(user.firstName);
+  await expect((await openSection(tabB, "name")).getByLabel("First name")).toHaveValue(user.firstName);
 
   await fillName(page, "Alpha", "Ames");
   await submitAction(page, saveNameButton(page));
@@ -58,14 +63,16 @@ test("profile: a save from a second tab opened before another save is refused an
   await fillName(tabB, "Bravo", "Banks");
   await submitAction(tabB, saveNameButton(tabB));
   await expect(sectionMessage.name(tabB)).toContainText(CONFLICT);
-  await expect(profileForm.name(tabB).getByLabel("First name")).toHaveValue("Alpha");
-  await expect(profileForm.name(tabB).getByLabel("Last name")).toHaveValue("Ames");
+  // What tab B typed is still in the form; what is saved now is shown beside it.
+  await expect(profileForm.name(tabB).getByLabel("First name")).toHaveValue("Bravo");
+  await expect(profileForm.name(tabB).getByLabel("Last name")).toHaveValue("Banks");
+  await expect(tabB.getByTestId("saved-now")).toContainText("Alpha Ames");
   expect(await profileRow(user.id)).toMatchObject({ first_name: "Alpha", last_name: "Ames", name_version: 2 });
 
-  // Tab B now holds the current version: making the change again goes through.
-  await fillName(tabB, "Bravo", "Banks");
-  await submitAction(tabB, saveNameButton(tabB));
+  // "Use mine" saves the typed values against the version now stored.
+  await submitAction(tabB, profileForm.name(tabB).getByRole("button", { name: "Use mine" }));
   await expect(sectionMessage.name(tabB)).toHaveText("Your name was saved.");
+  await expect(sectionSummary(tabB, "name")).toContainText("Bravo Banks");
   expect(await profileRow(user.id)).toMatchObject({ first_name: "Bravo", last_name: "Banks", name_version: 3 });
 });
 
@@ -76,7 +83,9 @@ test("profile: role, userId, id and emailVerified added to the form are ignored;
   const otherBefore = await profileSnapshot(other.id);
   const user = await openProfileAsNewCustomer(page);
 
-  await profileForm.name(page).evaluate((form, otherId) => {
+  await (
+    await openSection(page, "name")
+  ).evaluate((form, otherId) => {
     for (const [name, value] of Object.entries({
       role: "admin",
       userId: otherId,

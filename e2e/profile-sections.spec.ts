@@ -3,12 +3,14 @@ import {
   addressRows,
   expectFieldError,
   openProfileAsNewCustomer,
+  openSection,
   paymentRows,
   profileForm,
   profileRow,
   profileSnapshot,
   isServerAction,
   sectionMessage,
+  sectionSummary,
   submitAction,
   watchDialogs,
 } from "./support/profile";
@@ -16,7 +18,7 @@ import {
 const nextYear = new Date().getUTCFullYear() + 1;
 
 async function saveName(page: Page, firstName: string, lastName: string) {
-  const form = profileForm.name(page);
+  const form = await openSection(page, "name");
   await form.getByLabel("First name").fill(firstName);
   await form.getByLabel("Last name").fill(lastName);
   await submitAction(page, form.getByRole("button", { name: "Save name" }));
@@ -28,20 +30,24 @@ test("profile: names in any script are saved and confirmed (José Nguyễn, O'Br
   await saveName(page, "José", "Nguyễn");
   await expect(sectionMessage.name(page)).toHaveText("Your name was saved.");
   expect(await profileRow(user.id)).toMatchObject({ first_name: "José", last_name: "Nguyễn", name_version: 2 });
+  // The save closed the form and its section shows the new name (from the action's answer).
+  await expect(profileForm.name(page)).toHaveCount(0);
+  await expect(sectionSummary(page, "name")).toContainText("José Nguyễn");
 
-  // A second save from the same form (it now carries the new version) goes through too.
+  // A second save (the form reopens with the new version) goes through too.
   await saveName(page, "O'Brien", "李");
   await expect(sectionMessage.name(page)).toHaveText("Your name was saved.");
   expect(await profileRow(user.id)).toMatchObject({ first_name: "O'Brien", last_name: "李", name_version: 3 });
 
   await page.reload();
-  await expect(profileForm.name(page).getByLabel("First name")).toHaveValue("O'Brien");
+  await expect(sectionSummary(page, "name")).toContainText("O'Brien 李");
+  await expect((await openSection(page, "name")).getByLabel("First name")).toHaveValue("O'Brien");
   await expect(profileForm.name(page).getByLabel("Last name")).toHaveValue("李");
 });
 
 test("profile: addresses save, and unticking “same as service” saves a separate billing address", async ({ page }) => {
   const user = await openProfileAsNewCustomer(page);
-  const form = profileForm.addresses(page);
+  const form = await openSection(page, "addresses");
   const same = form.getByLabel("Billing address is the same as service address");
   const billingStreet = form.getByLabel("Billing street address");
 
@@ -77,7 +83,9 @@ test("profile: addresses save, and unticking “same as service” saves a separ
   ]);
   expect(await profileRow(user.id)).toMatchObject({ billing_same_as_service: false, address_version: 2 });
 
+  await expect(sectionSummary(page, "addresses")).toContainText("PO Box 42, Boulder, CO 80302");
   await page.reload();
+  await openSection(page, "addresses");
   await expect(form.getByLabel("Billing address is the same as service address")).not.toBeChecked();
   await expect(form.getByLabel("Billing street address")).toHaveValue("PO Box 42");
   await expect(form.getByLabel("ZIP code", { exact: true })).toHaveValue("20500-0003");
@@ -93,21 +101,23 @@ test("profile: addresses save, and unticking “same as service” saves a separ
 
 test("profile: a phone typed as 303.555.0123 is stored as E.164 and shown as (303) 555-0123", async ({ page }) => {
   const user = await openProfileAsNewCustomer(page);
-  const phone = profileForm.phone(page).getByLabel("Phone number");
+  const phone = (await openSection(page, "phone")).getByLabel("Phone number");
   await phone.fill("303.555.0123");
   await submitAction(page, profileForm.phone(page).getByRole("button", { name: "Save phone number" }));
 
   await expect(sectionMessage.phone(page)).toHaveText("Your phone number was saved.");
-  await expect(phone).toHaveValue("(303) 555-0123");
+  await expect(sectionSummary(page, "phone")).toContainText("(303) 555-0123");
   expect(await profileRow(user.id)).toMatchObject({ phone: "+13035550123", phone_version: 2 });
+  await expect((await openSection(page, "phone")).getByLabel("Phone number")).toHaveValue("(303) 555-0123");
 
   await page.reload();
-  await expect(profileForm.phone(page).getByLabel("Phone number")).toHaveValue("(303) 555-0123");
+  await expect(sectionSummary(page, "phone")).toContainText("(303) 555-0123");
 });
 
 test("profile: a card, then a bank account, is saved and shown only as its last four digits", async ({ page }) => {
   const user = await openProfileAsNewCustomer(page);
-  const form = profileForm.payment(page);
+  await expect(sectionSummary(page, "payment")).toContainText("No payment method on file");
+  const form = await openSection(page, "payment");
   await expect(page.getByTestId("payment-on-file")).toHaveText("No payment method on file.");
 
   await form.getByLabel("Credit or debit card").check();
@@ -119,10 +129,12 @@ test("profile: a card, then a bank account, is saved and shown only as its last 
 
   const cardSummary = `Mastercard ending in 4444, expires 07/${nextYear}`;
   await expect(sectionMessage.payment(page)).toHaveText(`Saved: ${cardSummary}.`);
-  await expect(page.getByTestId("payment-on-file")).toHaveText(`On file: ${cardSummary}`);
+  await expect(sectionSummary(page, "payment")).toContainText(cardSummary);
   expect(await paymentRows(user.id)).toMatchObject([
     { kind: "card", label: "Mastercard", last4: "4444", exp_month: 7, exp_year: nextYear, holder_name: "José Nguyễn" },
   ]);
+  await openSection(page, "payment");
+  await expect(page.getByTestId("payment-on-file")).toHaveText(`On file: ${cardSummary}`);
 
   await form.getByLabel("Bank account").check();
   await expect(form.getByLabel("Card number")).toBeHidden();
@@ -133,7 +145,7 @@ test("profile: a card, then a bank account, is saved and shown only as its last 
   await submitAction(page, form.getByRole("button", { name: "Save payment method" }));
 
   await expect(sectionMessage.payment(page)).toHaveText("Saved: Savings account ending in 6789.");
-  await expect(page.getByTestId("payment-on-file")).toHaveText("On file: Savings account ending in 6789");
+  await expect(sectionSummary(page, "payment")).toContainText("Savings account ending in 6789");
   const rows = await paymentRows(user.id);
   expect(rows).toMatchObject([
     { kind: "bank", label: "Savings account", last4: "6789", exp_month: null, exp_year: null },
@@ -146,22 +158,22 @@ test("profile: field errors show beside their fields, are announced, and nothing
   const user = await openProfileAsNewCustomer(page);
   const before = await profileSnapshot(user.id);
 
-  const name = profileForm.name(page);
+  const name = await openSection(page, "name");
   await name.getByLabel("First name").fill("");
   await name.getByRole("button", { name: "Save name" }).click();
   await expectFieldError(name, "First name", "Enter your first name");
 
-  const addresses = profileForm.addresses(page);
+  const addresses = await openSection(page, "addresses");
   await addresses.getByLabel("ZIP code", { exact: true }).fill("8020");
   await addresses.getByRole("button", { name: "Save addresses" }).click();
   await expectFieldError(addresses, "ZIP code", "Enter a 5-digit ZIP code or ZIP+4 (12345-6789)");
 
-  const phone = profileForm.phone(page);
+  const phone = await openSection(page, "phone");
   await phone.getByLabel("Phone number").fill("123-456-7890");
   await phone.getByRole("button", { name: "Save phone number" }).click();
   await expectFieldError(phone, "Phone number", "Enter a US phone number, such as (303) 555-0123");
 
-  const payment = profileForm.payment(page);
+  const payment = await openSection(page, "payment");
   await payment.getByLabel("Name on card").fill("Test Person");
   await payment.getByLabel("Card number").fill("4111 1111 1111 1112");
   // Last month of this year: the year list starts at this year, so in January use an injected
@@ -191,7 +203,7 @@ test("profile: field errors show beside their fields, are announced, and nothing
 
   // None of the sections reported a save, and the database is as it was.
   for (const section of ["name", "addresses", "phone", "payment"] as const)
-    await expect(sectionMessage[section](page)).toBeEmpty();
+    await expect(sectionMessage[section](page)).toHaveCount(0);
   expect(await profileSnapshot(user.id)).toEqual(before);
 });
 
@@ -199,7 +211,7 @@ test("profile: a saved card number is never sent back — only “Visa ending in
   page,
 }) => {
   const user = await openProfileAsNewCustomer(page);
-  const form = profileForm.payment(page);
+  const form = await openSection(page, "payment");
   await form.getByLabel("Name on card").fill("Test Person");
   await form.getByLabel("Card number").fill("4111 1111 1111 1111");
   await form.getByLabel("Expiry month").selectOption("3");
@@ -223,9 +235,11 @@ test("profile: a saved card number is never sent back — only “Visa ending in
 
   const summary = `Visa ending in 1111, expires 03/${nextYear}`;
   await expect(sectionMessage.payment(page)).toHaveText(`Saved: ${summary}.`);
-  await expect(form.getByLabel("Card number")).toHaveValue("");
+  await expect((await openSection(page, "payment")).getByLabel("Card number")).toHaveValue("");
 
   await page.reload();
+  await expect(sectionSummary(page, "payment")).toContainText(summary);
+  await openSection(page, "payment");
   await expect(page.getByTestId("payment-on-file")).toHaveText(`On file: ${summary}`);
   await expect(profileForm.payment(page).getByLabel("Card number")).toHaveValue("");
   const html = await page.content();
@@ -242,7 +256,7 @@ test("profile: HTML and script typed into a field are stored and shown as text, 
   const user = await openProfileAsNewCustomer(page);
   const line1 = "<img src=x onerror=alert(1)>";
   const line2 = "<script>alert(2)</script>";
-  const form = profileForm.addresses(page);
+  const form = await openSection(page, "addresses");
   await form.getByLabel("Street address", { exact: true }).fill(line1);
   await form.getByLabel("Apartment, suite, unit (optional)", { exact: true }).fill(line2);
   await submitAction(page, form.getByRole("button", { name: "Save addresses" }));
@@ -250,6 +264,8 @@ test("profile: HTML and script typed into a field are stored and shown as text, 
   expect(await addressRows(user.id)).toMatchObject([{ kind: "service", line1, line2 }]);
 
   await page.reload();
+  await expect(sectionSummary(page, "addresses")).toContainText(line1);
+  await openSection(page, "addresses");
   await expect(form.getByLabel("Street address", { exact: true })).toHaveValue(line1);
   await expect(form.getByLabel("Apartment, suite, unit (optional)", { exact: true })).toHaveValue(line2);
   // Neither became an element of the page.

@@ -38,7 +38,7 @@ export const messages = {
   // Edit Profile and the e-mail change (lib/profile).
   /** A save refused because the section changed since the form was loaded (see claimSection). */
   staleSection:
-    "This information changed since you opened the page. We've loaded the current values — make your change again if you still need it.",
+    "This information changed since you opened it. What you typed is still here: compare it with what is saved now, then choose Use mine or Keep saved.",
   emailUnchanged: "That is already your e-mail address",
   emailTakenSinceRequested: `${emailTaken}. Start the change again with another address.`,
   emailLinkUsed:

@@ -17,7 +17,9 @@ import { firstLoadJs, type FirstLoad } from "./first-load-js";
 import type { PageRow } from "./pages";
 
 const SAVED_TEXT = "Your name was saved.";
-const CONFLICT_TEXT = "This information changed since you opened the page";
+const CONFLICT_TEXT = "This information changed since you opened it";
+/** Edit Profile is a summary; the Name form is rendered (and its no-JS post answered) at `?edit=name`. */
+const NAME_FORM_PATH = "/account/profile?edit=name";
 
 type SaveOutcome = { kind: "ok" | "conflict" | "failed"; ms: number; reason?: string };
 
@@ -46,10 +48,9 @@ class NameSaver implements Saver {
 
   /** Reads the form as rendered: React's `$ACTION_*` fields and the section's current version. */
   async load(): Promise<void> {
-    const res = await request("GET", "/account/profile", { cookie: this.cookie, accept: "text/html" });
-    if (res.status !== 200)
-      throw new Error(`GET /account/profile as bench customer ${this.who} answered ${res.status}`);
-    this.fields = scrapeForm(res.body, /aria-label="Name"/, "/account/profile (Name form)");
+    const res = await request("GET", NAME_FORM_PATH, { cookie: this.cookie, accept: "text/html" });
+    if (res.status !== 200) throw new Error(`GET ${NAME_FORM_PATH} as bench customer ${this.who} answered ${res.status}`);
+    this.fields = scrapeForm(res.body, /aria-label="Name"/, `${NAME_FORM_PATH} (Name form)`);
     if (!/^\d+$/.test(this.fields.version ?? ""))
       throw new Error("the Name form on /account/profile has no numeric version field");
   }
@@ -65,7 +66,7 @@ class NameSaver implements Saver {
     try {
       res = await request(
         "POST",
-        "/account/profile",
+        NAME_FORM_PATH,
         { cookie: this.cookie, "content-type": contentType, origin: target.origin, accept: "text/html" },
         body,
       );

@@ -4,25 +4,33 @@ import { addressSchema } from "@/lib/profile/schema";
 import type { AddressValues } from "@/lib/profile/queries";
 import { US_STATES } from "@/lib/profile/us";
 import { Checkbox, Field, SelectField } from "@/components/ui/Field";
-import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
+import { FormMessage } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 import { useHydrated } from "@/components/ui/use-hydrated";
+import { FormButtons, type EditorControls } from "./FormButtons";
 
 const stateOptions = Object.entries(US_STATES).map(([value, label]) => ({ value, label }));
 
 export function AddressForm({
   action,
   initial,
+  editor,
 }: {
   action: FormAction<unknown>;
-  initial: AddressValues & { version: number };
+  initial: AddressValues & { version: number | string };
+  editor?: EditorControls;
 }) {
   const { version, billingSameAsService, ...lines } = initial;
-  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(addressSchema, action, {
-    ...lines,
-    billingSameAsService,
-    version: String(version),
-  });
+  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
+    addressSchema,
+    action,
+    {
+      ...lines,
+      billingSameAsService,
+      version: String(version),
+    },
+    editor,
+  );
   const same = form.watch("billingSameAsService");
   // Without JavaScript both address blocks show; with it, billing hides while "same" is ticked.
   const hydrated = useHydrated();
@@ -36,7 +44,12 @@ export function AddressForm({
       {...extra}
     />
   );
-  const sameDefault = defaultValues.billingSameAsService === true || defaultValues.billingSameAsService === "on";
+  // A browser sends an unticked box as nothing at all: when the form comes back with what was
+  // posted (an error, without JavaScript), a missing box means the customer unticked it.
+  const posted = state && !state.ok ? state.values : undefined;
+  const sameDefault = posted
+    ? posted.billingSameAsService === "on" || posted.billingSameAsService === "true"
+    : defaultValues.billingSameAsService === true || defaultValues.billingSameAsService === "on";
   return (
     <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Addresses">
       <FormMessage id="address-message" state={state} />
@@ -88,9 +101,7 @@ export function AddressForm({
           maxLength: 10,
         })}
       </fieldset>
-      <SubmitButton pending={pending} pendingText="Saving…">
-        Save addresses
-      </SubmitButton>
+      <FormButtons state={state} pending={pending} saveLabel="Save addresses" editor={editor} />
     </form>
   );
 }

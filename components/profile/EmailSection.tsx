@@ -1,11 +1,12 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { emailChangeSchema } from "@/lib/profile/schema";
 import type { ActionResult } from "@/lib/actions/result";
 import { Field } from "@/components/ui/Field";
-import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
+import { FormMessage } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
+import { FormButtons, type EditorControls } from "./FormButtons";
 
 type Simple = (prev: unknown, data: FormData) => Promise<ActionResult<undefined>>;
 
@@ -29,8 +30,8 @@ function PendingChange({
   return (
     <div className="space-y-2 rounded-md border border-amber-600 bg-amber-50 p-3" data-testid="pending-email">
       <p>
-        Waiting for confirmation: <strong>{newEmail}</strong>. Follow the link we sent there (it works until {expiresAt}{" "}
-        UTC).
+        Waiting for confirmation: <strong>{newEmail}</strong>. Follow the link we sent there (it works until {expiresAt}
+        ).
       </p>
       <div className="flex gap-3">
         <form action={resendAction} onSubmit={() => onChoose("resend")}>
@@ -49,20 +50,18 @@ function PendingChange({
 }
 
 export function EmailSection({
-  email,
-  version,
-  pending,
-  change,
-  resend,
-  cancel,
+  action: change,
+  initial: { email, version, pending },
+  more,
+  editor,
 }: {
-  email: string;
-  version: number;
-  pending: { newEmail: string; expiresAt: string } | null;
-  change: FormAction<unknown>;
-  resend: Simple;
-  cancel: Simple;
+  action: FormAction<unknown>;
+  initial: { email: string; version: number | string; pending: { newEmail: string; expiresAt: string } | null };
+  more?: Record<string, FormAction<unknown>>;
+  editor?: EditorControls;
 }) {
+  const resend = more!.resend as Simple;
+  const cancel = more!.cancel as Simple;
   const {
     form,
     state,
@@ -72,11 +71,16 @@ export function EmailSection({
     onSubmit,
     errorFor,
     defaultValues,
-  } = useActionForm(emailChangeSchema, change, {
-    version: String(version),
-    newEmail: "",
-    currentPassword: "",
-  });
+  } = useActionForm(
+    emailChangeSchema,
+    change,
+    {
+      version: String(version),
+      newEmail: "",
+      currentPassword: "",
+    },
+    editor,
+  );
   // Resend and Cancel keep their outcome here, outside the pending box: a cancel removes the box,
   // and its confirmation must stay on screen. Only the latest choice is shown.
   const [resendState, resendAction, resending] = useActionState(resend, null);
@@ -86,6 +90,12 @@ export function EmailSection({
   const pendingOutcome = { resend: resendState, cancel: cancelState, change: null, none: resendState ?? cancelState }[
     latest
   ];
+  // A resend or cancel keeps the form open; the section's summary behind it takes the new state.
+  const onData = editor?.onData;
+  useEffect(() => {
+    const outcome = latest === "resend" ? resendState : latest === "cancel" ? cancelState : null;
+    if (outcome?.ok && outcome.data && onData) onData(outcome.data);
+  }, [latest, resendState, cancelState, onData]);
   return (
     <div className="space-y-4">
       <p>
@@ -135,9 +145,13 @@ export function EmailSection({
             maxLength={128}
           />
         </fieldset>
-        <SubmitButton pending={saving} pendingText="Sending link…">
-          Change e-mail address
-        </SubmitButton>
+        <FormButtons
+          state={state}
+          pending={saving}
+          saveLabel="Change e-mail address"
+          pendingText="Sending link…"
+          editor={editor}
+        />
       </form>
     </div>
   );

@@ -2,21 +2,29 @@
 
 import { nameSchema } from "@/lib/profile/schema";
 import { Field } from "@/components/ui/Field";
-import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
+import { FormMessage } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
+import { FormButtons, type EditorControls } from "./FormButtons";
 
 export function NameForm({
   action,
   initial,
+  editor,
 }: {
   action: FormAction<unknown>;
-  initial: { firstName: string; lastName: string; version: number };
+  initial: { firstName: string; lastName: string; version: number | string };
+  editor?: EditorControls;
 }) {
-  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(nameSchema, action, {
-    firstName: initial.firstName,
-    lastName: initial.lastName,
-    version: String(initial.version),
-  });
+  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
+    nameSchema,
+    action,
+    {
+      firstName: initial.firstName,
+      lastName: initial.lastName,
+      version: String(initial.version),
+    },
+    editor,
+  );
   return (
     <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Name">
       <FormMessage id="name-message" state={state} />
@@ -40,9 +48,7 @@ export function NameForm({
           maxLength={80}
         />
       </fieldset>
-      <SubmitButton pending={pending} pendingText="Saving…">
-        Save name
-      </SubmitButton>
+      <FormButtons state={state} pending={pending} saveLabel="Save name" editor={editor} />
     </form>
   );
 }

@@ -2,35 +2,41 @@
 
 import { paymentSchema } from "@/lib/profile/schema";
 import { Field, SelectField } from "@/components/ui/Field";
-import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
+import { FormMessage } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
 import { useHydrated } from "@/components/ui/use-hydrated";
+import { FormButtons, type EditorControls } from "./FormButtons";
 
 const months = Array.from({ length: 12 }, (_, i) => ({ value: String(i + 1), label: String(i + 1).padStart(2, "0") }));
 
 export function PaymentForm({
   action,
-  version,
-  onFile,
+  initial: { version, onFile },
+  editor,
 }: {
   action: FormAction<unknown>;
-  version: number;
-  onFile: string | null;
+  initial: { version: number | string; onFile: string | null };
+  editor?: EditorControls;
 }) {
   const thisYear = new Date().getUTCFullYear();
   const years = Array.from({ length: 16 }, (_, i) => ({ value: String(thisYear + i), label: String(thisYear + i) }));
-  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(paymentSchema, action, {
-    version: String(version),
-    kind: "card",
-    cardName: "",
-    cardNumber: "",
-    expMonth: "",
-    expYear: "",
-    accountHolder: "",
-    accountType: "checking",
-    routingNumber: "",
-    bankAccountNumber: "",
-  });
+  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
+    paymentSchema,
+    action,
+    {
+      version: String(version),
+      kind: "card",
+      cardName: "",
+      cardNumber: "",
+      expMonth: "",
+      expYear: "",
+      accountHolder: "",
+      accountType: "checking",
+      routingNumber: "",
+      bankAccountNumber: "",
+    },
+    editor,
+  );
   // Without JavaScript both blocks show; with it, only the chosen kind's.
   const hydrated = useHydrated();
   const kind = form.watch("kind");
@@ -145,9 +151,7 @@ export function PaymentForm({
         <p className="text-sm text-gray-700">
           We show only the last four digits. The full number is encrypted and sent only over HTTPS.
         </p>
-        <SubmitButton pending={pending} pendingText="Saving…">
-          Save payment method
-        </SubmitButton>
+        <FormButtons state={state} pending={pending} saveLabel="Save payment method" editor={editor} />
       </form>
     </div>
   );

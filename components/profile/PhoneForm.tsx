@@ -2,20 +2,28 @@
 
 import { phoneSchema } from "@/lib/profile/schema";
 import { Field } from "@/components/ui/Field";
-import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
+import { FormMessage } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
+import { FormButtons, type EditorControls } from "./FormButtons";
 
 export function PhoneForm({
   action,
   initial,
+  editor,
 }: {
   action: FormAction<unknown>;
-  initial: { phone: string; version: number };
+  initial: { phone: string; version: number | string };
+  editor?: EditorControls;
 }) {
-  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(phoneSchema, action, {
-    phone: initial.phone,
-    version: String(initial.version),
-  });
+  const { form, state, pending, formAction, onSubmit, errorFor, defaultValues } = useActionForm(
+    phoneSchema,
+    action,
+    {
+      phone: initial.phone,
+      version: String(initial.version),
+    },
+    editor,
+  );
   return (
     <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Phone">
       <FormMessage id="phone-message" state={state} />
@@ -33,9 +41,7 @@ export function PhoneForm({
           maxLength={25}
         />
       </fieldset>
-      <SubmitButton pending={pending} pendingText="Saving…">
-        Save phone number
-      </SubmitButton>
+      <FormButtons state={state} pending={pending} saveLabel="Save phone number" editor={editor} />
     </form>
   );
 }

@@ -2,10 +2,19 @@
 
 import { preferencesSchema } from "@/lib/preferences/schema";
 import type { TopicChoice } from "@/lib/preferences/queries";
-import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
+import { FormMessage } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
+import { FormButtons, type EditorControls } from "./FormButtons";
 
-export function PreferencesForm({ action, topics }: { action: FormAction<unknown>; topics: TopicChoice[] }) {
+export function PreferencesForm({
+  action,
+  initial: { topics },
+  editor,
+}: {
+  action: FormAction<unknown>;
+  initial: { topics: TopicChoice[] };
+  editor?: EditorControls;
+}) {
   const offers = topics.find((t) => t.id === "offers");
   const others = topics.filter((t) => t.mailClass === "marketing" && t.id !== "offers");
   const transactional = topics.filter((t) => t.mailClass === "transactional");
@@ -15,6 +24,7 @@ export function PreferencesForm({ action, topics }: { action: FormAction<unknown
     preferencesSchema,
     action,
     defaults,
+    editor,
   );
   const offersDefault = defaultValues.offers === "yes" ? "yes" : "no";
   return (
@@ -86,9 +96,7 @@ export function PreferencesForm({ action, topics }: { action: FormAction<unknown
         </ul>
         <p>These are part of your service and can&apos;t be switched off.</p>
       </div>
-      <SubmitButton pending={pending} pendingText="Saving…">
-        Save e-mail preferences
-      </SubmitButton>
+      <FormButtons state={state} pending={pending} saveLabel="Save e-mail preferences" editor={editor} />
     </form>
   );
 }

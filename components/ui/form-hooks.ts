@@ -13,6 +13,26 @@ import { useHydrated } from "./use-hydrated";
 export type FormAction<T> = (prev: ActionResult<any> | null, data: FormData) => Promise<ActionResult<T>>;
 
 /**
+ * An action's state kept by a parent (Edit Profile's section, which must see a save's outcome even
+ * when the server renders the answer to a JavaScript-off post): the form uses it instead of its own.
+ */
+export type LiftedAction = {
+  state: ActionResult<unknown> | null;
+  formAction: (data: FormData) => void;
+  pending: boolean;
+};
+
+function scalars(values: Record<string, unknown> | undefined): Record<string, string | boolean> | undefined {
+  if (!values) return undefined;
+  const out: Record<string, string | boolean> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (typeof v === "boolean" || typeof v === "string") out[k] = v;
+    else if (typeof v === "number") out[k] = String(v);
+  }
+  return out;
+}
+
+/**
  * react-hook-form + a server action, one zod schema on both sides. With JavaScript on, the
  * schema checks fields as the user types and the action is called in a transition; with
  * JavaScript off the browser posts the form to the same action and the server renders the
@@ -22,9 +42,17 @@ export function useActionForm<S extends zcore.$ZodType<FieldValues, FieldValues>
   schema: S,
   action: FormAction<T>,
   defaults: Record<string, string | boolean>,
+  lifted?: LiftedAction,
 ) {
-  const [state, formAction, pending] = useActionState(action, null);
-  const echoed = state && !state.ok ? state.values : undefined;
+  const own = useActionState(action, null);
+  const [state, formAction, pending] = lifted
+    ? ([lifted.state as ActionResult<T> | null, lifted.formAction, lifted.pending] as const)
+    : own;
+  // A stale save keeps what was typed (echoed by the door, secrets excepted) with the version now
+  // stored, so submitting again ("Use mine") saves it over the current values.
+  const current = state && !state.ok && state.conflict ? scalars(state.current?.initial) : undefined;
+  const echoed =
+    state && !state.ok ? { ...state.values, ...(current?.version ? { version: current.version } : {}) } : undefined;
   const defaultValues = { ...defaults, ...echoed } as DefaultValues<zcore.input<S>>;
   const form = useForm<zcore.input<S>>({
     resolver: zodResolver(schema as never) as unknown as Resolver<zcore.input<S>>,
@@ -41,14 +69,15 @@ export function useActionForm<S extends zcore.$ZodType<FieldValues, FieldValues>
     }
   }, [state, form]);
 
-  // After a save (or a refused stale save) the server sends the values now stored, including the
-  // section's new version: show them, and never keep a typed secret (password, card number) around.
+  // After a save the server sends the section's values now stored, including its new version:
+  // show them. After a stale save only the version changes: what was typed stays. Never keep a
+  // typed secret (password, card number) around.
   useEffect(() => {
     if (!state) return;
     const stored = state.ok
-      ? (state.data as { values?: Record<string, string> } | undefined)?.values
+      ? scalars((state.data as { initial?: Record<string, unknown> } | undefined)?.initial)
       : state.conflict
-        ? state.values
+        ? { version: String(scalars(state.current?.initial)?.version ?? "") }
         : undefined;
     if (!stored && !state.ok) return;
     const next = { ...form.getValues(), ...stored } as Record<string, unknown>;

@@ -17,7 +17,9 @@ export const LOOPBACK = /^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/;
 
 /** The E-mail preferences form on Edit Profile and its own live region. */
 export const preferencesForm = (page: Page) => page.getByRole("form", { name: "E-mail preferences", exact: true });
-export const preferencesMessage = (page: Page) => page.locator("#preferences-message");
+// The form's own live region while it is open; the section's announcement once a save has closed it.
+export const preferencesMessage = (page: Page) =>
+  page.locator("#preferences-message:not(:empty), #preferences-announce:not(:empty)");
 
 /**
  * Records a choice for each topic the way the app does (a ledger event, then the current state

@@ -6,26 +6,67 @@ import { expect, type Browser, type Locator, type Page, type Request } from "@pl
 import { newContext, signIn } from "./auth";
 import { createCustomer, testDb, type TestCustomer } from "./users";
 
-/** Each Edit Profile section's form, by its accessible name. */
+/** Each Edit Profile section's form, by its accessible name (present only while its section is open). */
 export const profileForm = {
   name: (page: Page) => page.getByRole("form", { name: "Name", exact: true }),
   addresses: (page: Page) => page.getByRole("form", { name: "Addresses", exact: true }),
   phone: (page: Page) => page.getByRole("form", { name: "Phone", exact: true }),
   email: (page: Page) => page.getByRole("form", { name: "Change e-mail address", exact: true }),
   payment: (page: Page) => page.getByRole("form", { name: "Payment method", exact: true }),
+  paymentRemove: (page: Page) => page.getByRole("form", { name: "Remove payment method", exact: true }),
+  preferences: (page: Page) => page.getByRole("form", { name: "E-mail preferences", exact: true }),
+  timeZone: (page: Page) => page.getByRole("form", { name: "Time zone", exact: true }),
 };
 
-/** The form-level outcome of each section (its own live region, not Next's route announcer). */
+export type SectionKey = "name" | "addresses" | "phone" | "email" | "payment" | "preferences" | "timeZone";
+
+/** Each section's element id: its anchor (`#phone`) and its `?edit=` name. */
+export const sectionId: Record<SectionKey, string> = {
+  name: "name",
+  addresses: "addresses",
+  phone: "phone",
+  email: "email",
+  payment: "payment",
+  preferences: "preferences",
+  timeZone: "time-zone",
+};
+
+/** A section of the summary, by its heading. */
+export function section(page: Page, key: SectionKey): Locator {
+  return page.locator(`section#${sectionId[key]}`);
+}
+
+/** A section's read-only lines (shown while its form is closed). */
+export function sectionSummary(page: Page, key: SectionKey): Locator {
+  return page.getByTestId(`${sectionId[key]}-summary`);
+}
+
+/** Opens a section's form with its "Edit" control (in place with JavaScript, by the link without) and returns it. */
+export async function openSection(page: Page, key: SectionKey): Promise<Locator> {
+  const form = profileForm[key](page);
+  if (!(await form.isVisible())) await section(page, key).getByRole("link", { name: /^Edit/ }).click();
+  await expect(form).toBeVisible();
+  return form;
+}
+
+/**
+ * The outcome of each section: the form's own live region while it is open (errors, a stale save),
+ * the section's announcement once a save has closed it (not Next's route announcer).
+ */
+const outcome = (form: string, announce: string) => (page: Page) =>
+  page.locator(`#${form}:not(:empty), #${announce}:not(:empty)`);
 export const sectionMessage = {
-  name: (page: Page) => page.locator("#name-message"),
-  addresses: (page: Page) => page.locator("#address-message"),
-  phone: (page: Page) => page.locator("#phone-message"),
-  email: (page: Page) => page.locator("#email-message"),
-  payment: (page: Page) => page.locator("#payment-message"),
+  name: outcome("name-message", "name-announce"),
+  addresses: outcome("address-message", "addresses-announce"),
+  phone: outcome("phone-message", "phone-announce"),
+  email: outcome("email-message", "email-announce"),
+  payment: outcome("payment-message", "payment-announce"),
+  preferences: outcome("preferences-message", "preferences-announce"),
+  timeZone: outcome("time-zone-message", "time-zone-announce"),
   pendingEmail: (page: Page) => page.locator("#pending-email-message"),
 };
 
-export const CONFLICT = "This information changed since you opened the page";
+export const CONFLICT = "This information changed since you opened it";
 
 /** A fresh customer, signed in on `page`, with Edit Profile open. */
 export async function openProfileAsNewCustomer(page: Page): Promise<TestCustomer> {
@@ -197,4 +238,13 @@ export async function submitAction(page: Page, button: Locator, path = "/account
   const answered = page.waitForResponse((res) => isServerAction(res.request(), path));
   await button.click();
   return answered;
+}
+
+/** The details of the user's "profile.updated" audit rows, oldest first. */
+export async function auditDetails(userId: string): Promise<Record<string, unknown>[]> {
+  const { rows } = await testDb().query<{ detail: Record<string, unknown> }>(
+    `select detail from audit_events where subject_user_id = $1 and action = 'profile.updated' order by id`,
+    [userId],
+  );
+  return rows.map((r) => r.detail);
 }

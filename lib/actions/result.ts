@@ -15,7 +15,12 @@ export type Refusal = {
   fieldErrors?: Record<string, Message[]>;
   /** The values now stored, for a save refused as stale ("staleSection"): the form shows them. */
   values?: Record<string, string>;
+  /** A stale save's section as stored now: shown beside what was typed, which the form keeps. */
+  current?: SectionNow;
 };
+
+/** A section's read-only summary lines and its form's starting values (lib/profile/display.ts). */
+export type SectionNow = { display: { label: string; value: string }[]; initial: Record<string, unknown> };
 
 /** What a domain function returns. */
 export type Outcome<T = undefined> = Success<T> | Refusal;
@@ -33,6 +38,8 @@ export type ActionResult<T = undefined> =
       fieldErrors?: Record<string, string[] | undefined>;
       /** The submitted non-secret values, so a form re-rendered without JavaScript keeps them. */
       values?: Record<string, string>;
+      /** With `conflict`: the section as stored now (the typed values stay in `values`). */
+      current?: SectionNow;
     };
 
 export function ok<T>(data: T, message?: string): Success<T> {
@@ -47,7 +54,7 @@ export function fail(error: Message, fieldErrors?: Record<string, Message[]>): R
 /** The outcome in words, as the form receives it. */
 export function inWords<T>(result: Outcome<T>): ActionResult<T> {
   if (result.ok) return result;
-  const { error, fieldErrors, values } = result;
+  const { error, fieldErrors, values, current } = result;
   return {
     ok: false,
     formError: say(error),
@@ -57,5 +64,6 @@ export function inWords<T>(result: Outcome<T>): ActionResult<T> {
       fieldErrors: Object.fromEntries(Object.entries(fieldErrors).map(([field, codes]) => [field, codes.map(say)])),
     }),
     ...(values && { values }),
+    ...(current && { current }),
   };
 }

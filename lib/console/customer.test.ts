@@ -317,7 +317,7 @@ describe("customer page: on the customer's behalf", () => {
       ok: false,
       code: "staleSection",
       conflict: true,
-      values: { phone: "(720) 555-0100" },
+      current: { display: [{ label: "Phone number", value: "(720) 555-0100" }], initial: { phone: "(720) 555-0100" } },
     });
     expect(await footprint(customer.id, customer.email)).toEqual(before);
     const name = await act("name", rep, customer.id, { ...stale.name, version: Number(stale.name.version) + 5 });

@@ -1,5 +1,6 @@
 import { z } from "zod/mini";
 import { checkbox, text } from "@/lib/auth/schema";
+import { isValidTimeZone } from "@/lib/time-zone";
 import { US_STATES, abaRoutingValid, digitsOnly, luhnValid, normalizeUsPhone } from "./us";
 
 // One schema per Edit Profile section, used by the form (zodResolver) and by the server action.
@@ -146,7 +147,22 @@ export const paymentSchema = z.discriminatedUnion("kind", [cardSchema, bankSchem
   error: "Choose card or bank account",
 });
 
+/** Removing the payment method: only the version the confirmation was shown with. */
+export const paymentRemoveSchema = z.object({ version });
+
+export const timeZoneSchema = z.object({
+  timeZone: z
+    .string()
+    .check(
+      z.trim(),
+      z.maxLength(64, "Choose a time zone from the list"),
+      z.refine(isValidTimeZone, "Choose a time zone from the list"),
+    ),
+});
+
 export type NameInput = z.infer<typeof nameSchema>;
 export type AddressInput = z.infer<typeof addressSchema>;
 export type PhoneInput = z.infer<typeof phoneSchema>;
 export type PaymentInput = z.infer<typeof paymentSchema>;
+export type PaymentRemoveInput = z.infer<typeof paymentRemoveSchema>;
+export type TimeZoneInput = z.infer<typeof timeZoneSchema>;

@@ -6,10 +6,17 @@ import { inWords } from "@/lib/actions/result";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { messages } from "@/lib/messages";
 import { createUser } from "@/lib/test/factories";
-import { getProfile } from "./queries";
-import { addressSchema, nameSchema, paymentSchema, phoneSchema } from "./schema";
+import { getProfile, getProfilePage } from "./queries";
+import { addressSchema, nameSchema, paymentSchema, phoneSchema, timeZoneSchema } from "./schema";
 import type { ProfileActor } from "./sections";
-import { savePaymentMethod, updateAddresses, updateName, updatePhone } from "./update";
+import {
+  removePaymentMethod,
+  savePaymentMethod,
+  updateAddresses,
+  updateName,
+  updatePhone,
+  updateTimeZone,
+} from "./update";
 
 async function customer() {
   const user = await createUser();
@@ -61,7 +68,7 @@ describe("Edit Profile", () => {
     expect(parsed.error?.issues[0].message).toBe(message);
   });
 
-  it("profile: a stale version is refused, nothing is overwritten, and the current values come back", async () => {
+  it("profile: a stale version is refused, nothing is overwritten, and the section as stored now comes back", async () => {
     const { user, actor } = await customer();
     const first = await updateName(actor, { version: 1, firstName: "Ana", lastName: "One" });
     expect(first.ok).toBe(true);
@@ -70,7 +77,10 @@ describe("Edit Profile", () => {
       ok: false,
       conflict: true,
       formError: messages.staleSection,
-      values: { firstName: "Ana", lastName: "One", version: "2" },
+      current: {
+        display: [{ label: "Name", value: "Ana One" }],
+        initial: { firstName: "Ana", lastName: "One", version: 2 },
+      },
     });
     expect((await getProfile(user.id))!.name).toEqual({ firstName: "Ana", lastName: "One", version: 2 });
   });
@@ -86,7 +96,7 @@ describe("Edit Profile", () => {
     expect(results.map(inWords).filter((r) => !r.ok && r.conflict)).toHaveLength(7);
     const winner = results.find((r) => r.ok)!;
     const name = (await getProfile(user.id))!.name;
-    expect(winner.ok && winner.data.values.firstName).toBe(name.firstName);
+    expect(winner.ok && winner.data.initial.firstName).toBe(name.firstName);
     expect(name.version).toBe(2);
     expect(await audits(user.id)).toHaveLength(1);
   });
@@ -186,6 +196,55 @@ describe("Edit Profile", () => {
     const view = await getProfile(user.id);
     expect(JSON.stringify(view)).not.toContain("4111111111111111");
     expect(JSON.stringify(view)).not.toContain(row.encryptedNumber);
+  });
+
+  it("profile: a save returns its section's summary lines and new starting values (the page is not rendered again)", async () => {
+    const { actor } = await customer();
+    const result = await updatePhone(actor, phoneSchema.parse({ version: 1, phone: "303-555-0123" }));
+    expect(result).toMatchObject({
+      ok: true,
+      data: {
+        display: [{ label: "Phone number", value: "(303) 555-0123" }],
+        initial: { phone: "(303) 555-0123", version: 2 },
+      },
+    });
+  });
+
+  it("profile: Remove takes the payment method off file, audited; a stale Remove is refused", async () => {
+    const { user, actor } = await customer();
+    const nextYear = new Date().getUTCFullYear() + 1;
+    await savePaymentMethod(
+      actor,
+      paymentSchema.parse({
+        version: 1,
+        kind: "card",
+        cardName: "Test Person",
+        cardNumber: "4111 1111 1111 1111",
+        expMonth: "3",
+        expYear: String(nextYear),
+      }),
+    );
+    expect(inWords(await removePaymentMethod(actor, { version: 1 }))).toMatchObject({ ok: false, conflict: true });
+    const removed = await removePaymentMethod(actor, { version: 2 });
+    expect(removed).toMatchObject({
+      ok: true,
+      data: { display: [{ value: "No payment method on file" }], initial: { version: 3, onFile: null } },
+    });
+    expect(await db.select().from(paymentMethods).where(eq(paymentMethods.userId, user.id))).toHaveLength(0);
+    const last = (await audits(user.id)).at(-1)!;
+    expect(last.detail).toMatchObject({ section: "payment", removed: true, paymentMethod: "Visa ending in 1111" });
+  });
+
+  it("profile: the time zone is validated, stored and audited; the page shows the state's zone until one is chosen", async () => {
+    const { user, actor } = await customer();
+    expect(timeZoneSchema.safeParse({ timeZone: "Mars/Olympus" }).success).toBe(false);
+    const page = (await getProfilePage(user.id))!;
+    expect(page.timeZone).toBeNull();
+    expect(page.topics.length).toBeGreaterThan(0);
+    const result = await updateTimeZone(actor, timeZoneSchema.parse({ timeZone: "America/Detroit" }));
+    expect(result).toMatchObject({ ok: true, data: { initial: { timeZone: "America/Detroit", chosen: true } } });
+    expect((await getProfile(user.id))!.timeZone).toBe("America/Detroit");
+    expect((await audits(user.id)).at(-1)!.detail).toMatchObject({ section: "timeZone", fields: ["timeZone"] });
   });
 
   it("profile: a bank account replaces the card; routing number and account stay encrypted", async () => {

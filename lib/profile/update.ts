@@ -1,33 +1,42 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import { db, type Tx } from "@/db/client";
+import { db, type DbOrTx, type Tx } from "@/db/client";
 import { addresses, paymentMethods, users } from "@/db/schema";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
 import { forgetSessions } from "@/lib/auth/sessions";
 import { encryptSecret } from "@/lib/crypto/secret-box";
 import { changedBy, noticeOfProfileChange } from "@/lib/mail/profile-notice";
-import { describePayment, getProfile, type ProfileView } from "./queries";
-import type { AddressInput, NameInput, PaymentInput, PhoneInput } from "./schema";
+import {
+  addressData,
+  describePayment,
+  nameData,
+  paymentData,
+  phoneData,
+  timeZoneData,
+  type AddressInitial,
+  type NameInitial,
+  type PaymentInitial,
+  type PhoneInitial,
+  type SectionData,
+  type TimeZoneInitial,
+} from "./display";
+import { getProfile, type ProfileView } from "./queries";
+import type { AddressInput, NameInput, PaymentInput, PaymentRemoveInput, PhoneInput, TimeZoneInput } from "./schema";
 import { changedFields, claimSection, type ProfileActor, type Section } from "./sections";
 import { cardBrand, formatUsPhone, normalizeUsPhone } from "./us";
 
-type Saved = { version: number; values: Record<string, string> };
-
-function asStrings(values: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [k, typeof v === "boolean" ? (v ? "on" : "") : String(v ?? "")]),
-  );
-}
-
-/** The refusal of a stale save, carrying the current values so the form can show them. */
-async function conflict(
-  tx: Tx,
+/**
+ * The refusal of a stale save, carrying the section as stored now (summary lines and the form's
+ * starting values with the new version): the form keeps what was typed and shows these beside it.
+ */
+export async function conflict<I>(
+  tx: DbOrTx,
   userId: string,
-  pick: (p: ProfileView) => Record<string, unknown>,
-): Promise<Outcome<Saved>> {
+  pick: (p: ProfileView) => SectionData<I>,
+): Promise<Outcome<SectionData<I>>> {
   const current = await getProfile(userId, tx);
-  return { ...fail("staleSection"), values: current ? asStrings(pick(current)) : undefined };
+  return { ...fail("staleSection"), current: current ? (pick(current) as SectionData) : undefined };
 }
 
 /**
@@ -58,43 +67,46 @@ async function recordChange(
   });
 }
 
-export function updateName(actor: ProfileActor, input: NameInput): Promise<Outcome<Saved>> {
+export function updateName(actor: ProfileActor, input: NameInput): Promise<Outcome<SectionData<NameInitial>>> {
   return db.transaction(async (tx) => {
     const [before] = await tx
       .select({ firstName: users.firstName, lastName: users.lastName })
       .from(users)
       .where(eq(users.id, actor.userId));
     const version = await claimSection(tx, actor.userId, "name", input.version);
-    if (version === null) return conflict(tx, actor.userId, (p) => p.name);
+    if (version === null) return conflict(tx, actor.userId, (p) => nameData(p.name));
     const after = { firstName: input.firstName, lastName: input.lastName };
     await tx.update(users).set(after).where(eq(users.id, actor.userId));
     // The header shows the name from the session; make the next request read it afresh.
     forgetSessions(actor.userId);
     await recordChange(tx, actor, "name", changedFields(before, after));
-    return ok({ version, values: asStrings({ ...after, version }) }, "Your name was saved.");
+    return ok(nameData({ ...after, version }), "Your name was saved.");
   });
 }
 
-export function updatePhone(actor: ProfileActor, input: PhoneInput): Promise<Outcome<Saved>> {
+export function updatePhone(actor: ProfileActor, input: PhoneInput): Promise<Outcome<SectionData<PhoneInitial>>> {
   return db.transaction(async (tx) => {
     const [before] = await tx.select({ phone: users.phone }).from(users).where(eq(users.id, actor.userId));
     const version = await claimSection(tx, actor.userId, "phone", input.version);
-    if (version === null) return conflict(tx, actor.userId, (p) => p.phone);
+    if (version === null) return conflict(tx, actor.userId, (p) => phoneData(p.phone));
     const phone = input.phone ? normalizeUsPhone(input.phone) : null;
     await tx.update(users).set({ phone }).where(eq(users.id, actor.userId));
     await recordChange(tx, actor, "phone", changedFields(before, { phone }));
     return ok(
-      { version, values: { phone: phone ? formatUsPhone(phone) : "", version: String(version) } },
+      phoneData({ phone: phone ? formatUsPhone(phone) : "", version }),
       phone ? "Your phone number was saved." : "Your phone number was removed.",
     );
   });
 }
 
-export function updateAddresses(actor: ProfileActor, input: AddressInput): Promise<Outcome<Saved>> {
+export function updateAddresses(
+  actor: ProfileActor,
+  input: AddressInput,
+): Promise<Outcome<SectionData<AddressInitial>>> {
   return db.transaction(async (tx) => {
     const beforeView = await getProfile(actor.userId, tx);
     const version = await claimSection(tx, actor.userId, "address", input.version);
-    if (version === null || !beforeView) return conflict(tx, actor.userId, (p) => p.address);
+    if (version === null || !beforeView) return conflict(tx, actor.userId, (p) => addressData(p.address));
     const service = {
       line1: input.serviceLine1,
       line2: input.serviceLine2,
@@ -119,7 +131,7 @@ export function updateAddresses(actor: ProfileActor, input: AddressInput): Promi
     const { version: _v1, ...beforeValues } = beforeView.address;
     const { version: _v2, ...afterValues } = after;
     await recordChange(tx, actor, "address", changedFields(beforeValues, afterValues));
-    return ok({ version, values: asStrings({ ...afterValues, version }) }, "Your addresses were saved.");
+    return ok(addressData(after), "Your addresses were saved.");
   });
 }
 
@@ -142,7 +154,10 @@ async function upsertAddress(
  * Saves the payment method on file. Only label, last four and expiry are kept readable; the full
  * number is encrypted (bound to this user) and never logged, audited or returned.
  */
-export function savePaymentMethod(actor: ProfileActor, input: PaymentInput): Promise<Outcome<Saved>> {
+export function savePaymentMethod(
+  actor: ProfileActor,
+  input: PaymentInput,
+): Promise<Outcome<SectionData<PaymentInitial>>> {
   const row =
     input.kind === "card"
       ? {
@@ -167,7 +182,7 @@ export function savePaymentMethod(actor: ProfileActor, input: PaymentInput): Pro
   const encryptedNumber = encryptSecret(secret, `payment:${actor.userId}`);
   return db.transaction(async (tx) => {
     const version = await claimSection(tx, actor.userId, "payment", input.version);
-    if (version === null) return conflict(tx, actor.userId, (p) => ({ version: p.payment.version }));
+    if (version === null) return conflict(tx, actor.userId, (p) => paymentData(p.payment));
     await tx
       .insert(paymentMethods)
       .values({ userId: actor.userId, ...visible, encryptedNumber })
@@ -177,6 +192,65 @@ export function savePaymentMethod(actor: ProfileActor, input: PaymentInput): Pro
       });
     const summary = describePayment(visible);
     await recordChange(tx, actor, "payment", ["paymentMethod"], { paymentMethod: summary });
-    return ok({ version, values: { version: String(version) } }, `Saved: ${summary}.`);
+    return ok(paymentData({ version, method: { ...visible } }), `Saved: ${summary}.`);
+  });
+}
+
+/** Removes the payment method on file (after the form's confirmation step): audited and mailed like a change. */
+export function removePaymentMethod(
+  actor: ProfileActor,
+  input: PaymentRemoveInput,
+): Promise<Outcome<SectionData<PaymentInitial>>> {
+  return db.transaction(async (tx) => {
+    const version = await claimSection(tx, actor.userId, "payment", input.version);
+    if (version === null) return conflict(tx, actor.userId, (p) => paymentData(p.payment));
+    const removed = await tx
+      .delete(paymentMethods)
+      .where(eq(paymentMethods.userId, actor.userId))
+      .returning({ label: paymentMethods.label, last4: paymentMethods.last4 });
+    if (removed[0]) {
+      await recordChange(tx, actor, "payment", ["paymentMethod"], {
+        paymentMethod: `${removed[0].label} ending in ${removed[0].last4}`,
+        removed: true,
+      });
+    }
+    return ok(paymentData({ version, method: null }), "Your payment method was removed.");
+  });
+}
+
+/**
+ * Saves the zone times are shown in. No version check: one value, and a later choice simply wins.
+ * Audited like any profile change.
+ */
+export function updateTimeZone(
+  actor: ProfileActor,
+  input: TimeZoneInput,
+): Promise<Outcome<SectionData<TimeZoneInitial>>> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .update(users)
+      .set({ timeZone: input.timeZone, updatedAt: sql`now()` })
+      .where(eq(users.id, actor.userId))
+      .returning({
+        state: sql<
+          string | null
+        >`(select a.state from ${addresses} a where a.user_id = users.id and a.kind = 'service')`,
+      });
+    await recordAudit(tx, {
+      actorId: actor.actorId,
+      subjectUserId: actor.userId,
+      action: "profile.updated",
+      detail: {
+        section: "timeZone",
+        fields: ["timeZone"],
+        timeZone: input.timeZone,
+        ...(actor.reason ? { reason: actor.reason } : {}),
+      },
+      ip: actor.ip,
+    });
+    return ok(
+      timeZoneData(input.timeZone, before?.state ?? ""),
+      `Times are now shown in ${timeZoneData(input.timeZone, "").display[0].value}.`,
+    );
   });
 }

@@ -1,20 +1,21 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { ChangePasswordForm } from "@/components/auth/ChangePasswordForm";
-import { AddressForm } from "@/components/profile/AddressForm";
-import { EmailSection } from "@/components/profile/EmailSection";
-import { NameForm } from "@/components/profile/NameForm";
-import { PaymentForm } from "@/components/profile/PaymentForm";
-import { PhoneForm } from "@/components/profile/PhoneForm";
-import { PreferencesForm } from "@/components/profile/PreferencesForm";
+import { EditableSection } from "@/components/profile/EditableSection";
 import { ProfileSection } from "@/components/profile/ProfileSection";
 import { requirePageUser } from "@/lib/auth/current";
-import { formatDateTime } from "@/lib/format";
-import { getPreferences } from "@/lib/preferences/queries";
-import { describePayment, getProfile } from "@/lib/profile/queries";
-import { changePasswordAction } from "../security/actions";
+import {
+  addressData,
+  emailData,
+  nameData,
+  paymentData,
+  phoneData,
+  preferencesData,
+  timeZoneData,
+} from "@/lib/profile/display";
+import { getProfilePage } from "@/lib/profile/queries";
 import {
   cancelEmailChangeAction,
+  removePaymentAction,
   requestEmailChangeAction,
   resendEmailChangeAction,
   savePaymentAction,
@@ -22,22 +23,32 @@ import {
   updateAddressAction,
   updateNameAction,
   updatePhoneAction,
+  updateTimeZoneAction,
 } from "./actions";
 
 export const metadata: Metadata = { title: "Edit Profile" };
 
-export default async function EditProfilePage() {
+type Props = { searchParams: Promise<{ edit?: string | string[]; again?: string | string[] }> };
+
+/**
+ * A summary of every section, read in one statement, with one form open at most: the one named by
+ * `?edit=` (how "Edit" works without JavaScript; with it, sections open in place).
+ */
+export default async function EditProfilePage({ searchParams }: Props) {
   const session = await requirePageUser("account.own", "/account/profile");
-  const [profile, preferences] = await Promise.all([getProfile(session.userId), getPreferences(session.userId)]);
+  const [profile, { edit, again }] = await Promise.all([getProfilePage(session.userId), searchParams]);
   if (!profile) notFound();
-  const pending = profile.email.pending;
+  const opened = (id: string) =>
+    edit === id ? ("edit" as const) : edit === `${id}-remove` ? ("remove" as const) : null;
+  const nextAgain = (Number(typeof again === "string" ? again : 0) || 0) + 1;
+  // The open section links "Edit" to a new URL for when a JavaScript-off save has closed it.
+  const open = (id: string) => ({ open: opened(id), ...(opened(id) && { again: nextAgain }) });
   return (
-    <div className="space-y-8">
+    <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-bold">Edit Profile</h1>
         <p className="text-gray-700">
-          Account number {profile.accountNumber} · username {profile.username}. Each section saves on its own. Every
-          change is recorded in your{" "}
+          Account number {profile.accountNumber} · username {profile.username}. Every change is recorded in your{" "}
           <a className="text-brand-700 underline" href="/account/activity">
             account activity
           </a>{" "}
@@ -50,7 +61,13 @@ export default async function EditProfilePage() {
         why="So we know how to address you and whose account this is."
         whyHref="/privacy#what-we-collect"
       >
-        <NameForm action={updateNameAction} initial={profile.name} />
+        <EditableSection
+          id="name"
+          label="name"
+          action={updateNameAction}
+          data={nameData(profile.name)}
+          {...open("name")}
+        />
       </ProfileSection>
       <ProfileSection
         id="addresses"
@@ -58,7 +75,13 @@ export default async function EditProfilePage() {
         why="Where we provide service and where we send your bill."
         whyHref="/privacy#how-we-use"
       >
-        <AddressForm action={updateAddressAction} initial={profile.address} />
+        <EditableSection
+          id="addresses"
+          label="addresses"
+          action={updateAddressAction}
+          data={addressData(profile.address)}
+          {...open("addresses")}
+        />
       </ProfileSection>
       <ProfileSection
         id="phone"
@@ -66,7 +89,13 @@ export default async function EditProfilePage() {
         why="To reach you about your service, orders and appointments."
         whyHref="/privacy#how-we-use"
       >
-        <PhoneForm action={updatePhoneAction} initial={profile.phone} />
+        <EditableSection
+          id="phone"
+          label="phone number"
+          action={updatePhoneAction}
+          data={phoneData(profile.phone)}
+          {...open("phone")}
+        />
       </ProfileSection>
       <ProfileSection
         id="email"
@@ -74,13 +103,13 @@ export default async function EditProfilePage() {
         why="To sign you in and send account, order and payment messages."
         whyHref="/privacy#how-we-use"
       >
-        <EmailSection
-          email={profile.email.email}
-          version={profile.email.version}
-          pending={pending ? { newEmail: pending.newEmail, expiresAt: formatDateTime(pending.expiresAt) } : null}
-          change={requestEmailChangeAction}
-          resend={resendEmailChangeAction}
-          cancel={cancelEmailChangeAction}
+        <EditableSection
+          id="email"
+          label="e-mail address"
+          action={requestEmailChangeAction}
+          more={{ resend: resendEmailChangeAction, cancel: cancelEmailChangeAction }}
+          data={emailData(profile.email, session.timeZone)}
+          {...open("email")}
         />
       </ProfileSection>
       <ProfileSection
@@ -89,10 +118,13 @@ export default async function EditProfilePage() {
         why="To pay your bill automatically. We show only the last four digits."
         whyHref="/privacy#safeguards"
       >
-        <PaymentForm
+        <EditableSection
+          id="payment"
+          label="payment method"
           action={savePaymentAction}
-          version={profile.payment.version}
-          onFile={profile.payment.method ? describePayment(profile.payment.method) : null}
+          removeAction={removePaymentAction}
+          data={paymentData(profile.payment)}
+          {...open("payment")}
         />
       </ProfileSection>
       <ProfileSection
@@ -101,7 +133,27 @@ export default async function EditProfilePage() {
         why="Marketing e-mail only goes to people who said yes. Change your mind any time, here or from any of our e-mails."
         whyHref="/privacy#how-we-use"
       >
-        <PreferencesForm action={savePreferencesAction} topics={preferences} />
+        <EditableSection
+          id="preferences"
+          label="e-mail preferences"
+          action={savePreferencesAction}
+          data={preferencesData(profile.topics)}
+          {...open("preferences")}
+        />
+      </ProfileSection>
+      <ProfileSection
+        id="time-zone"
+        title="Time zone"
+        why="So every time we show you, on the site and in e-mail, is in your own."
+        whyHref="/privacy#what-we-collect"
+      >
+        <EditableSection
+          id="time-zone"
+          label="time zone"
+          action={updateTimeZoneAction}
+          data={timeZoneData(profile.timeZone, profile.address.serviceState)}
+          {...open("time-zone")}
+        />
       </ProfileSection>
       <ProfileSection
         id="password"
@@ -109,7 +161,9 @@ export default async function EditProfilePage() {
         why="Changing it signs out every other device."
         whyHref="/privacy#safeguards"
       >
-        <ChangePasswordForm action={changePasswordAction} />
+        <a href="/account/security#password-heading" className="font-semibold text-brand-700 underline">
+          Change your password on the Security page
+        </a>
       </ProfileSection>
     </div>
   );

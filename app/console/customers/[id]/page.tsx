@@ -159,8 +159,10 @@ function OnBehalf({ record, editing, timeZone }: { record: CustomerRecord; editi
       form: () => (
         <PaymentForm
           action={savePaymentForCustomer.bind(null, customerId)}
-          version={profile.payment.version}
-          onFile={profile.payment.method ? describePayment(profile.payment.method) : null}
+          initial={{
+            version: profile.payment.version,
+            onFile: profile.payment.method ? describePayment(profile.payment.method) : null,
+          }}
         />
       ),
     },
@@ -168,7 +170,10 @@ function OnBehalf({ record, editing, timeZone }: { record: CustomerRecord; editi
       id: "preferences",
       title: "E-mail choices",
       form: () => (
-        <PreferencesForm action={savePreferencesForCustomer.bind(null, customerId)} topics={record.preferences} />
+        <PreferencesForm
+          action={savePreferencesForCustomer.bind(null, customerId)}
+          initial={{ topics: record.preferences }}
+        />
       ),
     },
   ];
