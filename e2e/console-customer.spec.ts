@@ -165,7 +165,10 @@ test.describe("the customer page, as the demo rep", () => {
       const phone = page.getByRole("form", { name: "Phone", exact: true });
       await phone.getByLabel("Phone number").fill("(303) 555-0178");
       await phone.getByRole("button", { name: "Save phone number" }).click();
-      await expect(page.locator("#phone-message")).toContainText("This information changed since you opened the page");
+      await expect(page.locator("#phone-message")).toContainText("This information changed since you opened it");
+      // What the rep typed stays, beside what is saved now.
+      await expect(phone.getByLabel("Phone number")).toHaveValue("(303) 555-0178");
+      await expect(page.getByTestId("saved-now")).toContainText("(720) 555-0100");
       const { rows } = await testDb().query<{ phone: string }>(`select phone from users where id = $1`, [c.id]);
       expect(rows[0].phone).toBe("+17205550100");
     } finally {

@@ -49,7 +49,8 @@ class NameSaver implements Saver {
   /** Reads the form as rendered: React's `$ACTION_*` fields and the section's current version. */
   async load(): Promise<void> {
     const res = await request("GET", NAME_FORM_PATH, { cookie: this.cookie, accept: "text/html" });
-    if (res.status !== 200) throw new Error(`GET ${NAME_FORM_PATH} as bench customer ${this.who} answered ${res.status}`);
+    if (res.status !== 200)
+      throw new Error(`GET ${NAME_FORM_PATH} as bench customer ${this.who} answered ${res.status}`);
     this.fields = scrapeForm(res.body, /aria-label="Name"/, `${NAME_FORM_PATH} (Name form)`);
     if (!/^\d+$/.test(this.fields.version ?? ""))
       throw new Error("the Name form on /account/profile has no numeric version field");
