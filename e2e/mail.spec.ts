@@ -206,3 +206,28 @@ test("mail: the mailbox ends a link at trailing punctuation", async ({ page }) =
   expect(hrefs).toEqual(["https://localhost:3443/account/activity", "https://localhost:3443/contact"]);
   await expectFitsAndShoot(page, "mailbox");
 });
+
+test("mail: “This wasn't me” works with JavaScript off", async ({ browser }) => {
+  const user = await createCustomer();
+  const token = randomBytes(32).toString("base64url");
+  await testDb().query(
+    `insert into recovery_tokens (user_id, kind, token_hash, event_at, expires_at) values ($1, 'not_me', $2, now(), now() + interval '7 days')`,
+    [user.id, createHash("sha256").update(token).digest("hex")],
+  );
+  const context = await newContext(browser, { javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await signIn(page, user.username, user.password);
+    expect(await signOutEverySession(user.id)).toBe(1);
+    await page.goto(`/not-me?token=${token}`);
+    await page.getByRole("button", { name: "Sign out everywhere and choose a new password" }).click();
+    await expect(page).toHaveURL(/\/reset-password\?token=/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Choose a new password");
+    expect(await signOutEverySession(user.id)).toBe(0);
+    // Once used, the link says so (the page is read again without JavaScript too).
+    await page.goto(`/not-me?token=${token}`);
+    await expect(page.getByText("This link has expired or was already used.")).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
