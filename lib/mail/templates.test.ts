@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { contactAcknowledgementMail } from "@/lib/contact/mail";
+import { noticeBody, noticeSubject } from "@/lib/policy/notices";
 import { accountClosedMail } from "@/lib/privacy/close-account";
 import { linksNotAlone, renderMailHtml } from "./render";
 import * as templates from "./templates";
@@ -35,6 +36,10 @@ const known: Record<string, { subject: string; text: string }> = {
   }),
   contactAcknowledgement: contactAcknowledgementMail({ topic: "Billing", requestNumber: "C-1" }),
   accountClosed: accountClosedMail(),
+  policyNotice: {
+    subject: noticeSubject(new Date("2027-01-01")),
+    text: noticeBody({ effectiveAt: new Date("2027-01-01"), summary: "We keep less." }),
+  },
 };
 
 // A template added later with plain string arguments (a name, a link) is checked too.

@@ -91,6 +91,23 @@ describe("mail worker", () => {
     expect(row).toMatchObject({ status: "sending", attempts: 2, lastError: null });
   });
 
+  it("mail: transactional mail carries an HTML part, also when it was queued without one", async () => {
+    const to = `${randomName()}@example.test`;
+    await db.transaction((tx) =>
+      queueMail(tx, { to, subject: "Both", text: "Hello <you>\n\nHere:\nhttps://localhost:3000/x" }),
+    );
+    // As the policy notice batch queues it: straight into the table, text only.
+    await db
+      .insert(mailOutbox)
+      .values({ toAddress: to, subject: "By SQL", textBody: "See:\nhttps://localhost:3000/y" });
+    await drain(createTransport(""));
+    const rows = await db.select().from(devMailbox).where(eq(devMailbox.toAddress, to)).orderBy(devMailbox.id);
+    expect(rows.map((r) => r.subject)).toEqual(["Both", "By SQL"]);
+    expect(rows[0].htmlBody).toContain("Hello &lt;you&gt;");
+    expect(rows[0].htmlBody).toContain('<a href="https://localhost:3000/x"');
+    expect(rows[1].htmlBody).toContain('<a href="https://localhost:3000/y"');
+  });
+
   it("mail: without SMTP_URL mail lands in the local mailbox", async () => {
     const to = `${randomName()}@example.test`;
     await db.transaction((tx) => queueMail(tx, { to, subject: "Local", text: "https://localhost:3000/x" }));

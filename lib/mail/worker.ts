@@ -5,6 +5,7 @@ import { noteDatabaseError } from "@/db/availability";
 import { env } from "@/lib/env";
 import { unsubscribeUrl } from "@/lib/preferences/unsubscribe";
 import { mailDueProfileDigests } from "./profile-notice";
+import { renderMailHtml } from "./render";
 import { createTransport, type Envelope, type MailTransport } from "./transport";
 
 const MAX_ATTEMPTS = 8;
@@ -43,7 +44,8 @@ async function envelopeFor(m: ClaimedMail): Promise<Envelope | null> {
       to: m.to_address,
       subject: m.subject,
       text: m.text_body,
-      ...(m.html_body ? { html: m.html_body } : {}),
+      // Rows queued by SQL (the policy notice batch) get their HTML part made here.
+      html: m.html_body ?? renderMailHtml(m.subject, m.text_body),
     };
   if (!m.user_id || !m.topic_id) return null;
   // The address too is read now: someone who changed it since the send was queued gets it there.

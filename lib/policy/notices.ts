@@ -22,8 +22,11 @@ export function noticeBody(v: { effectiveAt: Date; summary: string }): string {
 What is changing:
 ${v.summary || "See the comparison at the link below."}
 
-Read the changes, line by line: ${appUrl()}/privacy/changes
-The policy in force today: ${appUrl()}/privacy
+Read the changes, line by line:
+${appUrl()}/privacy/changes
+
+The policy in force today:
+${appUrl()}/privacy
 
 This is a service notice about your ${BRAND_NAME} account, sent once to every customer; it is not a newsletter.`;
 }
