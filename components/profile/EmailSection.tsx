@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect, useState, type ReactNode } from "react";
 import { emailChangeSchema } from "@/lib/profile/schema";
 import type { ActionResult } from "@/lib/actions/result";
 import { Field } from "@/components/ui/Field";
@@ -10,38 +10,39 @@ import { FormButtons, type EditorControls } from "./FormButtons";
 
 type Simple = (prev: unknown, data: FormData) => Promise<ActionResult<undefined>>;
 
-function PendingChange({
-  newEmail,
-  expiresAt,
+/**
+ * The e-mail change waiting for its link, with Resend and Cancel (each its own form, so both work
+ * without JavaScript). Shared with the console's on-behalf form, which words it for a rep.
+ */
+export function PendingChange({
+  children,
   resendAction,
   cancelAction,
   resending,
   cancelling,
   onChoose,
+  labels = { resend: "Resend", cancel: "Cancel" },
 }: {
-  newEmail: string;
-  expiresAt: string;
+  children: ReactNode;
   resendAction: (data: FormData) => void;
   cancelAction: (data: FormData) => void;
   resending: boolean;
   cancelling: boolean;
-  onChoose: (choice: "resend" | "cancel") => void;
+  onChoose?: (choice: "resend" | "cancel") => void;
+  labels?: { resend: string; cancel: string };
 }) {
   return (
     <div className="space-y-2 rounded-md border border-amber-600 bg-amber-50 p-3" data-testid="pending-email">
-      <p>
-        Waiting for confirmation: <strong>{newEmail}</strong>. Follow the link we sent there (it works until {expiresAt}
-        ).
-      </p>
-      <div className="flex gap-3">
-        <form action={resendAction} onSubmit={() => onChoose("resend")}>
+      <p>{children}</p>
+      <div className="flex flex-wrap gap-3">
+        <form action={resendAction} onSubmit={() => onChoose?.("resend")}>
           <button type="submit" disabled={resending} className="rounded-md border border-gray-600 px-3 py-1 text-sm">
-            {resending ? "Sending…" : "Resend"}
+            {resending ? "Sending…" : labels.resend}
           </button>
         </form>
-        <form action={cancelAction} onSubmit={() => onChoose("cancel")}>
+        <form action={cancelAction} onSubmit={() => onChoose?.("cancel")}>
           <button type="submit" disabled={cancelling} className="rounded-md border border-gray-600 px-3 py-1 text-sm">
-            {cancelling ? "Cancelling…" : "Cancel"}
+            {cancelling ? "Cancelling…" : labels.cancel}
           </button>
         </form>
       </div>
@@ -104,13 +105,15 @@ export function EmailSection({
       </p>
       {pending && (
         <PendingChange
-          {...pending}
           resendAction={resendAction}
           cancelAction={cancelAction}
           resending={resending}
           cancelling={cancelling}
           onChoose={setLatest}
-        />
+        >
+          Waiting for confirmation: <strong className="break-all">{pending.newEmail}</strong>. Follow the link we sent
+          there (it works until {pending.expiresAt}).
+        </PendingChange>
       )}
       <FormMessage id="pending-email-message" state={pendingOutcome} />
       <form

@@ -6,6 +6,7 @@ import { onBehalfEmailSchema } from "@/lib/console/customer-schema";
 import { Field } from "@/components/ui/Field";
 import { FormMessage, SubmitButton } from "@/components/ui/FormMessage";
 import { useActionForm, type FormAction } from "@/components/ui/form-hooks";
+import { PendingChange } from "@/components/profile/EmailSection";
 
 type Simple = (prev: unknown, data: FormData) => Promise<ActionResult<unknown>>;
 
@@ -46,32 +47,16 @@ export function OnBehalfEmailForm({
         Current address: <strong className="break-all">{email || "none"}</strong>
       </p>
       {pending && (
-        <div className="space-y-2 rounded-md border border-amber-600 bg-amber-50 p-3">
-          <p>
-            Waiting for the customer to confirm <strong className="break-all">{pending.newEmail}</strong> (the link
-            works until {pending.expiresAt}).
-          </p>
-          <div className="flex flex-wrap gap-3">
-            <form action={resendAction}>
-              <button
-                type="submit"
-                disabled={resending}
-                className="rounded-md border border-gray-600 px-3 py-1 text-sm"
-              >
-                {resending ? "Sending…" : "Resend the link"}
-              </button>
-            </form>
-            <form action={cancelAction}>
-              <button
-                type="submit"
-                disabled={cancelling}
-                className="rounded-md border border-gray-600 px-3 py-1 text-sm"
-              >
-                {cancelling ? "Cancelling…" : "Cancel the change"}
-              </button>
-            </form>
-          </div>
-        </div>
+        <PendingChange
+          resendAction={resendAction}
+          cancelAction={cancelAction}
+          resending={resending}
+          cancelling={cancelling}
+          labels={{ resend: "Resend the link", cancel: "Cancel the change" }}
+        >
+          Waiting for the customer to confirm <strong className="break-all">{pending.newEmail}</strong> (the link works
+          until {pending.expiresAt}).
+        </PendingChange>
       )}
       <FormMessage id="pending-email-message" state={cancelState ?? resendState} />
       <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Change e-mail address">
