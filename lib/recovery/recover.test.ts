@@ -152,6 +152,9 @@ describe("recovery links", () => {
     expect(result.ok).toBe(true);
     expect(await activeSessions(user.id)).toBe(0);
     expect(await findActiveSession(current)).toBeNull();
+    // The intruder's password no longer signs in, even before the owner picks a new one.
+    const [after] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, user.id));
+    expect(after.hash).toBeNull();
     expect(await recoverAccount(token, { ip: "" })).toMatchObject({ ok: false, error: "recoveryLinkUsed" });
     const resetToken = result.ok ? result.data.resetToken : "";
     expect(await resetPassword({ token: resetToken, password: "mine again, thank you 8" }, { ip: "" })).toMatchObject({

@@ -32,12 +32,19 @@ async function removeFactorsAddedSince(_tx: Tx, _userId: string, _eventAt: Date)
 /**
  * What both recovery links do once: every session ends (so whoever changed the account is out),
  * any pending e-mail change and outstanding reset link is ended, factors added since the event go,
- * and a fresh reset token is issued. The token is returned instead of mailed: the person just
+ * the old password stops working, and a fresh reset token is issued. The token is returned instead of mailed: the person just
  * proved they read this mailbox by following the link, and a second mail would only slow them
  * down while an intruder may still know the password.
  */
 async function lockOutAndStartReset(tx: Tx, userId: string, eventAt: Date, reason: string) {
   const signedOut = await revokeOtherSessions(tx, userId, null, reason);
+  // The old password stops working now, not when the new one is chosen: whoever made the alerted
+  // change may know it, and the owner might close the tab before finishing the reset (they can
+  // still start one from /forgot-password).
+  await tx
+    .update(users)
+    .set({ passwordHash: null, updatedAt: sql`now()` })
+    .where(eq(users.id, userId));
   await tx
     .update(emailChangeRequests)
     .set({ cancelledAt: sql`now()` })
