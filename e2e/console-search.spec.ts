@@ -77,9 +77,15 @@ test.describe("find a customer, as the demo rep", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto("/console/customers?q=dana");
     await expect(page.getByTestId("customer-row").first()).toBeVisible();
-    await expect(page.getByTestId("customer-row").filter({ hasText: "Dana Demo" }).first()).toContainText(
-      "Account number: 1000000001",
-    );
+    // Each stacked cell names its column: drawn from data-label, with empty alt text (a screen
+    // reader hears the column header instead, so the cell's name is its value alone).
+    const account = page
+      .getByTestId("customer-row")
+      .filter({ hasText: "Dana Demo" })
+      .first()
+      .getByRole("cell", { name: "1000000001", exact: true });
+    await expect(account).toHaveAttribute("data-label", "Account number");
+    expect(await account.evaluate((el) => getComputedStyle(el, "::before").content)).toContain("Account number");
     const width = await page.evaluate(() => document.scrollingElement!.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
     // Kept with the report (and in E2E_SHOTS_DIR when set) for a person to look at.
