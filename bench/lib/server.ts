@@ -114,7 +114,8 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess>
   if (prep.status !== 0) throw new Error("preparing the database failed");
 
   state.logFile = path.join(state.tmp!, "server.log");
-  const child = spawnServer(env, state.logFile, []);
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": where the server's time goes.
+  const child = spawnServer(env, state.logFile, process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []);
   state.server = child;
   await waitHealthy(child, state.logFile, target.port);
   return child;
