@@ -131,6 +131,9 @@ export function updateAddresses(
     const { version: _v1, ...beforeValues } = beforeView.address;
     const { version: _v2, ...afterValues } = after;
     await recordChange(tx, actor, "address", changedFields(beforeValues, afterValues));
+    // The session carries the time zone, which follows the service address's state while none is
+    // chosen: make the next request read it afresh (sessions are cached briefly on PGlite).
+    forgetSessions(actor.userId);
     return ok(addressData(after), "Your addresses were saved.");
   });
 }
@@ -248,6 +251,8 @@ export function updateTimeZone(
       },
       ip: actor.ip,
     });
+    // Every page reads the zone from the session (lib/auth/sessions.ts): drop the cached copy.
+    forgetSessions(actor.userId);
     return ok(
       timeZoneData(input.timeZone, before?.state ?? ""),
       `Times are now shown in ${timeZoneData(input.timeZone, "").display[0].value}.`,
