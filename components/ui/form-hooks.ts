@@ -74,10 +74,18 @@ export function useActionForm<S extends zcore.$ZodType<FieldValues, FieldValues>
   // typed secret (password, card number) around.
   useEffect(() => {
     if (!state) return;
+    // Edit Profile's sections answer with `initial` (and a stale one with `current`); the console's
+    // forms (staff, lawful register, policy draft, support settings) with `values`, which on a
+    // stale save are the stored values to show again.
+    const data = state.ok
+      ? (state.data as { initial?: Record<string, unknown>; values?: Record<string, unknown> })
+      : null;
     const stored = state.ok
-      ? scalars((state.data as { initial?: Record<string, unknown> } | undefined)?.initial)
+      ? scalars(data?.initial ?? data?.values)
       : state.conflict
-        ? { version: String(scalars(state.current?.initial)?.version ?? "") }
+        ? state.current
+          ? { version: String(scalars(state.current.initial)?.version ?? "") }
+          : state.values
         : undefined;
     if (!stored && !state.ok) return;
     const next = { ...form.getValues(), ...stored } as Record<string, unknown>;
