@@ -49,6 +49,8 @@ test("profile: Edit Profile with field errors and a pending e-mail change has no
   await email.getByLabel("New e-mail address").fill(`e2e_new_${randomSuffix()}@example.test`);
   await email.getByLabel("Your current password").fill(user.password);
   await submitAction(page, email.getByRole("button", { name: "Change e-mail address" }));
+  // The saved change closes the form (after the answer arrives); then open it again.
+  await expect(email).toBeHidden();
   await openSection(page, "email");
   await expect(page.getByTestId("pending-email")).toBeVisible();
 
