@@ -42,7 +42,7 @@ const { FORWARDED_HEADERS, TRANSPORT_HEADER, resolveTransport, transportStamp } 
 const { ensureAuthSecret, ensureDataKey, ensureTls } = await import("./lib/server/secrets");
 const { fallbackCsp, securityHeaders } = await import("./lib/server/security-headers");
 const { startMailWorker } = await import("./lib/mail/worker");
-const { resumeNewsletters } = await import("./lib/marketing/newsletter");
+const { resumeNewsletters } = await import("./lib/marketing/queue");
 const { resumeNoticeMailings } = await import("./lib/policy/notices");
 const { startChatBus, stopChatBus } = await import("./lib/chat/bus");
 const { STREAM_PATH, handleChatStream, closeAllChatStreams } = await import("./lib/chat/stream");

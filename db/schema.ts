@@ -322,21 +322,45 @@ export const subscriptions = pgTable(
   ],
 );
 
-export const newsletterStatusEnum = pgEnum("newsletter_status", ["queueing", "queued"]);
+/**
+ * scheduled → (cancelled | queueing → queued). Only the one UPDATE that moves a row out of
+ * 'scheduled' starts it, so two instances polling for due sends never start one twice.
+ */
+export const newsletterStatusEnum = pgEnum("newsletter_status", ["queueing", "queued", "scheduled", "cancelled"]);
 
 /** A marketing send to a topic's opt-ins; its mails are mail_outbox rows with its id. */
-export const newsletters = pgTable("newsletters", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  topicId: text("topic_id")
-    .notNull()
-    .references(() => emailTopics.id),
-  subject: text("subject").notNull(),
-  bodyMarkdown: text("body_markdown").notNull(),
-  createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
-  status: newsletterStatusEnum("status").notNull().default("queueing"),
-  recipients: integer("recipients").notNull().default(0),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-});
+export const newsletters = pgTable(
+  "newsletters",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    topicId: text("topic_id")
+      .notNull()
+      .references(() => emailTopics.id),
+    subject: text("subject").notNull(),
+    bodyMarkdown: text("body_markdown").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    status: newsletterStatusEnum("status").notNull().default("queueing"),
+    recipients: integer("recipients").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** One per previewed composition: a second click of "Send" (or a replayed POST) finds this row. */
+    sendKey: text("send_key"),
+    /** When a scheduled send is due (null: sent at once). */
+    scheduledAt: timestamp("scheduled_at", { withTimezone: true }),
+    /** The sender's time zone when it was scheduled, to show the time as they chose it. */
+    timeZone: text("time_zone"),
+    /** When queueing began (the move out of 'scheduled', or creation for "Send now"). */
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    /** The queueing lease: the instance adding rows renews it; another may take over once it lapses. */
+    queueLeaseUntil: timestamp("queue_lease_until", { withTimezone: true }),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    cancelledBy: uuid("cancelled_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("newsletters_send_key").on(t.sendKey),
+    // Not partial on status = 'scheduled': a new enum value cannot be used in the migration that adds it.
+    index("newsletters_due_idx").on(t.status, t.scheduledAt),
+  ],
+);
 
 /** Written in the same transaction as the change that causes the mail; drained by lib/mail/worker. */
 export const mailOutbox = pgTable(

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { smtpServerForThisFile } from "@/lib/test/smtp";
 import { db } from "@/db/client";
 import { mailOutbox, newsletters, users } from "@/db/schema";
-import { queueNewsletter } from "@/lib/marketing/newsletter";
+import { queueNewsletter } from "@/lib/marketing/queue";
 import { recordConsent } from "@/lib/preferences/consent";
 import { resolveUnsubscribeToken, unsubscribe } from "@/lib/preferences/unsubscribe";
 import { updateName } from "@/lib/profile/update";

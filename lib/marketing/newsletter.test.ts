@@ -4,7 +4,8 @@ import { db } from "@/db/client";
 import { mailOutbox, newsletters } from "@/db/schema";
 import { recordConsent } from "@/lib/preferences/consent";
 import { createUser } from "@/lib/test/factories";
-import { QUEUE_BATCH, previewDigest, queueNewsletter } from "./newsletter";
+import { previewDigest } from "./newsletter";
+import { QUEUE_BATCH, queueNewsletter } from "./queue";
 
 describe("newsletters", () => {
   it("newsletter: queueing again after an interruption adds nobody twice", async () => {
