@@ -63,3 +63,69 @@ export function zoneForState(state: string | null | undefined): TimeZoneId {
 export function resolveTimeZone(chosen: string | null | undefined, serviceState?: string | null): string {
   return chosen && isValidTimeZone(chosen) ? chosen : zoneForState(serviceState);
 }
+
+// ——— Wall-clock time in a zone → an instant ———
+
+const wallFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock reading of `instant` in `timeZone`, as milliseconds of a UTC date with the same reading. */
+function wallClockMs(instant: number, timeZone: string): number {
+  let f = wallFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    wallFormatters.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(instant).map((x) => [x.type, x.value]));
+  return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
+}
+
+export type WallTime =
+  /** The one instant that reads so; `ambiguous` when clocks fall back and it reads so twice (the first is taken). */
+  | { ok: true; instant: Date; ambiguous: boolean }
+  /** "invalid": not a date and time; "nonexistent": skipped when clocks sprang forward. */
+  | { ok: false; reason: "invalid" | "nonexistent" };
+
+/**
+ * The instant a wall-clock time ("2026-03-08T02:30", as a datetime-local field sends it) means in
+ * `timeZone`. Intl only converts the other way, so this tries the zone's offsets a day either side
+ * (no zone changes its offset twice within two days) and keeps each candidate that reads back as
+ * the same wall time: none means the time fell in a spring-forward gap, two that it is repeated
+ * when clocks fall back — the earlier (still daylight-saving) one is taken and the caller shows
+ * the zone's abbreviation so the reader sees which.
+ */
+export function wallTimeToInstant(local: string, timeZone: string): WallTime {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m || !isValidTimeZone(timeZone)) return { ok: false, reason: "invalid" };
+  const [year, month, day, hour, minute] = m.slice(1).map(Number);
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const check = new Date(wall);
+  // Date.UTC rolls 31 February over into March: refuse rather than move the date.
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59) {
+    return { ok: false, reason: "invalid" };
+  }
+  const DAY = 86_400_000;
+  const offsets = new Set([
+    wallClockMs(wall - DAY, timeZone) - (wall - DAY),
+    wallClockMs(wall + DAY, timeZone) - (wall + DAY),
+  ]);
+  const candidates = [...offsets]
+    .map((offset) => wall - offset)
+    .filter((instant) => wallClockMs(instant, timeZone) === wall)
+    .sort((a, b) => a - b);
+  if (candidates.length === 0) return { ok: false, reason: "nonexistent" };
+  return { ok: true, instant: new Date(candidates[0]), ambiguous: candidates.length > 1 };
+}
+
+/** `instant` as a datetime-local field's value ("2026-03-08T03:30") in `timeZone`. */
+export function instantToWallTime(instant: Date, timeZone: string): string {
+  return new Date(wallClockMs(instant.getTime(), timeZone)).toISOString().slice(0, 16);
+}
