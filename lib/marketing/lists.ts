@@ -11,17 +11,36 @@ export async function optInCounts(): Promise<Record<string, number>> {
 
 export type DailyConsent = { day: string; optIns: number; optOuts: number };
 
-/** Opt-ins and opt-outs per day (UTC) for the last `days` days, zeros included. */
-export async function dailyConsent(topicId: string, days = 90): Promise<DailyConsent[]> {
+/** The periods the marketing chart offers, in days; anything else asked for shows the default. */
+export const CHART_PERIODS = [30, 90, 365] as const;
+export type ChartPeriod = (typeof CHART_PERIODS)[number];
+export const DEFAULT_CHART_PERIOD: ChartPeriod = 90;
+
+/** `?period=` as the page receives it: one of CHART_PERIODS, else the default (90). */
+export function parseChartPeriod(value: string | string[] | undefined): ChartPeriod {
+  const raw = Array.isArray(value) ? value[0] : value;
+  const n = raw !== undefined && /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+  return CHART_PERIODS.find((p) => p === n) ?? DEFAULT_CHART_PERIOD;
+}
+
+/**
+ * Opt-ins and opt-outs per calendar day in UTC for the last `days` days including today, oldest
+ * first, days without events included as zeros. The window starts at 00:00 UTC of its first day
+ * (not `days` × 24 h before now), so the first day's bar counts that whole day and nothing before.
+ */
+export async function dailyConsent(topicId: string, days: ChartPeriod = DEFAULT_CHART_PERIOD): Promise<DailyConsent[]> {
   const { rows } = await db.execute<{ day: string; opt_ins: number; opt_outs: number }>(sql`
-    with days as (
-      select generate_series((now() at time zone 'utc')::date - ${days - 1}::int, (now() at time zone 'utc')::date, interval '1 day')::date as day
+    with bounds as (
+      select (now() at time zone 'utc')::date as last_day,
+             (now() at time zone 'utc')::date - ${days - 1}::int as first_day
+    ), days as (
+      select generate_series(b.first_day, b.last_day, interval '1 day')::date as day from bounds b
     ), counts as (
-      select (created_at at time zone 'utc')::date as day,
-             count(*) filter (where action = 'granted')::int as opt_ins,
-             count(*) filter (where action = 'withdrawn')::int as opt_outs
-      from consent_events
-      where topic_id = ${topicId} and created_at >= now() - make_interval(days => ${days})
+      select (e.created_at at time zone 'utc')::date as day,
+             count(*) filter (where e.action = 'granted')::int as opt_ins,
+             count(*) filter (where e.action = 'withdrawn')::int as opt_outs
+      from consent_events e, bounds b
+      where e.topic_id = ${topicId} and e.created_at >= b.first_day::timestamp at time zone 'utc'
       group by 1
     )
     select to_char(d.day, 'YYYY-MM-DD') as day, coalesce(c.opt_ins, 0) as opt_ins, coalesce(c.opt_outs, 0) as opt_outs
