@@ -85,3 +85,17 @@ export function renderMarkdown(source: string, vars: Record<string, string> = {}
   markExternalLinks(tokens);
   return { html: md.renderer.render(tokens, md.options, env), headings };
 }
+
+/**
+ * The same parser's tokens, for a renderer that must restyle them (newsletters' mail HTML and
+ * plain text, lib/marketing/render.ts): raw HTML is already escaped and unsafe links already
+ * refused here, exactly as for the policy pages.
+ */
+export function parseMarkdown(source: string): Token[] {
+  return md.parse(source, {});
+}
+
+/** Renders tokens from parseMarkdown (after a caller restyled them) with the same rules. */
+export function renderTokens(tokens: Token[]): string {
+  return md.renderer.render(tokens, md.options, {});
+}

@@ -1,0 +1,407 @@
+import "server-only";
+import type { Token } from "markdown-it";
+import { appUrl } from "@/lib/env";
+import { parseMarkdown, renderTokens } from "@/lib/markdown/render";
+
+// The composer's preview writes a sample "why" line beside the rendering; one import for both.
+export { consentLine } from "./why";
+
+/**
+ * A newsletter as it goes on the wire: its Markdown made into an inline-styled HTML part and a
+ * plain-text part by the app's one Markdown renderer (raw HTML escaped, unsafe links refused),
+ * personalised with merge fields, ending with the "Why did I get this?" section.
+ *
+ * Merge fields: `{first_name}`, or `{first_name|there}` with a fallback used when the value is
+ * empty. A literal brace next to a name is written doubled: `{{first_name}}` shows as
+ * `{first_name}`. Any other brace (`{ }`, `{1,2}`, JSON) stays as typed. Values are escaped in the
+ * HTML part and URL-encoded inside a link's address, so a name can never add markup or change
+ * where a link goes; a field cannot start a link's address (the scheme check refuses it).
+ *
+ * The Markdown is rendered once per newsletter (compileNewsletter) with a marker where each field
+ * stands; each person's copy only replaces the markers (personalise), so a batch of 1,000 mails
+ * parses the body once.
+ */
+
+export const MERGE_FIELDS: readonly string[] = ["first_name"];
+
+export type NewsletterParts = { subject: string; html: string; text: string };
+export type MergeValues = { firstName: string | null };
+export type WhyFooter = { why: string; unsubscribeUrl: string };
+
+// `{{` and `}}` are literal braces; `{name}` or `{name|fallback}` a field. Listed in this order so
+// `{{first_name}}` is read as two literal braces around plain text.
+const FIELD = /\{\{|\}\}|\{([A-Za-z][A-Za-z0-9_]{0,39})(?:\|([^{}\r\n]{0,100}))?\}/g;
+
+// Private-use characters stand for a field between parsing and personalising. Markdown leaves
+// them alone in text; in a link's address it percent-encodes them (ENCODED). Stripped from the
+// source first, so nobody can type one.
+const OPEN = "\uE000";
+const CLOSE = "\uE001";
+/** A text-part line that becomes the underline of the line above it once its length is known. */
+const UNDERLINE = "\uE002";
+const MARKERS = /[\uE000-\uE002]/g;
+const RAW = /\uE000(\d+)\uE001/g;
+const ENCODED = /%EE%80%80(\d+)%EE%80%81/g;
+
+/** Names of `{fields}` in the texts that do not exist, in the order first met, each once. */
+export function unknownMergeFields(...texts: string[]): string[] {
+  const unknown: string[] = [];
+  for (const text of texts) {
+    for (const m of text.matchAll(FIELD)) {
+      const name = m[1];
+      if (name && !MERGE_FIELDS.includes(name) && !unknown.includes(name)) unknown.push(name);
+    }
+  }
+  return unknown;
+}
+
+type Field = { name: string; fallback: string | null; literal: string };
+
+export type CompiledNewsletter = {
+  subject: string;
+  /** The body's HTML (not yet the whole document) with field markers. */
+  html: string;
+  /** The body's plain text with field markers. */
+  text: string;
+  fields: Field[];
+};
+
+function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+/** Replaces each field with its marker (fields are numbered across subject and body). */
+function markFields(source: string, fields: Field[]): string {
+  return source.replace(MARKERS, "").replace(FIELD, (whole: string, name?: string, fallback?: string) => {
+    if (whole === "{{") return "{";
+    if (whole === "}}") return "}";
+    fields.push({ name: name!, fallback: fallback ?? null, literal: whole });
+    return `${OPEN}${fields.length - 1}${CLOSE}`;
+  });
+}
+
+// The house style of mail HTML (see lib/mail/render.ts): inline styles only, since mail clients
+// drop <style> and external sheets.
+const font = "font-family:Arial,Helvetica,sans-serif";
+const mono = "font-family:Consolas,Menlo,Courier,monospace;font-size:14px";
+const linkStyle = "color:#1d4ed8;text-decoration:underline;word-break:break-word";
+const styles: Record<string, string> = {
+  paragraph_open: "margin:0 0 16px 0",
+  bullet_list_open: "margin:0 0 16px 0;padding:0 0 0 24px",
+  ordered_list_open: "margin:0 0 16px 0;padding:0 0 0 24px",
+  list_item_open: "margin:0 0 4px 0",
+  blockquote_open: "margin:0 0 16px 0;padding:0 0 0 16px;border-left:4px solid #d1d5db;color:#374151",
+  link_open: linkStyle,
+  code_inline: `${mono};background:#f3f4f6;padding:1px 4px`,
+  hr: "border:0;border-top:1px solid #d1d5db;margin:24px 0",
+  table_open: "border-collapse:collapse;margin:0 0 16px 0",
+  th_open: "border:1px solid #d1d5db;padding:4px 8px;text-align:left",
+  td_open: "border:1px solid #d1d5db;padding:4px 8px;text-align:left",
+};
+const headingStyle: Record<string, string> = {
+  h1: "margin:0 0 16px 0;font-size:24px;line-height:1.3",
+  h2: "margin:24px 0 12px 0;font-size:20px;line-height:1.3",
+};
+const smallHeading = "margin:20px 0 8px 0;font-size:17px;line-height:1.3";
+const preStyle = `${mono};margin:0 0 16px 0;padding:12px;background:#f3f4f6;white-space:pre-wrap;word-break:break-word`;
+
+/**
+ * Where a link or image address leads from a mail: same-site paths become absolute (a mail has no
+ * site to be relative to); an in-page anchor leads nowhere, so it is dropped ("").
+ */
+function mailHref(href: string): string {
+  if (href.startsWith("#")) return "";
+  if (href.startsWith("/")) return `${appUrl()}${href}`;
+  return href;
+}
+
+/** Alt text of an image token (its children are the alt's inline tokens). */
+function altText(t: Token): string {
+  return (t.children ?? []).map((c) => c.content).join("") || t.content;
+}
+
+/** Restyles the parsed tokens for mail: inline styles, absolute links, no images, code as <pre>. */
+function forMail(tokens: Token[]): void {
+  // Links do not nest, so one flag pairs an anchor's dropped link_open with its link_close.
+  let dropped = false;
+  for (const t of tokens) {
+    if (t.children) forMail(t.children);
+    if (t.type === "heading_open") {
+      t.attrSet("style", headingStyle[t.tag] ?? smallHeading);
+    } else if (t.type === "fence" || t.type === "code_block") {
+      // An html_block token is written out as it is; its content is escaped here.
+      t.type = "html_block";
+      t.content = `<pre style="${preStyle}">${escapeHtml(t.content.replace(/\n$/, ""))}</pre>\n`;
+    } else if (t.type === "image") {
+      // No remote images (they track opens and most clients block them anyway): the alt text,
+      // as a link to the picture when it has an address.
+      const src = mailHref(String(t.attrGet("src") ?? ""));
+      const alt = escapeHtml(altText(t) || "Image");
+      t.type = "html_inline";
+      t.content = src ? `<a href="${escapeHtml(src)}" style="${linkStyle}">${alt}</a>` : alt;
+    } else if (t.type === "link_open") {
+      const href = mailHref(String(t.attrGet("href") ?? ""));
+      dropped = !href;
+      if (dropped) {
+        // An in-page anchor: its words stay, without a link.
+        t.type = "html_inline";
+        t.content = "";
+      } else {
+        t.attrSet("href", href);
+        t.attrSet("style", linkStyle);
+      }
+    } else if (t.type === "link_close" && dropped) {
+      t.type = "html_inline";
+      t.content = "";
+      dropped = false;
+    } else if (styles[t.type]) {
+      const own = t.attrGet("style"); // a table column's alignment
+      t.attrSet("style", own ? `${styles[t.type]};${own}` : styles[t.type]);
+    }
+  }
+}
+
+/** The text of inline tokens; every link's address on its own line, after the link's words. */
+function inlineText(children: Token[]): string[] {
+  let s = "";
+  const links: { start: number; href: string; bare: boolean }[] = [];
+  const link = (label: string, href: string, bare = false) => {
+    if (!href) return label;
+    const shown = href.replace(/^(mailto|tel):/i, "");
+    // A bare address typed in the text (linkify, <autolink>) is said once, as the address.
+    if (bare || label.trim() === shown || label.trim() === href) return `\n${href}\n`;
+    return `${label}\n${href}\n`;
+  };
+  for (const t of children) {
+    switch (t.type) {
+      case "text":
+      case "code_inline":
+        s += t.content;
+        break;
+      case "softbreak":
+      case "hardbreak":
+        s += "\n";
+        break;
+      case "strong_open":
+      case "strong_close":
+        s += "*";
+        break;
+      case "em_open":
+      case "em_close":
+        s += "_";
+        break;
+      case "link_open":
+        links.push({
+          start: s.length,
+          href: mailHref(String(t.attrGet("href") ?? "")),
+          bare: t.markup === "linkify" || t.markup === "autolink",
+        });
+        break;
+      case "link_close": {
+        const l = links.pop();
+        if (l) s = s.slice(0, l.start) + link(s.slice(l.start), l.href, l.bare);
+        break;
+      }
+      case "image":
+        s += link(altText(t) || "Image", mailHref(String(t.attrGet("src") ?? "")));
+        break;
+    }
+  }
+  return s
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+}
+
+/** The plain-text part: headings underlined, lists marked, quotes with "> ", code indented. */
+function toText(tokens: Token[]): string {
+  const out: string[] = [];
+  // One entry per open list item or quote: what starts its first line, and its other lines.
+  const prefixes: { first: string; rest: string; used: boolean }[] = [];
+  const lists: { ordered: boolean; n: number }[] = [];
+  let row: string[] | null = null;
+  const prefix = () =>
+    prefixes
+      .map((p) => {
+        const s = p.used ? p.rest : p.first;
+        p.used = true;
+        return s;
+      })
+      .join("");
+  const emit = (lines: string[]) => {
+    for (const line of lines) out.push(prefix() + line);
+  };
+  const blankLine = () =>
+    prefixes
+      .map((p) => p.rest)
+      .join("")
+      .trimEnd();
+  const blank = () => out.push(blankLine());
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    switch (t.type) {
+      case "heading_open": {
+        emit(inlineText(tokens[i + 1].children ?? []));
+        if (t.tag === "h1" || t.tag === "h2") emit([`${UNDERLINE}${t.tag === "h1" ? "=" : "-"}`]);
+        blank();
+        i += 2;
+        break;
+      }
+      case "paragraph_open": {
+        emit(inlineText(tokens[i + 1].children ?? []));
+        if (!t.hidden) blank(); // a tight list's items are not separated by blank lines
+        i += 2;
+        break;
+      }
+      case "bullet_list_open":
+      case "ordered_list_open":
+        lists.push({ ordered: t.type === "ordered_list_open", n: Number(t.attrGet("start") ?? 1) });
+        break;
+      case "bullet_list_close":
+      case "ordered_list_close":
+        lists.pop();
+        if (lists.length === 0) blank();
+        break;
+      case "list_item_open": {
+        const list = lists[lists.length - 1];
+        const marker = list.ordered ? `${list.n++}. ` : "- ";
+        prefixes.push({ first: marker, rest: " ".repeat(marker.length), used: false });
+        break;
+      }
+      case "list_item_close":
+        prefixes.pop();
+        break;
+      case "blockquote_open":
+        prefixes.push({ first: "> ", rest: "> ", used: false });
+        break;
+      case "blockquote_close":
+        // The quote's last paragraph left a ">" line: the quote ends without it.
+        if (out.length && out[out.length - 1] === blankLine()) out.pop();
+        prefixes.pop();
+        blank();
+        break;
+      case "fence":
+      case "code_block": {
+        emit(
+          t.content
+            .replace(/\n$/, "")
+            .split("\n")
+            .map((l) => `    ${l}`),
+        );
+        blank();
+        break;
+      }
+      case "hr":
+        emit(["----------"]);
+        blank();
+        break;
+      case "tr_open":
+        row = [];
+        break;
+      case "inline":
+        if (row) row.push(inlineText(t.children ?? []).join(" "));
+        break;
+      case "tr_close":
+        emit([(row ?? []).join(" | ")]);
+        row = null;
+        break;
+      case "table_close":
+        blank();
+        break;
+    }
+  }
+  // Blank lines collapse to one; none at the start or the end.
+  const lines = out.map((l) => l.trimEnd()).filter((l, k, all) => l !== "" || (k > 0 && all[k - 1] !== ""));
+  while (lines.length && lines[lines.length - 1] === "") lines.pop();
+  return lines.join("\n");
+}
+
+/** Renders a newsletter's Markdown once, with a marker where each merge field stands. */
+export function compileNewsletter(source: { subject: string; body: string }): CompiledNewsletter {
+  const fields: Field[] = [];
+  const subject = markFields(source.subject, fields);
+  const body = markFields(source.body, fields);
+  // Parsed twice: the text part is read from tokens that forMail has not restyled for HTML.
+  const text = toText(parseMarkdown(body));
+  const tokens = parseMarkdown(body);
+  forMail(tokens);
+  return { subject, html: renderTokens(tokens), text, fields };
+}
+
+/** A field's value for this person: the value, else its fallback, else nothing. */
+function valueOf(field: Field, person: MergeValues): string {
+  if (!MERGE_FIELDS.includes(field.name)) return field.literal;
+  // Control characters (a line break in a name) would end a header or a line of the text part.
+  const value = (person.firstName ?? "").replace(/[\u0000-\u001f\u007f]/g, " ").trim();
+  return value || (field.fallback ?? "");
+}
+
+function fill(template: string, values: string[], escape: (v: string) => string): string {
+  return template
+    .replace(ENCODED, (_, n: string) => escape(encodeURIComponent(values[Number(n)] ?? "")))
+    .replace(RAW, (_, n: string) => escape(values[Number(n)] ?? ""));
+}
+
+/** Underlines a heading of the text part to its length once its fields are filled in. */
+function underline(text: string): string {
+  const lines = text.split("\n");
+  for (let k = 1; k < lines.length; k++) {
+    const at = lines[k].indexOf(UNDERLINE);
+    if (at < 0) continue;
+    const char = lines[k].slice(at + 1);
+    lines[k] = lines[k].slice(0, at) + char.repeat(Math.max(3, Math.min(72, lines[k - 1].length - at)));
+  }
+  return lines.join("\n");
+}
+
+/** One person's copy of a compiled newsletter, with the "Why did I get this?" section. */
+export function personalise(c: CompiledNewsletter, person: MergeValues, footer: WhyFooter): NewsletterParts {
+  const values = c.fields.map((f) => valueOf(f, person));
+  const subject = fill(c.subject, values, (v) => v);
+  const body = fill(c.html, values, escapeHtml);
+  const text = underline(fill(c.text, values, (v) => v));
+  const why = "Why did I get this?";
+  const url = escapeHtml(footer.unsubscribeUrl);
+  const html = [
+    "<!doctype html>",
+    '<html lang="en">',
+    '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width">',
+    `<title>${escapeHtml(subject)}</title></head>`,
+    `<body style="margin:0;padding:24px;background:#ffffff;color:#111827;${font};font-size:16px;line-height:1.5">`,
+    '<div style="max-width:600px">',
+    body.trimEnd(),
+    `<hr style="${styles.hr}">`,
+    `<h2 style="margin:0 0 8px 0;font-size:16px;line-height:1.3">${why}</h2>`,
+    `<p style="margin:0 0 8px 0;font-size:14px;color:#374151">${escapeHtml(footer.why)}</p>`,
+    `<p style="margin:0;font-size:14px;color:#374151">Unsubscribe with one click:<br>`,
+    `<a href="${url}" style="${linkStyle}">${url}</a></p>`,
+    "</div>",
+    "</body>",
+    "</html>",
+  ].join("\n");
+  const textPart = [
+    text,
+    "",
+    why,
+    "-".repeat(why.length),
+    footer.why,
+    "Unsubscribe with one click:",
+    footer.unsubscribeUrl,
+    "",
+  ].join("\n");
+  return { subject, html, text: textPart };
+}
+
+/** A newsletter for one person (the composer's preview and test send; the worker compiles once). */
+export function renderNewsletter(
+  source: { subject: string; body: string },
+  person: MergeValues,
+  footer: WhyFooter,
+): NewsletterParts {
+  return personalise(compileNewsletter(source), person, footer);
+}
