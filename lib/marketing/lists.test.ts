@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { consentEvents, emailTopics } from "@/db/schema";
 import { createUser } from "@/lib/test/factories";
-import { CHART_PERIODS, dailyConsent, parseChartPeriod } from "./lists";
+import { CHART_PERIODS, parseChartPeriod } from "./chart-period";
+import { dailyConsent } from "./lists";
 
 // A topic of this test's own, so other test files opting people in cannot change the counts.
 const topicId = `chart-test-${randomInt(1e9)}`;

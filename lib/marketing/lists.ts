@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
+import { DEFAULT_CHART_PERIOD, type ChartPeriod } from "./chart-period";
 
 /** Current opt-ins per marketing topic. */
 export async function optInCounts(): Promise<Record<string, number>> {
@@ -10,18 +11,6 @@ export async function optInCounts(): Promise<Record<string, number>> {
 }
 
 export type DailyConsent = { day: string; optIns: number; optOuts: number };
-
-/** The periods the marketing chart offers, in days; anything else asked for shows the default. */
-export const CHART_PERIODS = [30, 90, 365] as const;
-export type ChartPeriod = (typeof CHART_PERIODS)[number];
-export const DEFAULT_CHART_PERIOD: ChartPeriod = 90;
-
-/** `?period=` as the page receives it: one of CHART_PERIODS, else the default (90). */
-export function parseChartPeriod(value: string | string[] | undefined): ChartPeriod {
-  const raw = Array.isArray(value) ? value[0] : value;
-  const n = raw !== undefined && /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
-  return CHART_PERIODS.find((p) => p === n) ?? DEFAULT_CHART_PERIOD;
-}
 
 /**
  * Opt-ins and opt-outs per calendar day in UTC for the last `days` days including today, oldest
