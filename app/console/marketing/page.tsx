@@ -2,8 +2,10 @@ import type { Metadata } from "next";
 import { AutoRefresh } from "@/components/console/AutoRefresh";
 import { NewsletterForm } from "@/components/console/marketing/NewsletterForm";
 import { SendsTable } from "@/components/console/marketing/SendsTable";
+import { ChartPeriodSwitch } from "@/components/console/marketing/ChartPeriodSwitch";
 import { TopicSection } from "@/components/console/marketing/TopicSection";
 import { requirePageUser } from "@/lib/auth/current";
+import { parseChartPeriod } from "@/lib/marketing/chart-period";
 import { dailyConsent, optInCounts } from "@/lib/marketing/lists";
 import { recentNewsletters } from "@/lib/marketing/newsletter";
 import { listMarketingTopics } from "@/lib/preferences/queries";
@@ -11,12 +13,16 @@ import { newsletterAction } from "./actions";
 
 export const metadata: Metadata = { title: "Marketing — opt-in lists" };
 
-export default async function MarketingConsole() {
+type Props = { searchParams: Promise<{ period?: string | string[] }> };
+
+export default async function MarketingConsole({ searchParams }: Props) {
   const session = await requirePageUser("marketing", "/console/marketing");
+  // The charts' period (?period=30|90|365; anything else shows 90).
+  const period = parseChartPeriod((await searchParams).period);
   const topics = await listMarketingTopics();
   const [counts, charts, sends] = await Promise.all([
     optInCounts(),
-    Promise.all(topics.map((t) => dailyConsent(t.id))),
+    Promise.all(topics.map((t) => dailyConsent(t.id, period))),
     recentNewsletters(),
   ]);
   const inProgress = sends.some((s) => s.status === "queueing" || s.waiting > 0);
@@ -26,6 +32,7 @@ export default async function MarketingConsole() {
         <h1 className="text-2xl font-bold">Opt-in lists</h1>
         <p className="text-gray-700">Only people whose current choice is yes, and only the fields marketing needs.</p>
       </div>
+      <ChartPeriodSwitch period={period} />
       {topics.map((t, i) => (
         <TopicSection key={t.id} topic={t} optedIn={counts[t.id] ?? 0} days={charts[i]} />
       ))}
