@@ -43,6 +43,7 @@ const { ensureAuthSecret, ensureDataKey, ensureTls } = await import("./lib/serve
 const { fallbackCsp, securityHeaders } = await import("./lib/server/security-headers");
 const { startMailWorker } = await import("./lib/mail/worker");
 const { resumeNewsletters } = await import("./lib/marketing/queue");
+const { startNewsletterScheduler } = await import("./lib/marketing/scheduler");
 const { resumeNoticeMailings } = await import("./lib/policy/notices");
 const { startChatBus, stopChatBus } = await import("./lib/chat/bus");
 const { STREAM_PATH, handleChatStream, closeAllChatStreams } = await import("./lib/chat/stream");
@@ -204,6 +205,8 @@ const host = listenHost(config);
 await new Promise<void>((resolve) => httpsServer.listen(config.PORT, host, resolve));
 await new Promise<void>((resolve) => httpServer.listen(config.HTTP_PORT, host, resolve));
 const stopMailWorker = startMailWorker();
+// Every instance polls; one conditional UPDATE per due newsletter means only one of them starts it.
+const stopNewsletterScheduler = startNewsletterScheduler(config.NEWSLETTER_SCHEDULER_MS);
 await startChatBus();
 const stopChatRetention = startChatRetention();
 void resumeNewsletters().catch((err) => console.error("[newsletter] resuming failed:", err));
@@ -252,6 +255,7 @@ async function shutdown(signal: string) {
   await closed;
   clearInterval(idleSweep);
   clearTimeout(deadline);
+  await stopNewsletterScheduler();
   await stopMailWorker();
   await stopChatBus();
   await app.close?.();

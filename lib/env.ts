@@ -64,6 +64,9 @@ const envSchema = z
         const unit = v.trim().slice(-1).toLowerCase();
         return n * (unit === "h" ? 3600 : unit === "m" ? 60 : 1);
       }),
+    // How often each instance looks for scheduled newsletters that are due (milliseconds). A send
+    // starts at most this long after its time; the e2e servers use 1000 to see it within seconds.
+    NEWSLETTER_SCHEDULER_MS: z.coerce.number().int().min(200).max(600_000).default(5000),
     SEED_DEMO: z.enum(["auto", "always", "never"]).default("auto"),
     LOCAL_MAILBOX: z.enum(["auto", "on", "off"]).default("auto"),
     // Only "1" turns the bench floor endpoints on; anything else leaves them off (never refused).

@@ -66,6 +66,15 @@ export const messages = {
   /** The newsletter form's topic field. */
   chooseMarketingTopicField: chooseMarketingTopic,
   newsletterPreviewStale: "The topic or message changed since the preview. Preview again before sending.",
+  newsletterHasUnknownFields: "The message uses a merge field that doesn't exist. Correct it, then preview again.",
+  scheduleRequired: "Choose the date and time to send it",
+  scheduleInvalid: "Enter a date and a time, such as 2026-12-24 09:00",
+  scheduleInPast: "That time has already passed. Choose a later time, or Send now",
+  scheduleTooFar: "Choose a time within the next 12 months",
+  newsletterNotFound: "That newsletter doesn't exist.",
+  newsletterAlreadyStarted: "It has already started, so it can no longer be cancelled.",
+  newsletterAlreadyCancelled: "It was already cancelled. Nothing was sent.",
+  newsletterTestNoAddress: "Your account has no e-mail address to send a test to. Ask an admin to add one.",
   exportSignedOut: "Sign in first.",
   exportForbidden: "Only marketing staff can export opt-in lists.",
   exportUnknownTopic: "Unknown or non-marketing topic.",
@@ -156,8 +165,22 @@ export type PolicyTooEarly = { code: "policyTooEarly"; earliest: string };
 /** Account numbers of a lawful request that name no customer: they are part of the sentence. */
 export type LawfulUnknownAccounts = { code: "lawfulUnknownAccounts"; accounts: string[] };
 
+/** Merge fields a newsletter uses that do not exist, and those that do: both are part of the sentence. */
+export type UnknownMergeFields = { code: "unknownMergeFields"; names: string[]; known: string[] };
+
+/** A scheduled time that the clocks skip that night (spring forward) in the sender's zone. */
+export type ScheduleSkipped = { code: "scheduleSkipped"; timeZone: string };
+
 /** What a refusal names: a code of the table, or a sentence that carries a value. */
-export type Message = MessageCode | TooManyAttempts | SlowDown | ContactLimit | PolicyTooEarly | LawfulUnknownAccounts;
+export type Message =
+  | MessageCode
+  | TooManyAttempts
+  | SlowDown
+  | ContactLimit
+  | PolicyTooEarly
+  | LawfulUnknownAccounts
+  | UnknownMergeFields
+  | ScheduleSkipped;
 
 /** The words of a message. */
 export function say(message: Message): string {
@@ -166,6 +189,14 @@ export function say(message: Message): string {
   if (message.code === "lawfulUnknownAccounts") {
     const n = message.accounts.length;
     return `No customer has ${n === 1 ? "this account number" : "these account numbers"}: ${message.accounts.join(", ")}`;
+  }
+  if (message.code === "unknownMergeFields") {
+    const names = message.names.map((n) => `{${n}}`).join(", ");
+    const known = message.known.map((n) => `{${n}}`).join(", ");
+    return `${message.names.length === 1 ? "There is no merge field" : "There are no merge fields"} ${names}. Use ${known}, with a fallback after a bar if you like: {${message.known[0]}|there}`;
+  }
+  if (message.code === "scheduleSkipped") {
+    return `That time doesn't exist in ${message.timeZone}: the clocks skip it that night. Choose a time outside the change`;
   }
   if (message.code === "policyTooEarly") {
     return `A material change needs 30 days' notice: the earliest effective date is ${message.earliest}.`;

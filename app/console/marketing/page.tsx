@@ -7,9 +7,9 @@ import { TopicSection } from "@/components/console/marketing/TopicSection";
 import { requirePageUser } from "@/lib/auth/current";
 import { parseChartPeriod } from "@/lib/marketing/chart-period";
 import { dailyConsent, optInCounts } from "@/lib/marketing/lists";
-import { recentNewsletters } from "@/lib/marketing/newsletter";
+import { recentNewsletters, sendsRefreshMs } from "@/lib/marketing/newsletter";
 import { listMarketingTopics } from "@/lib/preferences/queries";
-import { newsletterAction } from "./actions";
+import { cancelNewsletterAction, newsletterAction } from "./actions";
 
 export const metadata: Metadata = { title: "Marketing — opt-in lists" };
 
@@ -25,7 +25,7 @@ export default async function MarketingConsole({ searchParams }: Props) {
     Promise.all(topics.map((t) => dailyConsent(t.id, period))),
     recentNewsletters(),
   ]);
-  const inProgress = sends.some((s) => s.status === "queueing" || s.waiting > 0);
+  const refreshMs = sendsRefreshMs(sends);
   return (
     <div className="space-y-10">
       <div>
@@ -40,14 +40,18 @@ export default async function MarketingConsole({ searchParams }: Props) {
         <h2 id="send-heading" className="text-xl font-semibold">
           Send a newsletter
         </h2>
-        <NewsletterForm action={newsletterAction} topics={topics.map((t) => ({ id: t.id, name: t.name }))} />
+        <NewsletterForm
+          action={newsletterAction}
+          topics={topics.map((t) => ({ id: t.id, name: t.name }))}
+          timeZone={session.timeZone}
+        />
       </section>
       <section aria-labelledby="sends-heading" className="space-y-3">
         <h2 id="sends-heading" className="text-xl font-semibold">
           Recent sends
         </h2>
-        <AutoRefresh active={inProgress} />
-        <SendsTable sends={sends} timeZone={session.timeZone} />
+        <AutoRefresh active={refreshMs !== null} everyMs={refreshMs ?? undefined} />
+        <SendsTable sends={sends} timeZone={session.timeZone} cancelAction={cancelNewsletterAction} />
       </section>
     </div>
   );
