@@ -45,6 +45,7 @@ const actionWords: Record<string, string> = {
   "marketing.export": "Opt-in export finished",
   "marketing.export_denied": "Opt-in export refused",
   "marketing.newsletter_started": "Newsletter sent",
+  "marketing.newsletter_test_sent": "Newsletter test sent to self",
   "policy.draft_started": "Privacy policy draft started",
   "policy.draft_saved": "Privacy policy draft saved",
   "policy.published": "Privacy policy published",

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { noteDatabaseError } from "@/db/availability";
 import { env } from "@/lib/env";
-import { unsubscribeUrl } from "@/lib/preferences/unsubscribe";
+import { marketingEnvelopes } from "@/lib/marketing/mail";
 import { mailDueProfileDigests } from "./profile-notice";
 import { renderMailHtml } from "./render";
 import { createTransport, type Envelope, type MailTransport } from "./transport";
@@ -16,6 +16,7 @@ type ClaimedMail = {
   mail_class: "transactional" | "marketing";
   user_id: string | null;
   topic_id: string | null;
+  newsletter_id: string | null;
   to_address: string;
   subject: string;
   text_body: string;
@@ -28,46 +29,22 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(3600, 10 * 2 ** Math.max(0, attempts - 1));
 }
 
-type MarketingConsent = { status: string | null; code: number; list_id: string; name: string; email: string | null };
-
 /**
- * Builds what goes on the wire, or null when a marketing mail must not be sent. Consent is read
- * here, at send time, so an opt-out that lands after the mail was queued still stops it.
- * Marketing mail gets RFC 8058 one-click unsubscribe headers, a List-Id, a visible unsubscribe
- * link and its own sender; transactional mail gets none of these.
+ * Builds what goes on the wire, or null when a marketing mail must not be sent. Marketing mail is
+ * built for the whole claimed batch at once by marketingEnvelopes (lib/marketing/mail.ts): consent,
+ * address and name are read there, at send time, so an opt-out that lands after the mail was
+ * queued still stops it; it adds the RFC 8058 one-click headers, a List-Id, the "Why did I get
+ * this?" section and its own sender. Transactional mail gets none of these.
  */
-async function envelopeFor(m: ClaimedMail): Promise<Envelope | null> {
-  const e = env();
-  if (m.mail_class !== "marketing")
-    return {
-      from: e.MAIL_FROM,
-      to: m.to_address,
-      subject: m.subject,
-      text: m.text_body,
-      // Rows queued by SQL (the policy notice batch) get their HTML part made here.
-      html: m.html_body ?? renderMailHtml(m.subject, m.text_body),
-    };
-  if (!m.user_id || !m.topic_id) return null;
-  // The address too is read now: someone who changed it since the send was queued gets it there.
-  const { rows } = await db.execute<MarketingConsent>(sql`
-    select s.status, t.code, t.list_id, t.name, u.email
-    from email_topics t
-    join users u on u.id = ${m.user_id}
-    left join subscriptions s on s.topic_id = t.id and s.user_id = u.id
-    where t.id = ${m.topic_id} and t.mail_class = 'marketing'`);
-  const consent = rows[0];
-  if (!consent || consent.status !== "granted" || !consent.email) return null;
-  const url = unsubscribeUrl(m.user_id, consent.code);
+async function envelopeFor(m: ClaimedMail, marketing: Promise<Map<number, Envelope | null>>): Promise<Envelope | null> {
+  if (m.mail_class === "marketing") return (await marketing).get(m.id) ?? null;
   return {
-    from: e.MAIL_FROM_MARKETING,
-    to: consent.email,
+    from: env().MAIL_FROM,
+    to: m.to_address,
     subject: m.subject,
-    text: `${m.text_body}\n\n--\nYou get this because you chose to receive "${consent.name}".\nUnsubscribe with one click:\n${url}\n`,
-    headers: {
-      "List-Unsubscribe": `<${url}>`,
-      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-      "List-Id": `${consent.name} <${consent.list_id}>`,
-    },
+    text: m.text_body,
+    // Rows queued by SQL (the policy notice batch) get their HTML part made here.
+    html: m.html_body ?? renderMailHtml(m.subject, m.text_body),
   };
 }
 
@@ -93,7 +70,13 @@ export async function deliverDueMail(transport: MailTransport = createTransport(
       limit ${BATCH}
       for update skip locked
     )
-    returning id, mail_class, user_id, topic_id, to_address, subject, text_body, html_body, attempts`);
+    returning id, mail_class, user_id, topic_id, newsletter_id, to_address, subject, text_body, html_body, attempts`);
+  // One query (and one Markdown render per newsletter) for the batch's marketing rows. Awaited by
+  // each marketing row, so a failure counts as that row's failed attempt; marked handled here in
+  // case no row gets to await it (all taken over).
+  const batch = claimed.rows.filter((m) => m.mail_class === "marketing");
+  const marketing = batch.length ? marketingEnvelopes(batch) : Promise.resolve(new Map<number, Envelope | null>());
+  marketing.catch(() => undefined);
   for (const m of claimed.rows) {
     const mine = sql`id = ${m.id} and status = 'sending' and attempts = ${m.attempts}`;
     try {
@@ -101,7 +84,7 @@ export async function deliverDueMail(transport: MailTransport = createTransport(
         sql`update mail_outbox set locked_until = now() + interval '2 minutes' where ${mine} returning id`,
       );
       if (renewed.rows.length === 0) continue; // another worker took it over
-      const envelope = await envelopeFor(m);
+      const envelope = await envelopeFor(m, marketing);
       if (!envelope) {
         await db.execute(sql`update mail_outbox set status = 'suppressed', locked_until = null where ${mine}`);
         continue;

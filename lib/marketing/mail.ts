@@ -1,0 +1,189 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { mailOutbox, type ConsentSource } from "@/db/schema";
+import { fail, ok, type Outcome } from "@/lib/actions/result";
+import { recordAudit } from "@/lib/audit/record";
+import type { Envelope } from "@/lib/mail/transport";
+import type { Message } from "@/lib/messages";
+import { env } from "@/lib/env";
+import { unsubscribeUrl } from "@/lib/preferences/unsubscribe";
+import { resolveTimeZone } from "@/lib/time-zone";
+import {
+  compileNewsletter,
+  MERGE_FIELDS,
+  personalise,
+  renderNewsletter,
+  unknownMergeFields,
+  type CompiledNewsletter,
+} from "./render";
+import { consentLine } from "./why";
+
+/** What the mail worker claimed of a marketing outbox row (lib/mail/worker.ts). */
+export type ClaimedMarketingRow = {
+  /** bigserial: a string from node-postgres, a number from PGlite (the map is keyed by it as given). */
+  id: number;
+  user_id: string | null;
+  topic_id: string | null;
+  newsletter_id: string | null;
+  subject: string;
+  text_body: string;
+};
+
+type Recipient = {
+  id: number | string;
+  status: "granted" | "withdrawn" | null;
+  source: ConsentSource | null;
+  opted_in_at: Date | string | null;
+  name: string;
+  code: number;
+  list_id: string;
+  email: string | null;
+  first_name: string | null;
+  time_zone: string | null;
+  state: string | null;
+  newsletter_id: string | null;
+  n_subject: string | null;
+  n_body: string | null;
+};
+
+/**
+ * What goes on the wire for each claimed marketing row, or null when it must not be sent. One
+ * query for the whole batch reads, at send time, each person's consent (so an opt-out after
+ * queueing still stops the mail), address (a changed address gets it), first name and time zone,
+ * and each newsletter's subject and Markdown once (the body is sent with the batch's first row of
+ * that newsletter only). The Markdown is rendered once per newsletter; each person's copy only
+ * fills in the merge fields and their own "Why did I get this?" line.
+ *
+ * The RFC 8058 one-click headers, the List-Id and the marketing sender are set here for every
+ * marketing mail; transactional mail has none of them (lib/mail/worker.ts).
+ */
+export async function marketingEnvelopes(rows: ClaimedMarketingRow[]): Promise<Map<number, Envelope | null>> {
+  const envelopes = new Map<number, Envelope | null>();
+  for (const r of rows) envelopes.set(r.id, null);
+  const ids = rows.filter((r) => r.user_id && r.topic_id).map((r) => r.id);
+  if (ids.length === 0) return envelopes;
+  const { rows: found } = await db.execute<Recipient>(sql`
+    select o.id, s.status, s.source, coalesce(s.opted_in_at, s.updated_at) as opted_in_at,
+      t.name, t.code, t.list_id, u.email, u.first_name, u.time_zone, a.state, n.id as newsletter_id,
+      case when row_number() over (partition by n.id order by o.id) = 1 then n.subject end as n_subject,
+      case when row_number() over (partition by n.id order by o.id) = 1 then n.body_markdown end as n_body
+    from mail_outbox o
+    join email_topics t on t.id = o.topic_id and t.mail_class = 'marketing'
+    join users u on u.id = o.user_id
+    left join subscriptions s on s.user_id = u.id and s.topic_id = t.id
+    left join addresses a on a.user_id = u.id and a.kind = 'service'
+    left join newsletters n on n.id = o.newsletter_id
+    where o.id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`);
+  // Ids are bigserial: node-postgres returns them as strings, PGlite as numbers. Matched as text;
+  // the map answers for the id exactly as the caller passed it.
+  const byId = new Map(rows.map((r) => [String(r.id), r]));
+  const compiled = new Map<string, CompiledNewsletter>();
+  for (const f of found) {
+    if (f.n_body !== null && f.newsletter_id)
+      compiled.set(f.newsletter_id, compileNewsletter({ subject: f.n_subject ?? "", body: f.n_body }));
+  }
+  const from = env().MAIL_FROM_MARKETING;
+  for (const f of found) {
+    const row = byId.get(String(f.id));
+    if (!row || f.status !== "granted" || !f.source || !f.email) continue;
+    // A row whose newsletter is gone (or one queued without a newsletter) carries its own Markdown.
+    const content =
+      (f.newsletter_id && compiled.get(f.newsletter_id)) ||
+      compileNewsletter({ subject: row.subject, body: row.text_body });
+    const url = unsubscribeUrl(row.user_id!, Number(f.code));
+    const why = consentLine({
+      topicName: f.name,
+      source: f.source,
+      optedInAt: new Date(f.opted_in_at ?? Date.now()),
+      timeZone: resolveTimeZone(f.time_zone, f.state),
+    });
+    const parts = personalise(content, { firstName: f.first_name }, { why, unsubscribeUrl: url });
+    envelopes.set(row.id, {
+      from,
+      to: f.email,
+      subject: parts.subject,
+      text: parts.text,
+      html: parts.html,
+      headers: {
+        "List-Unsubscribe": `<${url}>`,
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": `${f.name} <${f.list_id}>`,
+      },
+    });
+  }
+  return envelopes;
+}
+
+/**
+ * "Send a test to me": one mail to the signed-in staff member's own address, rendered as a
+ * customer gets it (their first name in the merge fields) but marked as a test in the subject and
+ * in "Why did I get this?". Queued as transactional mail without a newsletter, so the worker
+ * neither checks the sender's consent nor counts it in any send's progress; audited.
+ */
+export async function sendTestNewsletter(
+  input: { topicId: string; subject: string; body: string },
+  staff: { userId: string; ip: string },
+): Promise<Outcome<{ to: string }>> {
+  const fieldErrors: Record<string, Message[]> = {};
+  for (const field of ["subject", "body"] as const) {
+    const names = unknownMergeFields(input[field]);
+    if (names.length) fieldErrors[field] = [{ code: "unknownMergeFields", names, known: [...MERGE_FIELDS] }];
+  }
+  if (Object.keys(fieldErrors).length) return fail("newsletterHasUnknownFields", fieldErrors);
+  const { rows } = await db.execute<{
+    name: string | null;
+    code: number | null;
+    mail_class: string | null;
+    email: string | null;
+    first_name: string | null;
+    time_zone: string | null;
+    state: string | null;
+  }>(sql`
+    select t.name, t.code, t.mail_class, u.email, u.first_name, u.time_zone, a.state
+    from users u
+    left join email_topics t on t.id = ${input.topicId}
+    left join addresses a on a.user_id = u.id and a.kind = 'service'
+    where u.id = ${staff.userId}`);
+  const me = rows[0];
+  if (!me || me.mail_class !== "marketing" || me.name === null || me.code === null)
+    return fail("chooseMarketingTopic", { topicId: ["chooseMarketingTopicField"] });
+  if (!me.email) return fail("newsletterTestNoAddress");
+  const sample = consentLine({
+    topicName: me.name,
+    source: "account",
+    optedInAt: new Date(),
+    timeZone: resolveTimeZone(me.time_zone, me.state),
+  });
+  const parts = renderNewsletter(
+    { subject: input.subject, body: input.body },
+    { firstName: me.first_name },
+    {
+      why: `This is a test sent to you from the marketing console. A customer reads their own consent record here, such as: ${sample}`,
+      unsubscribeUrl: unsubscribeUrl(staff.userId, Number(me.code)),
+    },
+  );
+  const to = me.email;
+  await db.transaction(async (tx) => {
+    await tx.insert(mailOutbox).values({
+      mailClass: "transactional",
+      userId: staff.userId,
+      newsletterId: null,
+      toAddress: to,
+      subject: `[Test] ${parts.subject}`,
+      textBody: parts.text,
+      htmlBody: parts.html,
+    });
+    await recordAudit(tx, {
+      actorId: staff.userId,
+      subjectUserId: null,
+      action: "marketing.newsletter_test_sent",
+      detail: { topic: input.topicId, subject: input.subject.slice(0, 150) },
+      ip: staff.ip,
+    });
+  });
+  return ok({ to }, `A test is on its way to ${to}.`);
+}
