@@ -86,10 +86,11 @@ export function ChartReadout({
           data-testid="chart-plot"
         >
           {children}
+          {/* A ring outside the column and a light tint: on a phone a 90-day bar is 3 px wide, and a border inside would cover it. */}
           {span && (
             <div
               aria-hidden="true"
-              className="pointer-events-none absolute inset-y-0 rounded-sm border-2 border-gray-900 bg-gray-900/5"
+              className="pointer-events-none absolute inset-y-0 bg-gray-900/10 ring-1 ring-gray-900"
               style={{ left: `${(span[0] / days) * 100}%`, width: `${((span[1] - span[0] + 1) / days) * 100}%` }}
             />
           )}
