@@ -239,16 +239,20 @@ test("marketing: a newsletter is previewed with its recipient count, sent to tha
   const before = (await dbOptIns()).newsletter;
   await form.getByRole("button", { name: "Preview" }).click();
   const preview = page.getByTestId("newsletter-preview");
-  await expect(preview.getByRole("heading")).toHaveText(
+  await expect(preview.getByRole("heading", { level: 3 })).toHaveText(
     /^Preview — to \d+ (person|people) opted in to Monthly newsletter$/,
   );
-  const n = Number((await preview.getByRole("heading").textContent())!.match(/to (\d+) /)![1]);
+  const n = Number((await preview.getByRole("heading", { level: 3 }).textContent())!.match(/to (\d+) /)![1]);
   const after = (await dbOptIns()).newsletter;
   // The count is the database's (exact unless someone changed their choice during the preview).
   expect(n).toBeGreaterThanOrEqual(Math.min(before, after));
   expect(n).toBeLessThanOrEqual(Math.max(before, after));
   await expect(preview).toContainText(`Subject: ${subject}`);
-  await expect(preview).toContainText("Hello **readers**.");
+  // Both parts as sent (e2e/marketing-send.spec.ts checks them in detail).
+  await expect(preview.getByTestId("preview-text")).toContainText("Hello *readers*.");
+  await expect(
+    page.frameLocator('iframe[title="HTML part of the newsletter, as sent"]').locator("strong").first(),
+  ).toHaveText("readers");
   // The form still holds what was previewed, so “Send” sends exactly that.
   await expect(form.getByLabel("Topic")).toHaveValue("newsletter");
   await expect(form.getByLabel("Subject")).toHaveValue(subject);
@@ -262,9 +266,9 @@ test("marketing: a newsletter is previewed with its recipient count, sent to tha
   // Progress, as the page refreshes itself (no reload here): every recipient is sent or stopped.
   const row = page.getByTestId("newsletter-row").filter({ hasText: subject });
   const cells = row.getByRole("cell");
-  await expect(cells.nth(3)).toHaveText("0", { timeout: 20_000 }); // queued
-  await expect(cells.nth(2)).toHaveText(/^\d+$/); // recipients, no longer “adding…”
-  const [recipients, queued, sent, failed, stopped] = (await cells.allTextContents()).slice(2).map(Number);
+  await expect(row.getByTestId("newsletter-status")).toHaveText("Sent", { timeout: 20_000 });
+  await expect(cells.nth(4)).toHaveText("0"); // queued
+  const [recipients, queued, sent, failed, stopped] = (await cells.allTextContents()).slice(3).map(Number);
   expect({ queued, failed }).toEqual({ queued: 0, failed: 0 });
   expect(sent + stopped).toBe(recipients);
 

@@ -39,6 +39,8 @@ export function appServerEnv({ port, httpPort, dataDir, databaseUrl }: AppServer
     // Profile changes gather into one mail for this long (10 minutes by default): short enough for a
     // spec to see the one mail, long enough that a few quick saves share it.
     PROFILE_MAIL_WINDOW: "6s",
+    // Scheduled newsletters start within a second of their time (5 s by default).
+    NEWSLETTER_SCHEDULER_MS: "1000",
     // The specs read password-reset and verification links from the local mailbox, on Postgres too.
     LOCAL_MAILBOX: "on",
     NEXT_TELEMETRY_DISABLED: "1",

@@ -207,6 +207,7 @@ export function NewsletterForm({
               id="nl-sendAt"
               name="sendAt"
               type="datetime-local"
+              data-time-zone={timeZone}
               maxLength={20}
               defaultValue={sendAtValue}
               onFocus={() => setWhen("later")}
