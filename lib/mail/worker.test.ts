@@ -2,8 +2,9 @@ import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { smtpServerForThisFile } from "@/lib/test/smtp";
 import { db } from "@/db/client";
-import { devMailbox, mailOutbox } from "@/db/schema";
-import { randomName } from "@/lib/test/factories";
+import { devMailbox, mailOutbox, newsletters } from "@/db/schema";
+import { recordConsent } from "@/lib/preferences/consent";
+import { createUser, randomName } from "@/lib/test/factories";
 import { queueMail } from "./outbox";
 import { createTransport, type MailTransport } from "./transport";
 import { backoffSeconds, deliverDueMail } from "./worker";
@@ -115,5 +116,135 @@ describe("mail worker", () => {
     const rows = await db.select().from(devMailbox).where(eq(devMailbox.toAddress, to));
     expect(rows).toHaveLength(1);
     expect(rows[0].subject).toBe("Local");
+  });
+
+  it("mail: a round of many mails writes each one's own outcome (sent, or retried later with its error)", async () => {
+    const tos = Array.from({ length: 70 }, () => `${randomName()}@example.test`);
+    await db.transaction(async (tx) => {
+      for (const to of tos) await queueMail(tx, { to, subject: "Many", text: "x" });
+    });
+    const refused = new Set([tos[3], tos[55]]);
+    const real = createTransport(smtp.url);
+    const picky: MailTransport = {
+      name: "picky",
+      concurrency: 4,
+      async send(mail) {
+        if (refused.has(mail.to)) throw new Error("550 mailbox unavailable");
+        await real.send(mail);
+      },
+    };
+    await deliverDueMail(picky);
+    real.close?.();
+    const rows = await db.select().from(mailOutbox).where(inArray(mailOutbox.toAddress, tos));
+    expect(rows).toHaveLength(70);
+    for (const r of rows) {
+      if (refused.has(r.toAddress)) {
+        expect(r).toMatchObject({
+          status: "pending",
+          attempts: 1,
+          lastError: "550 mailbox unavailable",
+          lockedUntil: null,
+        });
+        expect(r.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 5_000);
+      } else {
+        expect(r).toMatchObject({ status: "sent", attempts: 1, lastError: null, lockedUntil: null });
+        expect(r.sentAt).toBeTruthy();
+        expect(smtp.received.filter((m) => m.to === r.toAddress)).toHaveLength(1);
+      }
+    }
+  });
+
+  it("mail: sends run several at a time when the transport allows, each mail once", async () => {
+    const tos = Array.from({ length: 24 }, () => `${randomName()}@example.test`);
+    await db.transaction(async (tx) => {
+      for (const to of tos) await queueMail(tx, { to, subject: "Parallel", text: "x" });
+    });
+    let inFlight = 0;
+    let most = 0;
+    const seen: string[] = [];
+    const slow: MailTransport = {
+      name: "slow",
+      concurrency: 4,
+      async send(mail) {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        seen.push(mail.to);
+        inFlight--;
+      },
+    };
+    await drain(slow);
+    expect(most).toBeGreaterThanOrEqual(4);
+    for (const to of tos) expect(seen.filter((t) => t === to)).toHaveLength(1);
+  });
+
+  it("mail: someone who opts out while a round is sending gets no mail from the rest of that round", async () => {
+    const people = [];
+    for (let i = 0; i < 10; i++) {
+      const u = await createUser();
+      await db.transaction((tx) =>
+        recordConsent(tx, {
+          userId: u.id,
+          topicId: "newsletter",
+          action: "granted",
+          source: "account",
+          actorId: u.id,
+          ip: "",
+          userAgent: "",
+        }),
+      );
+      people.push(u);
+    }
+    const [n] = await db
+      .insert(newsletters)
+      .values({
+        topicId: "newsletter",
+        subject: "Mid-round",
+        bodyMarkdown: "Hello {first_name|there}",
+        status: "queued",
+      })
+      .returning({ id: newsletters.id });
+    // Queued in this order, so the last person's row is sent well after the first (same round).
+    for (const u of people)
+      await db.insert(mailOutbox).values({
+        mailClass: "marketing",
+        userId: u.id,
+        topicId: "newsletter",
+        newsletterId: n.id,
+        toAddress: u.email,
+        subject: "Mid-round",
+        textBody: "",
+      });
+    const last = people[people.length - 1];
+    const sent: string[] = [];
+    let optedOut = false;
+    // The batch's mail is built before the first send; the last person opts out during that send.
+    const optOutDuringFirst: MailTransport = {
+      name: "opt-out during the first send",
+      async send(mail) {
+        if (!optedOut) {
+          optedOut = true;
+          await db.transaction((tx) =>
+            recordConsent(tx, {
+              userId: last.id,
+              topicId: "newsletter",
+              action: "withdrawn",
+              source: "one-click",
+              actorId: last.id,
+              ip: "",
+              userAgent: "",
+            }),
+          );
+        }
+        sent.push(mail.to);
+      },
+    };
+    await drain(optOutDuringFirst);
+    expect(optedOut).toBe(true);
+    expect(sent).not.toContain(last.email);
+    for (const u of people.slice(0, -1)) expect(sent.filter((t) => t === u.email)).toHaveLength(1);
+    const rows = await db.select().from(mailOutbox).where(eq(mailOutbox.newsletterId, n.id));
+    expect(rows.find((r) => r.userId === last.id)?.status).toBe("suppressed");
+    expect(rows.filter((r) => r.status === "sent")).toHaveLength(9);
   });
 });

@@ -48,6 +48,9 @@ export type QueueRun = {
  *   lease. So the count is exact whatever happened before (a resumed run counts only what it adds)
  *   and a runner whose lease was taken over stops at its next batch without adding anything.
  * - Safe to run again after a crash: it continues after the last person already queued.
+ * - Rows carry an empty text body: the worker takes the subject and Markdown from the newsletters
+ *   row at send time (lib/marketing/mail.ts's marketingEnvelopes), so 100,000 copies of the body
+ *   are never written.
  * `batchSize` is for tests (many batches over a few people).
  */
 export async function runQueueing(newsletterId: string, batchSize = QUEUE_BATCH): Promise<QueueRun> {
@@ -82,7 +85,7 @@ export async function runQueueing(newsletterId: string, batchSize = QUEUE_BATCH)
     // empty and the final UPDATE matches nothing.
     const { rows } = await db.execute<{ lease: string; seen: number; inserted: number; last: string | null }>(sql`
       with mine as (
-        select id, topic_id, subject, body_markdown from newsletters
+        select id, topic_id, subject from newsletters
         where id = ${newsletterId} and status = 'queueing' and queue_lease_until = ${lease}::timestamptz
         for update
       ), batch as (
@@ -94,7 +97,7 @@ export async function runQueueing(newsletterId: string, batchSize = QUEUE_BATCH)
         limit ${batchSize}
       ), queued as (
         insert into mail_outbox (mail_class, user_id, topic_id, newsletter_id, to_address, subject, text_body)
-        select 'marketing', b.user_id, b.topic_id, mine.id, b.email, mine.subject, mine.body_markdown from batch b cross join mine
+        select 'marketing', b.user_id, b.topic_id, mine.id, b.email, mine.subject, '' from batch b cross join mine
         on conflict (newsletter_id, user_id) where newsletter_id is not null do nothing
         returning 1
       )
