@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { auditEvents, mailOutbox, users } from "@/db/schema";
+import { auditEvents, mailOutbox, newsletters, users } from "@/db/schema";
 import { queueMail } from "@/lib/mail/outbox";
 import { createTransport } from "@/lib/mail/transport";
 import { deliverDueMail } from "@/lib/mail/worker";
@@ -132,5 +132,56 @@ describe("newsletter test send", () => {
       headers: { "List-Id": "Special offers <offers.lumen-telecom.example>" },
     });
     await db.delete(mailOutbox).where(eq(mailOutbox.userId, user.id));
+  });
+
+  it("envelopes: a newsletter's later batches are filled in from its first render, each with its own person", async () => {
+    const people = [await createUser(), await createUser()];
+    await db.transaction(async (tx) => {
+      for (const p of people)
+        await recordConsent(tx, {
+          userId: p.id,
+          topicId: "offers",
+          action: "granted",
+          source: "account",
+          actorId: p.id,
+          ip: "",
+          userAgent: "",
+        });
+    });
+    await db.update(users).set({ firstName: "Una" }).where(eq(users.id, people[0].id));
+    await db.update(users).set({ firstName: "Dos" }).where(eq(users.id, people[1].id));
+    const [n] = await db
+      .insert(newsletters)
+      .values({ topicId: "offers", subject: "Two batches", bodyMarkdown: "Hi {first_name}", status: "queued" })
+      .returning({ id: newsletters.id });
+    const rows = await db
+      .insert(mailOutbox)
+      .values(
+        people.map((p) => ({
+          mailClass: "marketing" as const,
+          userId: p.id,
+          topicId: "offers",
+          newsletterId: n.id,
+          toAddress: p.email,
+          subject: "",
+          textBody: "",
+          // Not due: this test reads envelopes directly; no worker should send them.
+          nextAttemptAt: new Date(Date.now() + 86_400_000),
+        })),
+      )
+      .returning();
+    const claimed = rows.map((r) => ({
+      id: r.id,
+      user_id: r.userId,
+      topic_id: r.topicId,
+      newsletter_id: r.newsletterId,
+      subject: r.subject,
+      text_body: r.textBody,
+    }));
+    const first = await marketingEnvelopes([claimed[0]]);
+    const second = await marketingEnvelopes([claimed[1]]);
+    expect(first.get(rows[0].id)).toMatchObject({ subject: "Two batches", text: expect.stringMatching(/^Hi Una\n/) });
+    expect(second.get(rows[1].id)).toMatchObject({ subject: "Two batches", text: expect.stringMatching(/^Hi Dos\n/) });
+    await db.delete(mailOutbox).where(eq(mailOutbox.newsletterId, n.id));
   });
 });

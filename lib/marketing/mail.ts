@@ -48,12 +48,28 @@ type Recipient = {
 };
 
 /**
+ * Newsletters rendered lately, newest last. A newsletter's subject and body never change once it
+ * exists (lib/marketing/newsletter.ts only inserts), so a render can be kept for the batches after
+ * the first: measured ~10–40 ms to render a 20,000-character body, against ~0.1 ms per person
+ * to fill one in.
+ */
+const rendered = new Map<string, CompiledNewsletter>();
+const RENDERED_KEPT = 8;
+
+function remember(id: string, c: CompiledNewsletter): void {
+  rendered.delete(id);
+  rendered.set(id, c);
+  if (rendered.size > RENDERED_KEPT) rendered.delete(rendered.keys().next().value!);
+}
+
+/**
  * What goes on the wire for each claimed marketing row, or null when it must not be sent. One
  * query for the whole batch reads, at send time, each person's consent (so an opt-out after
  * queueing still stops the mail), address (a changed address gets it), first name and time zone,
- * and each newsletter's subject and Markdown once (the body is sent with the batch's first row of
- * that newsletter only). The Markdown is rendered once per newsletter; each person's copy only
- * fills in the merge fields and their own "Why did I get this?" line.
+ * and each newsletter's subject and Markdown once (the body comes with the batch's first row of
+ * that newsletter only, and not at all once rendered). The Markdown is rendered once per
+ * newsletter; each person's copy only fills in the merge fields and their own "Why did I get
+ * this?" line.
  *
  * The RFC 8058 one-click headers, the List-Id and the marketing sender are set here for every
  * marketing mail; transactional mail has none of them (lib/mail/worker.ts).
@@ -63,11 +79,24 @@ export async function marketingEnvelopes(rows: ClaimedMarketingRow[]): Promise<M
   for (const r of rows) envelopes.set(r.id, null);
   const ids = rows.filter((r) => r.user_id && r.topic_id).map((r) => r.id);
   if (ids.length === 0) return envelopes;
+  // Newsletters already rendered by an earlier batch are not read again (held here, so an
+  // eviction by a concurrent batch cannot take one away mid-way).
+  const compiled = new Map<string, CompiledNewsletter>();
+  for (const r of rows) {
+    const known = r.newsletter_id ? rendered.get(r.newsletter_id) : undefined;
+    if (known) compiled.set(r.newsletter_id!, known);
+  }
+  const skip = compiled.size
+    ? sql`n.id in (${sql.join(
+        [...compiled.keys()].map((id) => sql`${id}`),
+        sql`, `,
+      )})`
+    : sql`false`;
   const { rows: found } = await db.execute<Recipient>(sql`
     select o.id, s.status, s.source, coalesce(s.opted_in_at, s.updated_at) as opted_in_at,
       t.name, t.code, t.list_id, u.email, u.first_name, u.time_zone, a.state, n.id as newsletter_id,
-      case when row_number() over (partition by n.id order by o.id) = 1 then n.subject end as n_subject,
-      case when row_number() over (partition by n.id order by o.id) = 1 then n.body_markdown end as n_body
+      case when row_number() over (partition by n.id order by o.id) = 1 and not ${skip} then n.subject end as n_subject,
+      case when row_number() over (partition by n.id order by o.id) = 1 and not ${skip} then n.body_markdown end as n_body
     from mail_outbox o
     join email_topics t on t.id = o.topic_id and t.mail_class = 'marketing'
     join users u on u.id = o.user_id
@@ -81,10 +110,11 @@ export async function marketingEnvelopes(rows: ClaimedMarketingRow[]): Promise<M
   // Ids are bigserial: node-postgres returns them as strings, PGlite as numbers. Matched as text;
   // the map answers for the id exactly as the caller passed it.
   const byId = new Map(rows.map((r) => [String(r.id), r]));
-  const compiled = new Map<string, CompiledNewsletter>();
   for (const f of found) {
-    if (f.n_body !== null && f.newsletter_id)
-      compiled.set(f.newsletter_id, compileNewsletter({ subject: f.n_subject ?? "", body: f.n_body }));
+    if (f.n_body === null || !f.newsletter_id) continue;
+    const fresh = compileNewsletter({ subject: f.n_subject ?? "", body: f.n_body });
+    compiled.set(f.newsletter_id, fresh);
+    remember(f.newsletter_id, fresh);
   }
   const from = env().MAIL_FROM_MARKETING;
   for (const f of found) {
