@@ -63,6 +63,25 @@ describe("newsletter rendering", () => {
     expect(linksNotAlone(text)).toEqual([]);
   });
 
+  it("render: punctuation after a link ends its words' line; e-mail addresses and phone numbers read inline", () => {
+    const { text } = render(
+      "Read the [details](https://e.example/a). Then [this](https://e.example/b), or https://e.example/c.\n\nWrite to [support@x.example](mailto:support@x.example) or [call us](tel:+18005550100).",
+    );
+    expect(bodyText(text)).toBe(
+      [
+        "Read the details.",
+        "https://e.example/a",
+        "Then this,",
+        "https://e.example/b",
+        "or.",
+        "https://e.example/c",
+        "",
+        "Write to support@x.example or call us (+18005550100).",
+      ].join("\n"),
+    );
+    expect(linksNotAlone(text)).toEqual([]);
+  });
+
   it("render: raw HTML is shown as text, javascript: links are not links, scripts never appear", () => {
     const { html, text } = render(
       '<script>alert("x")</script>\n\n<img src=x onerror=alert(1)>\n\n[click](javascript:alert(1)) and [also](JaVaScRiPt:alert(2))\n\n<a href="javascript:alert(3)">a</a>',

@@ -206,9 +206,13 @@ function inlineText(children: Token[]): string[] {
   const links: { start: number; href: string; bare: boolean }[] = [];
   const link = (label: string, href: string, bare = false) => {
     if (!href) return label;
-    const shown = href.replace(/^(mailto|tel):/i, "");
+    // An e-mail address or phone number reads as itself, within the sentence.
+    if (/^(mailto|tel):/i.test(href)) {
+      const shown = href.replace(/^(mailto|tel):/i, "");
+      return bare || label.trim() === shown ? shown : `${label} (${shown})`;
+    }
     // A bare address typed in the text (linkify, <autolink>) is said once, as the address.
-    if (bare || label.trim() === shown || label.trim() === href) return `\n${href}\n`;
+    if (bare || label.trim() === href) return `\n${href}\n`;
     return `${label}\n${href}\n`;
   };
   for (const t of children) {
@@ -246,10 +250,17 @@ function inlineText(children: Token[]): string[] {
         break;
     }
   }
-  return s
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "");
+  return (
+    s
+      // Punctuation right after a link ends the line of its words, not a line of its own.
+      .replace(
+        /([^\n]*)\n(\S+)\n([.,;:!?)]+)(?=\s|$)/g,
+        (_, words: string, url: string, mark: string) => `${words.trimEnd()}${mark}\n${url}\n`,
+      )
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "")
+  );
 }
 
 /** The plain-text part: headings underlined, lists marked, quotes with "> ", code indented. */
