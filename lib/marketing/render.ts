@@ -163,9 +163,14 @@ function altText(t: Token): string {
 function forMail(tokens: Token[]): void {
   // Links do not nest, so one flag pairs an anchor's dropped link_open with its link_close.
   let dropped = false;
+  let lists = 0;
   for (const t of tokens) {
     if (t.children) forMail(t.children);
-    if (t.type === "heading_open") {
+    if (t.type === "bullet_list_close" || t.type === "ordered_list_close") lists--;
+    if ((t.type === "bullet_list_open" || t.type === "ordered_list_open") && lists++ > 0) {
+      // A list inside a list item sits close under it.
+      t.attrSet("style", "margin:4px 0 0 0;padding:0 0 0 24px");
+    } else if (t.type === "heading_open") {
       t.attrSet("style", headingStyle[t.tag] ?? smallHeading);
     } else if (t.type === "fence" || t.type === "code_block") {
       // An html_block token is written out as it is; its content is escaped here.
