@@ -14,7 +14,10 @@
  *   npm run bench -- --privacy-only                the quick run: part 1 with the floor and /privacy
  *                                                  only, /privacy's first-load JS, then part 6
  *   BENCH_DB=postgres npm run bench -- --console-only  part 7 alone (no build, no server; ~2–3 min)
- *   A full BENCH_DB=postgres run ends with part 7 (BENCH_CONSOLE=0 skips it).
+ *   BENCH_DB=postgres npm run bench -- --newsletter-only  part 8 alone (a build and its own server;
+ *                                                  ~1–2 min)
+ *   A full BENCH_DB=postgres run ends with part 8 (BENCH_NEWSLETTER=0 skips it), then part 7
+ *   (BENCH_CONSOLE=0 skips it).
  *   Part 6 (Lighthouse) runs right after parts 1–3 (or --privacy-only) on either database and is
  *   printed last; BENCH_LIGHTHOUSE=0 skips it.
  *
@@ -104,6 +107,21 @@
  *      details each time, each beside a bare primary-key lookup through the same pool: p50/p95/p99
  *      (goal p95 ≤ 50 ms), and the EXPLAIN (ANALYZE, BUFFERS) of each statement one search of each
  *      kind sends (bench/figures/console.ts, bench/console-search.ts).
+ *   8. A send that keeps up (issue 12), only with BENCH_DB=postgres (BENCH_NEWSLETTER=0 skips it,
+ *      --newsletter-only runs it alone): a second server.ts ("news") on a database of its own, its
+ *      SMTP_URL pointing at an SMTP sink on loopback (bench/smtp-sink.ts, a child process counting
+ *      arrivals per recipient and per Message-ID). BENCH_NEWSLETTER_RECIPIENTS=100,000 customers
+ *      opted in (set-based SQL); the demo `marketing` user previews and sends a newsletter through
+ *      the console's real no-JS server action, so the queueing (lib/marketing/queue.ts) runs in the
+ *      server process: time from the send POST to status 'queued' (goal ≤ 5 s) while
+ *      BENCH_NEWSLETTER_PAGE_CLIENTS=4 clients read /console/marketing in a closed loop (p50/p95,
+ *      goal p95 < 500 ms; the worker sends meanwhile, as in production, and the rest of that send is
+ *      then suppressed by SQL). Then a second newsletter to BENCH_NEWSLETTER_SEND=20,000 of them:
+ *      the worker's delivery rate at the sink (first to last arrival) while 1% of its recipients
+ *      opt out one-click (POST /u/<token>) as it goes, beside bench/bare-mail-loop.ts, a bare
+ *      nodemailer loop sending the same messages over the same transport options to the same sink
+ *      (goal worker ≥ 0.8× it); duplicates and mails arriving after an opt-out was answered (goal 0
+ *      each) (bench/figures/newsletter.ts).
  * The Postgres databases are dropped at the end.
  *
  * The client (autocannon, the sign-in and save workers, the export download, psql) runs on the
@@ -113,15 +131,16 @@
  * one module per figure family (pages, sign-ins, profile saves, first-load JS, export,
  * unsubscribe, chat), each measuring and printing its own table; bench/lib/ the shared runner
  * (settings, build, servers, HTTPS client and form scraping, load generation, CPU accounting,
- * percentiles, tables). bench/prepare-db.ts, bench/export-select.ts and bench/sse-floor.ts run as
- * child processes.
+ * percentiles, tables). bench/prepare-db.ts, bench/export-select.ts, bench/sse-floor.ts,
+ * bench/smtp-sink.ts and bench/bare-mail-loop.ts run as child processes.
  *
  * Env: BENCH_DB, BENCH_PORT (3543), BENCH_HTTP_PORT (3581), BENCH_CONNECTIONS, BENCH_DURATION,
  * BENCH_WARMUP, BENCH_ROUNDS, BENCH_LOGIN_WORKERS (16), BENCH_LOGIN_DURATION, BENCH_SAVE_CLIENTS,
  * BENCH_SAVE_DURATION, BENCH_EXPORT, BENCH_CUSTOMERS, BENCH_EXPORT_REPEATS, BENCH_UNSUB_RATE,
  * BENCH_UNSUB_DURATION, BENCH_CHAT, BENCH_CHAT_MESSAGES, BENCH_CHAT_RATE, BENCH_CHAT_STREAMS,
  * BENCH_LIGHTHOUSE, CHROME_PATH, BENCH_BUILD, NEXT_DIST_DIR, PG_ADMIN_URL, BENCH_CONSOLE,
- * BENCH_CONSOLE_QUERIES, BENCH_CONSOLE_WARMUP.
+ * BENCH_CONSOLE_QUERIES, BENCH_CONSOLE_WARMUP, BENCH_NEWSLETTER, BENCH_NEWSLETTER_RECIPIENTS,
+ * BENCH_NEWSLETTER_SEND, BENCH_NEWSLETTER_PAGE_CLIENTS.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -133,6 +152,7 @@ import { measureChat, reportChat, type ChatFigures } from "./figures/chat";
 import { measureConsole, reportConsole, type ConsoleFigures } from "./figures/console";
 import { measureExport, reportExport, type ExportFigures } from "./figures/export";
 import { measureLighthouse, reportLighthouse, type LighthouseRow } from "./figures/lighthouse";
+import { measureNewsletter, reportNewsletter, type NewsletterFigures } from "./figures/newsletter";
 import { measurePages, reportPages, type PageRow } from "./figures/pages";
 import { measureSaves, reportProfile, type SaveFigures } from "./figures/profile";
 import { measureLogins, reportLogins, type LoginFigures } from "./figures/sign-ins";
@@ -149,6 +169,7 @@ import {
   DEMO,
   DIST_DIR,
   EXPORT_ONLY,
+  NEWSLETTER_ONLY,
   HTTP_PORT as PREFERRED_HTTP_PORT,
   PORT as PREFERRED_PORT,
   PRIVACY_ONLY,
@@ -156,6 +177,7 @@ import {
   RUN_CONSOLE,
   RUN_EXPORT,
   RUN_LIGHTHOUSE,
+  RUN_NEWSLETTER,
   RUN_PAGES,
 } from "./lib/settings";
 import { scrapeLoginForm, sessionOf } from "./lib/sign-in";
@@ -166,6 +188,10 @@ if (EXPORT_ONLY && !RUN_EXPORT) {
 }
 if (CHAT_ONLY && !RUN_CHAT) {
   console.error("[bench] --chat-only needs BENCH_DB=postgres (and not BENCH_CHAT=0)");
+  process.exit(2);
+}
+if (NEWSLETTER_ONLY && !RUN_NEWSLETTER) {
+  console.error("[bench] --newsletter-only needs BENCH_DB=postgres (and not BENCH_NEWSLETTER=0)");
   process.exit(2);
 }
 if (CONSOLE_ONLY && !RUN_CONSOLE) {
@@ -192,6 +218,28 @@ async function consoleOnly() {
   console.log(`Figures, not pass/fail. Client and database share this machine.`);
   reportConsole(figures);
   console.log("");
+  console.log(
+    `  load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}; total bench time ${((performance.now() - startedAt) / 1000).toFixed(0)} s`,
+  );
+  console.log("");
+}
+
+/** Part 8 alone: the build, then its own server on its own database (the first server is not started). */
+async function newsletterOnly(env: NodeJS.ProcessEnv, startedAt: number, buildId: string | undefined) {
+  const figures = await measureNewsletter(env);
+  console.log("");
+  console.log(
+    `MyAccount benchmark — part 8 only, Postgres, ${cpus().length} cores, node ${process.version}, build ${DIST_DIR} ${buildId}`,
+  );
+  console.log(`Figures, not pass/fail. Client, sink, server and database share this machine.`);
+  reportNewsletter(figures);
+  const serverErrors = serverLogProblems();
+  console.log("");
+  console.log(
+    `  server log: ${serverErrors.length} error/warning line(s)${serverErrors.length ? `, first: ${serverErrors.slice(0, 3).join(" | ").slice(0, 300)}` : ""}`,
+  );
   console.log(
     `  load average at the end: ${loadavg()
       .map((l) => l.toFixed(2))
@@ -239,6 +287,7 @@ async function main() {
   delete env.TLS_CERT;
   delete env.TLS_KEY;
   delete env.APP_URL;
+  if (NEWSLETTER_ONLY) return newsletterOnly(env, startedAt, buildId);
   if (DB_KIND === "postgres") {
     const db = await createTestDatabase("myaccount_bench");
     state.dbName = db.name;
@@ -293,6 +342,9 @@ async function main() {
   let chat: ChatFigures | undefined;
   if (RUN_CHAT) chat = await measureChat(env, form);
 
+  let newsletter: NewsletterFigures | undefined;
+  if (RUN_NEWSLETTER) newsletter = await measureNewsletter(env);
+
   let consoleFigures: ConsoleFigures | undefined;
   if (RUN_CONSOLE) consoleFigures = await measureConsole();
 
@@ -327,6 +379,9 @@ async function main() {
     console.log(
       `Part 7 (find a customer among a million) needs Postgres: BENCH_DB=postgres npm run bench [-- --console-only].`,
     );
+    console.log(
+      `Part 8 (newsletter queueing and delivery) needs Postgres: BENCH_DB=postgres npm run bench [-- --newsletter-only].`,
+    );
   }
   if (logins && saves) {
     reportPages(pages, pgRun);
@@ -338,6 +393,7 @@ async function main() {
     reportUnsubscribe(unsub);
   }
   if (chat) reportChat(chat);
+  if (newsletter) reportNewsletter(newsletter);
   if (consoleFigures) reportConsole(consoleFigures);
   if (lighthouse) reportLighthouse(lighthouse);
 

@@ -134,6 +134,25 @@ export async function startSecondServer(name: string, env: NodeJS.ProcessEnv, no
   return instance;
 }
 
+/**
+ * A server.ts on a database of its own (the newsletter part's): prepares that database as
+ * startServer does (migrations, demo accounts, `benchUsers` bench customers) and starts it with
+ * its own ports, DATA_DIR and log; stopped by cleanup() or stopInstance().
+ */
+export async function startInstanceOnOwnDatabase(name: string, env: NodeJS.ProcessEnv, benchUsers = 1) {
+  const prep = spawnSync(process.execPath, [...SERVER_ARGS, path.join("bench", "prepare-db.ts")], {
+    stdio: "inherit",
+    env: { ...env, BENCH_USERS: String(benchUsers) },
+  });
+  if (prep.status !== 0) throw new Error(`preparing the database of instance ${name} failed`);
+  return startSecondServer(name, env);
+}
+
+/** Stops one of the instances started after the first, before the end of the run. */
+export async function stopInstance(instance: Instance) {
+  await stopServer(instance.child);
+}
+
 async function stopServer(child: ChildProcess | undefined) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once("exit", r));

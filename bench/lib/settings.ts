@@ -15,26 +15,37 @@ export const CHAT_ONLY = process.argv.includes("--chat-only");
 export const PRIVACY_ONLY = process.argv.includes("--privacy-only");
 /** Part 7 (find a customer) alone: no build and no server, only its own database. */
 export const CONSOLE_ONLY = process.argv.includes("--console-only");
-/** Parts 1–3 run unless the run asks for part 4, 5 or 7 alone (or the quick /privacy run). */
-export const RUN_PAGES = !EXPORT_ONLY && !CHAT_ONLY && !PRIVACY_ONLY && !CONSOLE_ONLY;
+/** Part 8 (newsletter queueing and delivery) alone: a build, and a server on a database of its own. */
+export const NEWSLETTER_ONLY = process.argv.includes("--newsletter-only");
+/** Parts 1–3 run unless the run asks for part 4, 5, 7 or 8 alone (or the quick /privacy run). */
+export const RUN_PAGES = !EXPORT_ONLY && !CHAT_ONLY && !PRIVACY_ONLY && !CONSOLE_ONLY && !NEWSLETTER_ONLY;
 /** Part 4 needs the Postgres server (COPY, a million rows). */
 export const RUN_EXPORT =
   DB_KIND === "postgres" &&
   process.env.BENCH_EXPORT !== "0" &&
   !PRIVACY_ONLY &&
+  !NEWSLETTER_ONLY &&
   (EXPORT_ONLY || (!CHAT_ONLY && !CONSOLE_ONLY));
 /** Part 5 needs the Postgres server: two instances share one database and its LISTEN/NOTIFY. */
 export const RUN_CHAT =
   DB_KIND === "postgres" &&
   process.env.BENCH_CHAT !== "0" &&
   !PRIVACY_ONLY &&
+  !NEWSLETTER_ONLY &&
   (CHAT_ONLY || (!EXPORT_ONLY && !CONSOLE_ONLY));
 /** Part 7 needs the Postgres server (a million customers); BENCH_CONSOLE=0 skips it. */
 export const RUN_CONSOLE =
   DB_KIND === "postgres" &&
   process.env.BENCH_CONSOLE !== "0" &&
   !PRIVACY_ONLY &&
+  !NEWSLETTER_ONLY &&
   (CONSOLE_ONLY || (!EXPORT_ONLY && !CHAT_ONLY));
+/** Part 8 needs the Postgres server (100,000 recipients, a second instance); BENCH_NEWSLETTER=0 skips it. */
+export const RUN_NEWSLETTER =
+  DB_KIND === "postgres" &&
+  process.env.BENCH_NEWSLETTER !== "0" &&
+  !PRIVACY_ONLY &&
+  (NEWSLETTER_ONLY || (!EXPORT_ONLY && !CHAT_ONLY && !CONSOLE_ONLY));
 /** Part 6 (Lighthouse) runs with parts 1–3 or --privacy-only, on either database. */
 export const RUN_LIGHTHOUSE = process.env.BENCH_LIGHTHOUSE !== "0" && (RUN_PAGES || PRIVACY_ONLY);
 /** The browser Lighthouse drives (Debian's chromium; Lighthouse reads CHROME_PATH). */
@@ -71,6 +82,11 @@ export const CHAT_RATE = num("BENCH_CHAT_RATE", 50);
 export const CHAT_STREAMS = Math.floor(num("BENCH_CHAT_STREAMS", 500));
 /** Part 7: searches timed per kind (after BENCH_CONSOLE_WARMUP=50 untimed ones). */
 export const CONSOLE_QUERIES = Math.floor(num("BENCH_CONSOLE_QUERIES", 500));
+/** Part 8: opted-in customers the queueing newsletter goes to, and how many the delivery newsletter sends. */
+export const NEWSLETTER_RECIPIENTS = Math.floor(num("BENCH_NEWSLETTER_RECIPIENTS", 100_000));
+export const NEWSLETTER_SEND = Math.floor(num("BENCH_NEWSLETTER_SEND", 20_000));
+/** Part 8: clients reading /console/marketing in a closed loop while the newsletter is queued. */
+export const NEWSLETTER_PAGE_CLIENTS = Math.floor(num("BENCH_NEWSLETTER_PAGE_CLIENTS", 4));
 /** The light page load running beside the sign-ins: per page, connections and requests/s. */
 export const BACKGROUND = { connections: 2, rate: 10 };
 export const SESSION_COOKIE = "__Secure-authjs.session-token";
@@ -99,4 +115,8 @@ export const GOAL = {
   chatMemoryRatio: 1.5,
   /** Issue 10: find a customer at a million customers, each kind of search. */
   consoleSearchP95Ms: 50,
+  /** Issue 12 (a send that keeps up). */
+  newsletterQueueMs: 5000,
+  newsletterPageP95Ms: 500,
+  newsletterDeliveryRatio: 0.8,
 };
