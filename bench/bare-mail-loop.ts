@@ -4,7 +4,7 @@
  * with. It sends the same messages the worker sent — for each row of BENCH_NEWSLETTER_ID the worker
  * marked 'sent', the envelope the worker builds (lib/marketing/mail.ts's marketingEnvelopes, made
  * before the clock starts; a person who has opted out since gets their neighbour's copy, readdressed)
- * — over the same transport options (lib/mail/transport.ts's SMTP_OPTIONS: the same pool) to the same
+ * — over the same transport options (lib/mail/transport.ts's smtpTransportOptions: the same pool) to the same
  * sink, keeping as many sends in flight as the pool has connections, as the worker does.
  *
  *   child → { type: "warm" } after BENCH_BARE_WARMUP sends; parent → { type: "go" };
@@ -14,7 +14,7 @@ import nodemailer from "nodemailer";
 import { sql } from "drizzle-orm";
 import { closeDb, db } from "@/db/client";
 import type { Envelope } from "@/lib/mail/transport";
-import { SMTP_OPTIONS } from "@/lib/mail/transport";
+import { SMTP_OPTIONS, smtpTransportOptions } from "@/lib/mail/transport";
 import { marketingEnvelopes, type ClaimedMarketingRow } from "@/lib/marketing/mail";
 
 const newsletterId = process.env.BENCH_NEWSLETTER_ID!;
@@ -43,7 +43,7 @@ async function envelopes(): Promise<Envelope[]> {
 async function main() {
   const mails = await envelopes();
   await closeDb();
-  const smtp = nodemailer.createTransport(sinkUrl, SMTP_OPTIONS);
+  const smtp = nodemailer.createTransport(smtpTransportOptions(sinkUrl));
   let errors = 0;
   const sendAll = async (list: Envelope[]) => {
     let next = 0;

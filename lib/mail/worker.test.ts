@@ -1,4 +1,5 @@
 import { eq, inArray } from "drizzle-orm";
+import { SMTPServer } from "smtp-server";
 import { describe, expect, it } from "vitest";
 import { smtpServerForThisFile } from "@/lib/test/smtp";
 import { db } from "@/db/client";
@@ -246,5 +247,43 @@ describe("mail worker", () => {
     const rows = await db.select().from(mailOutbox).where(eq(mailOutbox.newsletterId, n.id));
     expect(rows.find((r) => r.userId === last.id)?.status).toBe("suppressed");
     expect(rows.filter((r) => r.status === "sent")).toHaveLength(9);
+  });
+
+  it("mail: the SMTP transport reuses a few pooled connections (not one per mail) and its URL's host and port", async () => {
+    let connections = 0;
+    let mails = 0;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      disableReverseLookup: true,
+      onConnect(_session, callback) {
+        connections++;
+        callback();
+      },
+      onData(stream, _session, callback) {
+        stream.on("data", () => undefined);
+        stream.on("end", () => {
+          mails++;
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.server.address() as { port: number };
+    const transport = createTransport(`smtp://127.0.0.1:${port}`);
+    try {
+      for (let round = 0; round < 3; round++)
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            transport.send({ from: "a@example.test", to: `p${round}-${i}@example.test`, subject: "Pooled", text: "x" }),
+          ),
+        );
+    } finally {
+      transport.close?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(mails).toBe(30);
+    expect(connections).toBeGreaterThanOrEqual(1);
+    expect(connections).toBeLessThanOrEqual(transport.concurrency ?? 1);
   });
 });
