@@ -131,6 +131,9 @@ describe("newsletter test send", () => {
       ),
       headers: { "List-Id": "Special offers <offers.lumen-telecom.example>" },
     });
+    // A newsletter row is queued with an empty body; once its newsletter is deleted (newsletter_id
+    // set null) there is nothing to send, and an empty mail must not go out.
+    expect((await marketingEnvelopes([{ ...claimed[1], text_body: "" }])).get(rows[1].id) ?? null).toBeNull();
     await db.delete(mailOutbox).where(eq(mailOutbox.userId, user.id));
   });
 

@@ -120,6 +120,9 @@ export async function marketingEnvelopes(rows: ClaimedMarketingRow[]): Promise<M
   for (const f of found) {
     const row = byId.get(String(f.id));
     if (!row || f.status !== "granted" || !f.source || !f.email) continue;
+    // Newsletter rows are queued with an empty body (the content lives on the newsletter): if the
+    // newsletter was deleted since, there is nothing to send, and an empty mail must not go out.
+    if (!f.newsletter_id && row.text_body.trim() === "") continue;
     // A row whose newsletter is gone (or one queued without a newsletter) carries its own Markdown.
     const content =
       (f.newsletter_id && compiled.get(f.newsletter_id)) ||

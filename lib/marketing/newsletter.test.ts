@@ -4,43 +4,10 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditEvents, mailOutbox, newsletters } from "@/db/schema";
 import { say } from "@/lib/messages";
-import { recordConsent } from "@/lib/preferences/consent";
 import { createUser } from "@/lib/test/factories";
 import { cancelNewsletter, checkMergeFields, previewDigest, scheduleInstant, startNewsletter } from "./newsletter";
-import { QUEUE_BATCH, queueNewsletter } from "./queue";
 
 describe("newsletters", () => {
-  it("newsletter: queueing again after an interruption adds nobody twice", async () => {
-    const people = [];
-    for (let i = 0; i < 3; i++) {
-      const u = await createUser();
-      await db.transaction((tx) =>
-        recordConsent(tx, {
-          userId: u.id,
-          topicId: "newsletter",
-          action: "granted",
-          source: "account",
-          actorId: u.id,
-          ip: "",
-          userAgent: "",
-        }),
-      );
-      people.push(u.id);
-    }
-    const [n] = await db
-      .insert(newsletters)
-      .values({ topicId: "newsletter", subject: "Twice?", bodyMarkdown: "x" })
-      .returning({ id: newsletters.id });
-    const first = await queueNewsletter(n.id);
-    // As if the process stopped midway and resumeNewsletters() ran the queueing again.
-    await db.update(newsletters).set({ status: "queueing" }).where(eq(newsletters.id, n.id));
-    const second = await queueNewsletter(n.id);
-    expect(second).toBe(first);
-    const rows = await db.select().from(mailOutbox).where(eq(mailOutbox.newsletterId, n.id));
-    for (const id of people) expect(rows.filter((r) => r.userId === id)).toHaveLength(1);
-    expect(QUEUE_BATCH).toBeGreaterThan(1);
-  });
-
   it("newsletter: the preview digest changes with topic, subject or body", () => {
     const base = { topicId: "offers", subject: "Hi", body: "Text" };
     const d = previewDigest(base);
