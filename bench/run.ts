@@ -235,17 +235,7 @@ async function newsletterOnly(env: NodeJS.ProcessEnv, startedAt: number, buildId
   );
   console.log(`Figures, not pass/fail. Client, sink, server and database share this machine.`);
   reportNewsletter(figures);
-  const serverErrors = serverLogProblems();
-  console.log("");
-  console.log(
-    `  server log: ${serverErrors.length} error/warning line(s)${serverErrors.length ? `, first: ${serverErrors.slice(0, 3).join(" | ").slice(0, 300)}` : ""}`,
-  );
-  console.log(
-    `  load average at the end: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")}; total bench time ${((performance.now() - startedAt) / 1000).toFixed(0)} s`,
-  );
-  console.log("");
+  printRunFooter(startedAt);
 }
 
 async function main() {
@@ -397,17 +387,7 @@ async function main() {
   if (consoleFigures) reportConsole(consoleFigures);
   if (lighthouse) reportLighthouse(lighthouse);
 
-  const serverErrors = serverLogProblems();
-  console.log("");
-  console.log(
-    `  server log: ${serverErrors.length} error/warning line(s)${serverErrors.length ? `, first: ${serverErrors.slice(0, 3).join(" | ").slice(0, 300)}` : ""}`,
-  );
-  console.log(
-    `  load average at the end: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")}; total bench time ${((performance.now() - startedAt) / 1000).toFixed(0)} s`,
-  );
-  console.log("");
+  printRunFooter(startedAt);
 }
 
 try {
@@ -424,4 +404,19 @@ try {
 } finally {
   await unwatchDatabase();
   await cleanup();
+}
+
+/** The last lines of every run: what the server logged, and how busy the machine was. */
+function printRunFooter(startedAt: number): void {
+  const serverErrors = serverLogProblems();
+  console.log("");
+  console.log(
+    `  server log: ${serverErrors.length} error/warning line(s)${serverErrors.length ? `, first: ${serverErrors.slice(0, 3).join(" | ").slice(0, 300)}` : ""}`,
+  );
+  console.log(
+    `  load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}; total bench time ${((performance.now() - startedAt) / 1000).toFixed(0)} s`,
+  );
+  console.log("");
 }

@@ -8,7 +8,8 @@
 /** A line that is nothing but one https link (how every template writes its links). */
 const linkLine = /^https:\/\/[^\s<>"]+$/;
 
-function escapeHtml(value: string): string {
+/** Escapes text for HTML content and attribute values (the newsletter renderer uses it too). */
+export function escapeHtml(value: string): string {
   return value
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Token } from "markdown-it";
 import { appUrl } from "@/lib/env";
+import { escapeHtml } from "@/lib/mail/render";
 import { parseMarkdown, renderTokens } from "@/lib/markdown/render";
 
 // The composer's preview writes a sample "why" line beside the rendering; one import for both.
@@ -99,15 +100,6 @@ export type CompiledNewsletter = {
   text: Template;
   fields: Field[];
 };
-
-function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 /** Replaces each field with its marker (fields are numbered across subject and body). */
 function markFields(source: string, fields: Field[]): string {
