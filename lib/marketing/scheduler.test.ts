@@ -73,6 +73,36 @@ describe("newsletter scheduler", () => {
     expect(await startDueNewsletters()).not.toContain(due);
   });
 
+  it("scheduler: a send whose queueing instance died (its lease lapsed) is finished by a live instance's next round", async () => {
+    const [row] = await db
+      .insert(newsletters)
+      .values({
+        topicId,
+        subject: "Orphaned",
+        bodyMarkdown: "Hello",
+        status: "queueing",
+        startedAt: sql`now() - interval '5 minutes'`,
+        queueLeaseUntil: sql`now() - interval '1 minute'`,
+      })
+      .returning({ id: newsletters.id });
+    const live = await db
+      .insert(newsletters)
+      .values({
+        topicId,
+        subject: "Still being queued elsewhere",
+        bodyMarkdown: "Hello",
+        status: "queueing",
+        startedAt: sql`now()`,
+        queueLeaseUntil: sql`now() + interval '1 minute'`,
+      })
+      .returning({ id: newsletters.id });
+    await startDueNewsletters();
+    const now = await statuses([row.id, live[0].id]);
+    expect(now[row.id].status).toBe("queued");
+    // A live lease belongs to another runner: left alone.
+    expect(now[live[0].id].status).toBe("queueing");
+  });
+
   it("scheduler: several instances polling at once start each due newsletter exactly once (Postgres: real concurrency)", async () => {
     const due = await Promise.all(Array.from({ length: 12 }, (_, i) => scheduled(-1, `Race ${i}`)));
     // Four "instances" at the same moment, each with its own connection on Postgres.

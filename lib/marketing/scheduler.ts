@@ -29,6 +29,17 @@ export async function startDueNewsletters(limit = 20): Promise<string[]> {
   for (const id of ids) {
     await queueNewsletter(id).catch((err) => console.error(`[newsletter ${id}] queueing failed:`, err));
   }
+  // An instance that died while queueing leaves 'queueing' under a lease that stops being renewed.
+  // resumeNewsletters() finishes such a send when an instance starts; this finishes it on a live
+  // instance too, once the lease has lapsed (queueNewsletter claims the lease, so only one does).
+  const { rows: orphaned } = await db.execute<{ id: string }>(sql`
+    select id from newsletters
+    where status = 'queueing' and queue_lease_until < now()
+    order by started_at
+    limit ${limit}`);
+  for (const { id } of orphaned) {
+    await queueNewsletter(id).catch((err) => console.error(`[newsletter ${id}] resuming failed:`, err));
+  }
   return ids;
 }
 
