@@ -31,7 +31,9 @@ async function envelopes(): Promise<Envelope[]> {
     const chunk = rows.slice(i, i + 500);
     const built = await marketingEnvelopes(chunk);
     for (const r of chunk) {
-      const e = built.get(r.id) ?? (previous && { ...previous, to: r.to_address });
+      const got = built.get(r.id);
+      if (got instanceof Error) throw got;
+      const e = got ?? (previous && { ...previous, to: r.to_address });
       if (!e) continue;
       out.push(e);
       previous = e;

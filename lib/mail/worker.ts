@@ -104,6 +104,10 @@ async function recordOutcomes(outcomes: Outcome[]): Promise<void> {
  *   again once their lease lapses); a row that keeps crashing its worker is given up after
  *   MAX_ATTEMPTS.
  */
+function isEnvelope(value: Envelope | null | Error | undefined): value is Envelope {
+  return !!value && !(value instanceof Error);
+}
+
 export async function deliverDueMail(transport: MailTransport = createTransport()): Promise<number> {
   // Profile mail whose window has closed joins the outbox first, so this round sends it.
   const digests = await mailDueProfileDigests();
@@ -137,7 +141,7 @@ export async function deliverDueMail(transport: MailTransport = createTransport(
   };
 
   // Marketing mail for the whole batch: one query, one Markdown render per newsletter.
-  let marketing = new Map<number, Envelope | null>();
+  let marketing = new Map<number, Envelope | null | Error>();
   let queue = rows;
   const marketingRows = rows.filter((m) => m.mail_class === "marketing");
   if (marketingRows.length) {
@@ -182,7 +186,7 @@ export async function deliverDueMail(transport: MailTransport = createTransport(
   const deliverChunk = async (chunk: ClaimedMail[]) => {
     await renewIfDue();
     const mine = chunk.filter((m) => !takenOver.has(m.id));
-    const toCheck = mine.filter((m) => m.mail_class === "marketing" && marketing.get(m.id));
+    const toCheck = mine.filter((m) => m.mail_class === "marketing" && isEnvelope(marketing.get(m.id)));
     let granted = new Set<number>();
     let unread: unknown;
     if (toCheck.length) {
@@ -200,12 +204,17 @@ export async function deliverDueMail(transport: MailTransport = createTransport(
       }
     }
     for (const m of mine) {
-      if (m.mail_class === "marketing" && unread !== undefined && marketing.get(m.id)) {
+      const built = m.mail_class === "marketing" ? marketing.get(m.id) : undefined;
+      // This row alone could not be built: it is retried later like a failed send.
+      if (built instanceof Error) {
+        record(failure(m, built));
+        continue;
+      }
+      if (m.mail_class === "marketing" && unread !== undefined && built) {
         record(failure(m, unread));
         continue;
       }
-      const envelope =
-        m.mail_class === "marketing" ? (granted.has(m.id) && marketing.get(m.id)) || null : transactionalEnvelope(m);
+      const envelope = m.mail_class === "marketing" ? (granted.has(m.id) && built) || null : transactionalEnvelope(m);
       if (!envelope) {
         record({ m, status: "suppressed" });
         continue;

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { auditEvents, mailOutbox, newsletters, users } from "@/db/schema";
+import { auditEvents, emailTopics, mailOutbox, newsletters, users } from "@/db/schema";
 import { queueMail } from "@/lib/mail/outbox";
 import { createTransport } from "@/lib/mail/transport";
 import { deliverDueMail } from "@/lib/mail/worker";
@@ -134,6 +134,56 @@ describe("newsletter test send", () => {
     // A newsletter row is queued with an empty body; once its newsletter is deleted (newsletter_id
     // set null) there is nothing to send, and an empty mail must not go out.
     expect((await marketingEnvelopes([{ ...claimed[1], text_body: "" }])).get(rows[1].id) ?? null).toBeNull();
+    await db.delete(mailOutbox).where(eq(mailOutbox.userId, user.id));
+  });
+
+  it("envelopes: a row that cannot be built fails alone (an Error for it); the rest of the batch is built", async () => {
+    // A topic code beyond the unsubscribe token's 16 bits: its link cannot be signed.
+    const topicId = `bad-code-${Date.now()}`;
+    await db.insert(emailTopics).values({
+      id: topicId,
+      code: 70_000 + Math.floor(Math.random() * 10_000),
+      mailClass: "marketing",
+      name: "Bad code",
+      description: "test",
+      wording: "Send me bad codes",
+      listId: "bad-code.example",
+    });
+    const user = await createUser();
+    await db.transaction(async (tx) => {
+      for (const t of [topicId, "offers"]) {
+        await recordConsent(tx, {
+          userId: user.id,
+          topicId: t,
+          action: "granted",
+          source: "account",
+          actorId: user.id,
+          ip: "",
+          userAgent: "",
+        });
+        await queueMail(tx, {
+          to: user.email,
+          subject: "Row",
+          text: "Body",
+          mailClass: "marketing",
+          userId: user.id,
+          topicId: t,
+        });
+      }
+    });
+    const rows = await db.select().from(mailOutbox).where(eq(mailOutbox.userId, user.id)).orderBy(mailOutbox.id);
+    const result = await marketingEnvelopes(
+      rows.map((r) => ({
+        id: r.id,
+        user_id: r.userId,
+        topic_id: r.topicId,
+        newsletter_id: r.newsletterId,
+        subject: r.subject,
+        text_body: r.textBody,
+      })),
+    );
+    expect(result.get(rows[0].id)).toBeInstanceOf(Error);
+    expect(result.get(rows[1].id)).toMatchObject({ to: user.email, subject: "Row" });
     await db.delete(mailOutbox).where(eq(mailOutbox.userId, user.id));
   });
 

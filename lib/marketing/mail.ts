@@ -74,8 +74,8 @@ function remember(id: string, c: CompiledNewsletter): void {
  * The RFC 8058 one-click headers, the List-Id and the marketing sender are set here for every
  * marketing mail; transactional mail has none of them (lib/mail/worker.ts).
  */
-export async function marketingEnvelopes(rows: ClaimedMarketingRow[]): Promise<Map<number, Envelope | null>> {
-  const envelopes = new Map<number, Envelope | null>();
+export async function marketingEnvelopes(rows: ClaimedMarketingRow[]): Promise<Map<number, Envelope | null | Error>> {
+  const envelopes = new Map<number, Envelope | null | Error>();
   for (const r of rows) envelopes.set(r.id, null);
   const ids = rows.filter((r) => r.user_id && r.topic_id).map((r) => r.id);
   if (ids.length === 0) return envelopes;
@@ -127,28 +127,38 @@ export async function marketingEnvelopes(rows: ClaimedMarketingRow[]): Promise<M
     const content =
       (f.newsletter_id && compiled.get(f.newsletter_id)) ||
       compileNewsletter({ subject: row.subject, body: row.text_body });
-    const url = unsubscribeUrl(row.user_id!, Number(f.code));
-    const why = consentLine({
-      topicName: f.name,
-      source: f.source,
-      optedInAt: new Date(f.opted_in_at ?? Date.now()),
-      timeZone: resolveTimeZone(f.time_zone, f.state),
-    });
-    const parts = personalise(content, { firstName: f.first_name }, { why, unsubscribeUrl: url });
-    envelopes.set(row.id, {
-      from,
-      to: f.email,
-      subject: parts.subject,
-      text: parts.text,
-      html: parts.html,
-      headers: {
-        "List-Unsubscribe": `<${url}>`,
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": `${f.name} <${f.list_id}>`,
-      },
-    });
+    // One row that cannot be built (a bad topic code, an unusable zone) fails alone, as an Error
+    // the worker records against that row; it must not hold up everyone else's mail in the batch.
+    try {
+      envelopes.set(row.id, envelopeOf(row, f, content, from));
+    } catch (err) {
+      envelopes.set(row.id, err instanceof Error ? err : new Error(String(err)));
+    }
   }
   return envelopes;
+}
+
+function envelopeOf(row: ClaimedMarketingRow, f: Recipient, content: CompiledNewsletter, from: string): Envelope {
+  const url = unsubscribeUrl(row.user_id!, Number(f.code));
+  const why = consentLine({
+    topicName: f.name,
+    source: f.source!, // checked by the caller
+    optedInAt: new Date(f.opted_in_at ?? Date.now()),
+    timeZone: resolveTimeZone(f.time_zone, f.state),
+  });
+  const parts = personalise(content, { firstName: f.first_name }, { why, unsubscribeUrl: url });
+  return {
+    from,
+    to: f.email!,
+    subject: parts.subject,
+    text: parts.text,
+    html: parts.html,
+    headers: {
+      "List-Unsubscribe": `<${url}>`,
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+      "List-Id": `${f.name} <${f.list_id}>`,
+    },
+  };
 }
 
 /**
