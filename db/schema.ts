@@ -97,6 +97,9 @@ export const addresses = pgTable(
 );
 
 /** One signed-in device. The session JWT carries `id`; a row with `revokedAt` set ends it. */
+export const sessionStageEnum = pgEnum("session_stage", ["full", "second_step", "enrol"]);
+export type SessionStage = (typeof sessionStageEnum.enumValues)[number];
+
 export const sessions = pgTable(
   "sessions",
   {
@@ -113,8 +116,92 @@ export const sessions = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     revokedReason: text("revoked_reason"),
+    /**
+     * "full" is the only stage any page or action accepts (lib/auth/sessions.ts findActiveSession).
+     * "second_step": the password was right and a factor is still owed; "enrol": a staff member
+     * without a factor, who may only enrol one. Both expire within minutes (expires_at).
+     */
+    stage: sessionStageEnum("stage").notNull().default("full"),
+    /** How this session was signed in, shown on the device list: "password", "password+authenticator", "passkey", … */
+    verifiedBy: text("verified_by").notNull().default("password"),
+    /** The last time this session proved its owner (sign-in or "confirm it's you"); factor changes need it within 5 minutes. */
+    reauthenticatedAt: timestamp("reauthenticated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** "password" or "passkey": a passkey confirmation stands in for retyping the password on sensitive changes. */
+    reauthenticatedBy: text("reauthenticated_by").notNull().default("password"),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/**
+ * WebAuthn credentials (passkeys). Only the public key is kept; `counter` is the authenticator's
+ * signature counter (0 for synced passkeys, which do not count).
+ */
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** base64url, as the browser reports it. */
+    credentialId: text("credential_id").notNull(),
+    publicKey: text("public_key").notNull(),
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: text("transports").notNull().default(""),
+    name: text("name").notNull(),
+    deviceType: text("device_type").notNull().default("singleDevice"),
+    backedUp: boolean("backed_up").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("passkeys_credential_id_key").on(t.credentialId), index("passkeys_user_idx").on(t.userId)],
+);
+
+/**
+ * An authenticator app (TOTP, RFC 6238), one per person. The secret is encrypted like payment
+ * numbers (lib/crypto/secret-box.ts, bound to the user id). `confirmedAt` stays null until the
+ * first code is entered; only a confirmed one is a factor. `lastUsedStep` refuses a code's replay.
+ */
+export const authenticatorApps = pgTable("authenticator_apps", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  secretBox: text("secret_box").notNull(),
+  confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
+  lastUsedStep: bigint("last_used_step", { mode: "number" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+});
+
+/** Single-use recovery codes, stored as SHA-256 hashes; regenerating deletes the old set. */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("recovery_codes_user_idx").on(t.userId)],
+);
+
+/**
+ * WebAuthn challenges between "options" and "verify", single-use (deleted when redeemed) and
+ * short-lived, kept in the database so any instance can finish what another started.
+ */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    challenge: text("challenge").primaryKey(),
+    purpose: text("purpose").notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    sessionId: uuid("session_id").references(() => sessions.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("webauthn_challenges_expires_idx").on(t.expiresAt)],
 );
 
 /** Failed sign-in counters, keyed `account:<id>` or `ip:<address>`, shared by every instance. */

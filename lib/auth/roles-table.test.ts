@@ -134,6 +134,8 @@ describe("every server action, called by every role, does what the table says", 
         lastName: "Person",
         username: user.username,
         timeZone: "UTC",
+        reauthenticatedAt: new Date(),
+        reauthenticatedBy: "password",
       });
     }
     // A write probe: a row trigger on every table counts the rows any statement changes, so "a

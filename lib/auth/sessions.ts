@@ -1,8 +1,8 @@
 import "server-only";
-import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import { UAParser } from "ua-parser-js";
 import { db, dbHandle, type Db, type DbOrTx } from "@/db/client";
-import { addresses, sessions, users, type Role } from "@/db/schema";
+import { addresses, sessions, users, type Role, type SessionStage } from "@/db/schema";
 import { resolveTimeZone } from "@/lib/time-zone";
 
 /** How long a session lives without activity being checked; matches the Auth.js maxAge. */
@@ -17,11 +17,21 @@ function describeUserAgent(ua: string): { browser: string; os: string } {
   return { browser, os };
 }
 
+/** How long a partly signed-in session lives: password done, second factor (or staff enrolment) not yet. */
+export const PARTIAL_SESSION_SECONDS: Record<Exclude<SessionStage, "full">, number> = {
+  second_step: 5 * 60,
+  // Enrolment means installing an app and scanning a code: a little longer, still minutes.
+  enrol: 15 * 60,
+};
+
 export async function createSession(
   tx: DbOrTx,
-  input: { userId: string; userAgent: string; ip: string },
+  input: { userId: string; userAgent: string; ip: string; stage?: SessionStage; verifiedBy?: string },
 ): Promise<string> {
   const { browser, os } = describeUserAgent(input.userAgent);
+  const stage = input.stage ?? "full";
+  const lifetime = stage === "full" ? SESSION_MAX_AGE_SECONDS : PARTIAL_SESSION_SECONDS[stage];
+  const verifiedBy = input.verifiedBy ?? "password";
   const [row] = await tx
     .insert(sessions)
     .values({
@@ -30,7 +40,10 @@ export async function createSession(
       browser,
       os,
       ip: input.ip,
-      expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000),
+      stage,
+      verifiedBy,
+      reauthenticatedBy: verifiedBy === "passkey" ? "passkey" : "password",
+      expiresAt: new Date(Date.now() + lifetime * 1000),
     })
     .returning({ id: sessions.id });
   return row.id;
@@ -45,9 +58,16 @@ export type ActiveSession = {
   username: string | null;
   /** The zone every time on this person's pages is shown in (their choice, else their service address's state's). */
   timeZone: string;
+  /** When and how this session last proved its owner (lib/two-step/fresh.ts reads these). */
+  reauthenticatedAt: Date;
+  reauthenticatedBy: string;
 };
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether the session's user has a second factor: a passkey or a confirmed authenticator app. */
+const STAFF_FACTOR_SQL = sql`select 1 from passkeys p where p.user_id = ${users.id}
+  union all select 1 from authenticator_apps a where a.user_id = ${users.id} and a.confirmed_at is not null`;
 
 // The viewer's time zone (their choice, else their service address's state's) comes with the
 // session, so no page spends a second query on it.
@@ -63,6 +83,8 @@ function buildActiveSessionQuery(database: Db) {
       chosenTimeZone: users.timeZone,
       serviceState: addresses.state,
       lastSeenAt: sessions.lastSeenAt,
+      reauthenticatedAt: sessions.reauthenticatedAt,
+      reauthenticatedBy: sessions.reauthenticatedBy,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -74,6 +96,12 @@ function buildActiveSessionQuery(database: Db) {
         gt(sessions.expiresAt, sql`now()`),
         // Disabling a staff account also revokes its sessions; this keeps it out even if one was missed.
         isNull(users.disabledAt),
+        // A partly signed-in session (second step owed, or staff enrolment) is no session at all to
+        // every page and action; only the second-step pages read it (findPartialSession).
+        eq(sessions.stage, "full"),
+        // Staff need a second factor: a staff session is refused while the account has none (an
+        // admin reset, or a session older than two-step), whatever else went wrong.
+        or(eq(users.role, "customer"), sql`exists (${STAFF_FACTOR_SQL})`),
       ),
     )
     .limit(1)
@@ -149,6 +177,80 @@ export async function findActiveSession(sessionId: string): Promise<ActiveSessio
   return active;
 }
 
+export type PartialSession = {
+  sessionId: string;
+  userId: string;
+  role: Role;
+  stage: Exclude<SessionStage, "full">;
+  expiresAt: Date;
+};
+
+/**
+ * A partly signed-in session (stage "second_step" or "enrol"), unrevoked and unexpired: only the
+ * second-step and enrolment pages and their actions read this. Never remembered in memory.
+ */
+export async function findPartialSession(sessionId: string): Promise<PartialSession | null> {
+  if (!uuidPattern.test(sessionId)) return null;
+  const [row] = await db
+    .select({
+      sessionId: sessions.id,
+      userId: sessions.userId,
+      role: users.role,
+      stage: sessions.stage,
+      expiresAt: sessions.expiresAt,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql`now()`),
+        isNull(users.disabledAt),
+        inArray(sessions.stage, ["second_step", "enrol"]),
+      ),
+    );
+  if (!row || row.stage === "full") return null;
+  return { ...row, stage: row.stage };
+}
+
+/**
+ * Turns a partly signed-in session into a full one, once: returns false when it was not partial
+ * (already completed, revoked or expired). `verifiedBy` is how the person proved it, e.g.
+ * "password+authenticator"; the session then lives the normal length.
+ */
+export async function completeSession(tx: DbOrTx, sessionId: string, verifiedBy: string): Promise<boolean> {
+  const rows = await tx
+    .update(sessions)
+    .set({
+      stage: "full",
+      verifiedBy,
+      reauthenticatedAt: sql`now()`,
+      reauthenticatedBy: verifiedBy.includes("passkey") ? "passkey" : "password",
+      expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000),
+    })
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql`now()`),
+        inArray(sessions.stage, ["second_step", "enrol"]),
+      ),
+    )
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+/** "Confirm it's you" succeeded in this session: factor changes may go ahead for 5 minutes. */
+export async function markReauthenticated(tx: DbOrTx, sessionId: string, by: "password" | "passkey"): Promise<void> {
+  const [row] = await tx
+    .update(sessions)
+    .set({ reauthenticatedAt: sql`now()`, reauthenticatedBy: by })
+    .where(eq(sessions.id, sessionId))
+    .returning({ userId: sessions.userId });
+  if (row) forgetSessions(row.userId);
+}
+
 export async function listDevices(userId: string) {
   return db
     .select({
@@ -158,9 +260,17 @@ export async function listDevices(userId: string) {
       ip: sessions.ip,
       createdAt: sessions.createdAt,
       lastSeenAt: sessions.lastSeenAt,
+      verifiedBy: sessions.verifiedBy,
     })
     .from(sessions)
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql`now()`),
+        eq(sessions.stage, "full"),
+      ),
+    )
     .orderBy(desc(sessions.lastSeenAt));
 }
 

@@ -40,6 +40,8 @@ async function person(role: Role = "rep"): Promise<ActiveSession> {
     lastName: "Person",
     username: u.username,
     timeZone: "UTC",
+    reauthenticatedAt: new Date(),
+    reauthenticatedBy: "password",
   };
 }
 

@@ -45,6 +45,8 @@ async function as(role: Role, timeZone = "America/Denver") {
     lastName: "Staff",
     username: user.username,
     timeZone,
+    reauthenticatedAt: new Date(),
+    reauthenticatedBy: "password",
   };
   return user;
 }
