@@ -140,6 +140,24 @@ export const messages = {
   auditExportSignedOut: "Sign in first.",
   auditExportForbidden: "Only administrators can export the audit log.",
   auditExportBadFilter: "The filters are not valid. Correct them on the audit log page, then export again.",
+
+  // Two-step sign-in: passkeys, authenticator apps, recovery codes (lib/two-step).
+  twoStepCodeWrong: "That code isn't right. Check the 6-digit code in your authenticator app and try again.",
+  twoStepCodeUsed:
+    "That code was already used. Wait for the next code in your authenticator app (a new one appears every 30 seconds).",
+  recoveryCodeWrong: "That recovery code isn't right, or it was already used.",
+  passkeyFailed: "Your passkey couldn't be verified. Try again, or choose another way to sign in.",
+  passkeyUnknown: "We don't recognise that passkey. Sign in with your password, or use another passkey.",
+  passkeyCancelled: "The passkey request was cancelled or timed out. Try again when you're ready.",
+  passkeyNotSupported: "This browser can't use passkeys. Use another way to sign in.",
+  twoStepSignInExpired: "Your sign-in took too long to finish. Please sign in again.",
+  freshVerificationNeeded: "For your security, confirm it's you (password or passkey) before changing how you sign in.",
+  authenticatorAlreadyOn: "An authenticator app is already set up. Remove it first to set up a new one.",
+  authenticatorEnrolmentExpired: "Setting up the authenticator app took too long. Start again.",
+  factorNotFound: "That sign-in method was already removed.",
+  staffFactorRequired:
+    "Staff accounts must keep a second step. Add another passkey or authenticator app before removing this one.",
+  factorResetNotStaff: "Only a staff member's sign-in methods can be reset here.",
 } as const;
 
 export type MessageCode = keyof typeof messages;
@@ -148,6 +166,7 @@ const attempts = {
   signIn: "sign-in attempts",
   registration: "registration attempts",
   passwordCheck: "password attempts",
+  secondStep: "second-step attempts",
 } as const;
 
 /** "Too many unsuccessful …": the wait is part of the sentence. */
