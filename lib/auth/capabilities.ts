@@ -15,6 +15,8 @@ export const capabilities = {
   /** A customer's own MyAccount pages and their saves. */
   "account.own": ["customer"],
   "session.signOut": ["customer", "rep", "marketing", "admin"],
+  /** One's own two-step sign-in methods (passkeys, authenticator app, recovery codes): everyone. */
+  "twoStep.own": ["customer", "rep", "marketing", "admin"],
   /** The staff console's home page: each role sees its own links there. */
   "console.home": ["rep", "marketing", "admin"],
   /** Find a customer: results show name, account number and city only. */
@@ -58,6 +60,10 @@ export function can(role: Role | null | undefined, capability: Capability): bool
 export const routeAccess = {
   "/": "public",
   "/login": "public",
+  // The second step and staff enrolment serve a partly signed-in session, which is no session to
+  // the door: these pages and their actions read it themselves (lib/auth/sessions.ts findPartialSession).
+  "/login/verify": "public",
+  "/login/enrol": "public",
   "/register": "public",
   "/forgot-password": "public",
   "/reset-password": "public",
@@ -104,6 +110,7 @@ export const routeAccess = {
   "/console/marketing": "marketing",
   "/console/marketing/list": "marketing",
   "/console/marketing/export": "marketing",
+  "/console/security": "console.home",
   "/console/admin": "admin.staff",
   "/console/admin/staff": "admin.staff",
   "/console/admin/audit": "admin.audit",
