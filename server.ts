@@ -36,7 +36,7 @@ const { default: next } = await import("next");
 const { dbHandle, closeDb, pingDatabase } = await import("./db/client");
 const { runMigrations } = await import("./db/migrate");
 const { databaseDownSince, noteDatabaseError } = await import("./db/availability");
-const { seedDemo, isDatabaseEmpty, demoAccounts, DEMO_PASSWORD } = await import("./lib/demo/seed");
+const { seedDemo, isDatabaseEmpty, demoAccounts, DEMO_PASSWORD, DEMO_TOTP_SECRET } = await import("./lib/demo/seed");
 const { messages } = await import("./lib/messages");
 const { FORWARDED_HEADERS, TRANSPORT_HEADER, resolveTransport, transportStamp } = await import("./lib/http/transport");
 const { ensureAuthSecret, ensureDataKey, ensureTls } = await import("./lib/server/secrets");
@@ -231,7 +231,8 @@ MyAccount is running${dev ? " (development)" : ""}
     seeded || embedded
       ? `
   Demo accounts (password ${DEMO_PASSWORD}):
-${demoAccounts.map((a) => `    ${a.username.padEnd(10)} ${a.note}`).join("\n")}`
+${demoAccounts.map((a) => `    ${a.username.padEnd(10)} ${a.note}`).join("\n")}
+  Staff sign-in asks for a code: add the secret ${DEMO_TOTP_SECRET} to an authenticator app (demo only).`
       : ""
   }
 `);

@@ -6,14 +6,22 @@ import "server-only";
 import { count, eq } from "drizzle-orm";
 import { closeDb, db } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { addresses, areaOffers, users, type NewUser } from "@/db/schema";
+import { addresses, areaOffers, authenticatorApps, users, type NewUser } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password-hash";
 import { policyVersionInForce } from "@/lib/policy/versions";
 import { recordConsent } from "@/lib/preferences/consent";
 import { DEMO_AREA_OFFERS } from "@/lib/privacy/area-offers";
+import { sealTotpSecret } from "@/lib/two-step/secret";
 import { DEMO_SYNTHETIC_CUSTOMERS, demoSeedSettings, seedSyntheticCustomers } from "./seed-customers";
 
 export const DEMO_PASSWORD = "demo-password-2026";
+/**
+ * The authenticator-app secret (base32) every seeded demo staff account has enrolled: staff cannot
+ * open the console without a second step, and whoever tries the demo needs the codes. Public on
+ * purpose (README, start-up banner) and only ever written by this demo seed — never use it for a
+ * real account.
+ */
+export const DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP";
 
 export const demoAccounts: (NewUser & { username: string; note: string })[] = [
   {
@@ -31,7 +39,7 @@ export const demoAccounts: (NewUser & { username: string; note: string })[] = [
     email: "rep@myaccount.localhost",
     firstName: "Riley",
     lastName: "Rep",
-    note: "service rep",
+    note: "service rep (two-step: authenticator app)",
   },
   {
     username: "marketing",
@@ -39,7 +47,7 @@ export const demoAccounts: (NewUser & { username: string; note: string })[] = [
     email: "marketing@myaccount.localhost",
     firstName: "Morgan",
     lastName: "Marketing",
-    note: "marketing",
+    note: "marketing (two-step: authenticator app)",
   },
   {
     username: "admin",
@@ -47,7 +55,7 @@ export const demoAccounts: (NewUser & { username: string; note: string })[] = [
     email: "admin@myaccount.localhost",
     firstName: "Alex",
     lastName: "Admin",
-    note: "admin",
+    note: "admin (two-step: authenticator app)",
   },
 ];
 
@@ -77,6 +85,13 @@ export async function seedDemo(
         .values({ ...account, passwordHash, registeredAt: new Date(), passwordChangedAt: new Date() })
         .onConflictDoNothing()
         .returning({ id: users.id });
+      if (row && account.role !== "customer") {
+        await tx.insert(authenticatorApps).values({
+          userId: row.id,
+          secretBox: sealTotpSecret(row.id, DEMO_TOTP_SECRET),
+          confirmedAt: new Date(),
+        });
+      }
       if (row && account.role === "customer") {
         await tx
           .insert(addresses)
@@ -126,7 +141,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     .then(() => seedDemo({ syntheticCustomers: DEMO_SYNTHETIC_CUSTOMERS }))
     .then(({ syntheticCustomers, ms }) =>
       console.log(
-        `Demo accounts seeded (password: ${DEMO_PASSWORD})${syntheticCustomers ? `, and ${syntheticCustomers} synthetic customers with 90 days of history in ${ms} ms` : ""}.`,
+        `Demo accounts seeded (password: ${DEMO_PASSWORD}; staff authenticator secret: ${DEMO_TOTP_SECRET})${syntheticCustomers ? `, and ${syntheticCustomers} synthetic customers with 90 days of history in ${ms} ms` : ""}.`,
       ),
     )
     .catch((err) => {
