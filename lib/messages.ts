@@ -158,6 +158,8 @@ export const messages = {
   staffFactorRequired:
     "Staff accounts must keep a second step. Add another passkey or authenticator app before removing this one.",
   factorResetNotStaff: "Only a staff member's sign-in methods can be reset here.",
+  staffTwoStepResetSelf:
+    "You can't reset your own two-step sign-in here (this session would lose it). Ask another administrator, or manage it on Sign-in and security.",
 } as const;
 
 export type MessageCode = keyof typeof messages;
