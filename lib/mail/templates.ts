@@ -172,3 +172,19 @@ ${appUrl()}/login
 If you did not expect this, tell your administrator.`,
   };
 }
+
+/** To a staff member whose two-step sign-in an administrator reset: they must enrol again. */
+export function staffTwoStepResetMail(input: { firstName: string; adminName: string }) {
+  return {
+    subject: "Your two-step sign-in for the MyAccount staff console was reset",
+    text: `Hello ${input.firstName},
+
+${input.adminName}, an administrator, removed your passkeys, authenticator app and recovery codes
+from your staff account. You have been signed out everywhere.
+
+The next time you sign in with your password you will be asked to set up two-step sign-in again:
+${appUrl()}/login
+
+If you did not ask for this, tell your security team at once.`,
+  };
+}
