@@ -3,6 +3,7 @@ import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { authSecret, transportKey } from "@/lib/env";
 import { TRANSPORT_HEADER, readTransportStamp } from "@/lib/http/transport";
+import { signInWithPasskey } from "@/lib/two-step/passkey-sign-in";
 import { SESSION_MAX_AGE_SECONDS } from "./sessions";
 import { verifyCredentials } from "./verify-credentials";
 
@@ -54,6 +55,29 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const outcome = await verifyCredentials({
           identifier,
           password,
+          ip: stamp?.clientIp ?? "",
+          userAgent: request.headers.get("user-agent") ?? "",
+        });
+        if (!outcome.ok) return null;
+        return { id: outcome.userId, sessionId: outcome.sessionId };
+      },
+    }),
+    // "Sign in with a passkey" (app/login/actions.ts): the same cookie as a password sign-in, made
+    // by Auth.js, for a session lib/two-step/passkey-sign-in.ts created after verifying the assertion.
+    Credentials({
+      id: "passkey",
+      credentials: { response: {} },
+      async authorize(credentials, request) {
+        const json = typeof credentials.response === "string" ? credentials.response : "";
+        if (!json || json.length > 20_000) return null;
+        let response: unknown;
+        try {
+          response = JSON.parse(json);
+        } catch {
+          return null;
+        }
+        const stamp = readTransportStamp(transportKey(), request.headers.get(TRANSPORT_HEADER));
+        const outcome = await signInWithPasskey(response, {
           ip: stamp?.clientIp ?? "",
           userAgent: request.headers.get("user-agent") ?? "",
         });

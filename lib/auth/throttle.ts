@@ -111,3 +111,20 @@ export function registerLimits(ip: string): Limit[] {
 export function resetRequestLimits(ip: string, userId: string | null): Limit[] {
   return [{ key: `reset-ip:${ip}`, max: 10 }, ...(userId ? [{ key: `reset-account:${userId}`, max: 3 }] : [])];
 }
+
+/**
+ * Wrong second-step answers (authenticator code, recovery code, passkey) per account. The password
+ * is already right by then, so a guesser needs this account's password first; 5 wrong answers in a
+ * window leave a million-code space practically out of reach.
+ */
+export function secondStepLimits(userId: string): Limit[] {
+  return [{ key: `second-step:${userId}`, max: 5 }];
+}
+
+/**
+ * Failed "Sign in with a passkey" attempts per client address: an assertion names no account
+ * before it is verified, so the address is the only thing to count.
+ */
+export function passkeySignInLimits(ip: string): Limit[] {
+  return [{ key: `passkey-ip:${ip}`, max: env().LOGIN_MAX_FAILURES_PER_IP }];
+}
