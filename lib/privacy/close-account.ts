@@ -27,6 +27,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { checkCurrentPassword } from "@/lib/auth/current-password";
 import { closeConversation } from "@/lib/chat/conversations";
 import { revokeOtherSessions } from "@/lib/auth/sessions";
+import { removeAllFactors } from "@/lib/two-step/factors";
 import { appUrl, env } from "@/lib/env";
 import { queueMail } from "@/lib/mail/outbox";
 import { recordConsent } from "@/lib/preferences/consent";
@@ -266,9 +267,18 @@ export async function closeAccount(actor: CloseActor, input: { currentPassword: 
     await tx.delete(paymentMethods).where(eq(paymentMethods.userId, userId));
     await tx.delete(emailChangeRequests).where(eq(emailChangeRequests.userId, userId));
     await tx.delete(passwordResets).where(eq(passwordResets.userId, userId));
+    // Passkeys, the authenticator app's secret and recovery codes: nothing left to sign in with.
+    await removeAllFactors(tx, userId);
     await tx
       .delete(loginThrottle)
-      .where(inArray(loginThrottle.key, [`account:${userId}`, `password-check:${userId}`, `reset-account:${userId}`]));
+      .where(
+        inArray(loginThrottle.key, [
+          `account:${userId}`,
+          `password-check:${userId}`,
+          `reset-account:${userId}`,
+          `second-step:${userId}`,
+        ]),
+      );
     // Rate-limit counters are keyed by address, not person, and may be shared; those of the
     // customer's addresses that count nothing now (a window over, or no failures left) go. A
     // counter still holding failures stays until its window ends (at most an hour): removing it

@@ -22,6 +22,7 @@ import { can } from "@/lib/auth/capabilities";
 import { describeActivity } from "@/lib/audit/activity";
 import { disclosuresAbout } from "@/lib/lawful/register";
 import { getPreferences } from "@/lib/preferences/queries";
+import { factorSummary } from "@/lib/two-step/factors";
 import { getPrivacyChoices } from "./choices";
 
 const actor = alias(users, "actor");
@@ -65,6 +66,7 @@ export async function buildDataExport(userId: string) {
     conversations,
     contactRows,
     lawfulRows,
+    factors,
   ] = await Promise.all([
     db
       .select({
@@ -159,6 +161,7 @@ export async function buildDataExport(userId: string) {
         expiresAt: sessions.expiresAt,
         endedAt: sessions.revokedAt,
         endedBecause: sessions.revokedReason,
+        signedInWith: sessions.verifiedBy,
       })
       .from(sessions)
       .where(eq(sessions.userId, userId))
@@ -194,6 +197,7 @@ export async function buildDataExport(userId: string) {
     // Entries of the lawful-request register naming this customer, except those legally
     // restricted from notice (lib/lawful/register.ts).
     disclosuresAbout(userId),
+    factorSummary(userId),
   ]);
 
   const messages = conversations.length
@@ -257,6 +261,21 @@ export async function buildDataExport(userId: string) {
       ip: r.ip,
     })),
     devices: deviceRows,
+    // Names and dates only: no public key, credential id, shared secret or code hash leaves here.
+    twoStepSignIn: {
+      passkeys: factors.passkeys.map((p) => ({
+        name: p.name,
+        addedAt: p.createdAt,
+        lastUsedAt: p.lastUsedAt,
+        synced: p.backedUp,
+      })),
+      authenticatorApp: factors.authenticator
+        ? { addedAt: factors.authenticator.confirmedAt, lastUsedAt: factors.authenticator.lastUsedAt }
+        : null,
+      recoveryCodes: factors.recoveryCodes
+        ? { issuedAt: factors.recoveryCodes.issuedAt, unused: factors.recoveryCodes.unused }
+        : null,
+    },
     chats: conversations.map((c) => ({
       ...c,
       messages: messages.filter((m) => m.conversationId === c.id).map(({ conversationId: _c, ...m }) => m),

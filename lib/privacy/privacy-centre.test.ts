@@ -3,6 +3,9 @@ import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import {
+  authenticatorApps,
+  passkeys,
+  recoveryCodes,
   addresses,
   areaOffers,
   auditEvents,
@@ -26,7 +29,8 @@ import { EXPORT_COLUMNS } from "@/lib/marketing/export";
 import { queueMail } from "@/lib/mail/outbox";
 import { recordConsent } from "@/lib/preferences/consent";
 import { maskEmail } from "@/lib/profile/email-change";
-import { createUser } from "@/lib/test/factories";
+import { createUser, TEST_TOTP_SECRET } from "@/lib/test/factories";
+import { sealTotpSecret } from "@/lib/two-step/secret";
 import { getAreaOffers, setAreaOffers } from "./area-offers";
 import { closeAccount } from "./close-account";
 import { buildDataExport, exportMyData } from "./export";
@@ -100,6 +104,18 @@ async function richCustomer() {
     }),
   );
   await setAreaOffers({ userId: p.id, ip: p.ip2, userAgent: p.ua2 }, true);
+  // Two-step, switched on after that sign-in: a passkey named after them, an app, one recovery code.
+  await db.insert(passkeys).values({
+    userId: p.id,
+    credentialId: `cred-${tag}`,
+    publicKey: `public-key-${tag}`,
+    name: `${p.firstName}'s phone`,
+    backedUp: true,
+  });
+  await db
+    .insert(authenticatorApps)
+    .values({ userId: p.id, secretBox: sealTotpSecret(p.id, TEST_TOTP_SECRET), confirmedAt: new Date() });
+  await db.insert(recoveryCodes).values({ userId: p.id, codeHash: `code-hash-${tag}` });
   await recordAudit(db, {
     actorId: p.id,
     subjectUserId: p.id,
@@ -237,6 +253,14 @@ describe("download my data", () => {
     ]);
     for (const v of Object.values(personalValuesOf(b))) expect(text).not.toContain(v);
     expect(text).not.toContain(b.id);
+    // Two-step: names and dates, never the credential, its public key, the app's secret or code hashes.
+    expect(data!.twoStepSignIn).toMatchObject({
+      passkeys: [{ name: `${a.firstName}'s phone`, synced: true, lastUsedAt: null }],
+      authenticatorApp: { addedAt: expect.any(Date) },
+      recoveryCodes: { unused: 1 },
+    });
+    expect(text).not.toMatch(/cred-|public-key-|code-hash-|secretBox|v1\./);
+    expect(data!.devices[0]).toMatchObject({ signedInWith: "password" });
   });
 
   it("is audited, is produced within seconds, and is refused to staff roles", async () => {
@@ -379,6 +403,11 @@ describe("close my account", () => {
     expect(said.map((m) => m.kind)).toEqual(["message", "message", "closed"]);
     expect(said.slice(0, 2).map((m) => m.body)).toEqual(["", ""]);
     expect(await db.select().from(sessions).where(eq(sessions.userId, a.id))).toHaveLength(1);
+    // Nothing left to sign in with: passkeys, the app's secret and recovery codes are deleted.
+    for (const table of [passkeys, authenticatorApps, recoveryCodes]) {
+      expect(await db.select().from(table).where(eq(table.userId, a.id))).toHaveLength(0);
+    }
+    expect(await db.select().from(passkeys).where(eq(passkeys.userId, other.id))).toHaveLength(1);
 
     for (const identifier of [a.username, a.accountNumber, a.email]) {
       expect(await verifyCredentials({ identifier, password: a.password, ip: "", userAgent: "" })).toMatchObject({

@@ -1,7 +1,17 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { auditEvents, emailChangeRequests, mailOutbox, recoveryTokens, sessions, users } from "@/db/schema";
+import {
+  auditEvents,
+  authenticatorApps,
+  emailChangeRequests,
+  mailOutbox,
+  passkeys,
+  recoveryCodes,
+  recoveryTokens,
+  sessions,
+  users,
+} from "@/db/schema";
 import { inWords } from "@/lib/actions/result";
 import { describeActivity } from "@/lib/audit/activity";
 import { changePassword } from "@/lib/auth/password-change";
@@ -9,7 +19,8 @@ import { resetPassword } from "@/lib/auth/password-reset";
 import { createSession, findActiveSession } from "@/lib/auth/sessions";
 import { linksNotAlone } from "@/lib/mail/render";
 import { confirmEmailChange, requestEmailChange } from "@/lib/profile/email-change";
-import { createUser, randomName } from "@/lib/test/factories";
+import { createUser, randomName, TEST_TOTP_SECRET } from "@/lib/test/factories";
+import { sealTotpSecret } from "@/lib/two-step/secret";
 import { recoverAccount, undoEmailChange } from "./recover";
 import { peekRecoveryToken } from "./tokens";
 
@@ -55,6 +66,29 @@ async function changedEmail() {
   await confirmEmailChange(tokenIn(verify.textBody, "/verify-email"), { ip: "" });
   const notice = await lastMail(user.email, "Your MyAccount e-mail address was changed");
   return { user, newEmail, notice, token: tokenIn(notice.textBody, "/undo-email") };
+}
+
+/** A customer whose password was changed; the "This wasn't me" token from the mail, and the event's time. */
+async function passwordChanged() {
+  const user = await createUser();
+  const [current] = await signedIn(user.id, 1);
+  await changePassword(
+    { currentPassword: user.password, password: "an intruder's passphrase 7" },
+    { userId: user.id, sessionId: current },
+    { ip: "" },
+  );
+  const mail = await lastMail(user.email, "Your MyAccount password was changed");
+  const token = tokenIn(mail.textBody, "/not-me");
+  return { user, token, eventAt: await eventOf(token, "not_me") };
+}
+
+async function eventOf(token: string, kind: "not_me" | "email_undo") {
+  const rows = await db
+    .select({ eventAt: recoveryTokens.eventAt, tokenHash: recoveryTokens.tokenHash })
+    .from(recoveryTokens)
+    .where(eq(recoveryTokens.kind, kind));
+  const { hashToken } = await import("@/lib/auth/single-use-token");
+  return rows.find((r) => r.tokenHash === hashToken(token))!.eventAt;
 }
 
 describe("recovery links", () => {
@@ -166,6 +200,53 @@ describe("recovery links", () => {
       .where(and(eq(auditEvents.subjectUserId, user.id), eq(auditEvents.action, "account.recovered")));
     expect(audit).toMatchObject({ actorId: user.id, ip: "192.0.2.9" });
     expect(describeActivity(audit.action, audit.detail)).toContain("This wasn't me");
+  });
+
+  it("not me and undo: every sign-in factor added since the alerted change goes; older ones stay", async () => {
+    for (const path of ["not me", "undo"] as const) {
+      const { user, token, eventAt } =
+        path === "undo"
+          ? await changedEmail().then(async (c) => ({ ...c, eventAt: await eventOf(c.token, "email_undo") }))
+          : await passwordChanged();
+      const before = new Date(eventAt.getTime() - 3600_000);
+      const after = new Date(eventAt.getTime() + 1000);
+      // The owner's authenticator and passkey from before; the intruder's passkey and fresh codes after.
+      await db.insert(authenticatorApps).values({
+        userId: user.id,
+        secretBox: sealTotpSecret(user.id, TEST_TOTP_SECRET),
+        confirmedAt: before,
+        createdAt: before,
+      });
+      const key = (name: string, createdAt: Date) => ({
+        userId: user.id,
+        credentialId: randomName("cred"),
+        publicKey: "pk",
+        name,
+        createdAt,
+      });
+      await db.insert(passkeys).values([key("owner's laptop", before), key("intruder's phone", after)]);
+      await db.insert(recoveryCodes).values([{ userId: user.id, codeHash: randomName("h"), createdAt: after }]);
+
+      const result =
+        path === "undo" ? await undoEmailChange(token, { ip: "" }) : await recoverAccount(token, { ip: "" });
+      expect(result, path).toMatchObject({ ok: true });
+      const left = await db.select({ name: passkeys.name }).from(passkeys).where(eq(passkeys.userId, user.id));
+      expect(left.map((p) => p.name)).toEqual(["owner's laptop"]);
+      expect(await db.select().from(authenticatorApps).where(eq(authenticatorApps.userId, user.id))).toHaveLength(1);
+      expect(await db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id))).toHaveLength(0);
+      const [audit] = await db
+        .select({ detail: auditEvents.detail })
+        .from(auditEvents)
+        .where(
+          and(
+            eq(auditEvents.subjectUserId, user.id),
+            eq(auditEvents.action, path === "undo" ? "email.change_undone" : "account.recovered"),
+          ),
+        );
+      expect(audit.detail, path).toMatchObject({
+        factorsRemoved: { passkeys: 1, authenticator: false, recoveryCodes: 1 },
+      });
+    }
   });
 
   it("not me: from the e-mail-change-requested notice, it also cancels the pending change", async () => {

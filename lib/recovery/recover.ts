@@ -8,6 +8,7 @@ import { revokeOtherSessions } from "@/lib/auth/sessions";
 import { hashToken, issueToken, usedNow } from "@/lib/auth/single-use-token";
 import { isEmailTaken } from "@/lib/auth/user-lookup";
 import { maskEmail } from "@/lib/profile/email-change";
+import { removeFactorsAddedSince as removeFactorsAddedSinceEvent } from "@/lib/two-step/factors";
 import type { RecoveryKind } from "./tokens";
 
 /** The reset link recovery hands out: as short-lived as a mailed one (lib/auth/password-reset.ts). */
@@ -23,11 +24,14 @@ function redeemableRecovery(token: string, kind: RecoveryKind) {
 }
 
 /**
- * Issue 13 (two-step sign-in) hooks in here: remove every sign-in factor added to the account after
- * `eventAt`, the time of the alerted change, since whoever made that change may have added one.
- * There are no factors yet, so there is nothing to remove.
+ * Whoever made the alerted change may also have added a sign-in factor (a passkey on their own
+ * device, their authenticator app, a fresh set of recovery codes): everything added at or after
+ * `eventAt` goes, so the recovered account does not let them straight back in. Factors the owner
+ * had before the event stay.
  */
-async function removeFactorsAddedSince(_tx: Tx, _userId: string, _eventAt: Date): Promise<void> {}
+async function removeFactorsAddedSince(tx: Tx, userId: string, eventAt: Date) {
+  return removeFactorsAddedSinceEvent(tx, userId, eventAt);
+}
 
 /**
  * What both recovery links do once: every session ends (so whoever changed the account is out),
@@ -59,10 +63,10 @@ async function lockOutAndStartReset(tx: Tx, userId: string, eventAt: Date, reaso
     .update(passwordResets)
     .set(usedNow)
     .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
-  await removeFactorsAddedSince(tx, userId, eventAt);
+  const factorsRemoved = await removeFactorsAddedSince(tx, userId, eventAt);
   const { token, tokenHash, expiresAt } = issueToken(RESET_TTL_MINUTES * 60_000);
   await tx.insert(passwordResets).values({ userId, tokenHash, expiresAt });
-  return { resetToken: token, signedOut };
+  return { resetToken: token, signedOut, factorsRemoved };
 }
 
 /**
@@ -77,12 +81,17 @@ export function recoverAccount(token: string, meta: { ip: string }): Promise<Out
       .where(redeemableRecovery(token, "not_me"))
       .returning({ userId: recoveryTokens.userId, eventAt: recoveryTokens.eventAt });
     if (!used) return fail("recoveryLinkUsed");
-    const { resetToken, signedOut } = await lockOutAndStartReset(tx, used.userId, used.eventAt, "not me");
+    const { resetToken, signedOut, factorsRemoved } = await lockOutAndStartReset(
+      tx,
+      used.userId,
+      used.eventAt,
+      "not me",
+    );
     await recordAudit(tx, {
       actorId: used.userId,
       subjectUserId: used.userId,
       action: "account.recovered",
-      detail: { eventAt: used.eventAt.toISOString(), sessionsSignedOut: signedOut },
+      detail: { eventAt: used.eventAt.toISOString(), sessionsSignedOut: signedOut, factorsRemoved },
       ip: meta.ip,
     });
     return ok({ resetToken });
@@ -137,7 +146,12 @@ function undoInTransaction(token: string, meta: { ip: string }): Promise<Outcome
         updatedAt: sql`now()`,
       })
       .where(eq(users.id, row.userId));
-    const { resetToken, signedOut } = await lockOutAndStartReset(tx, row.userId, row.eventAt, "e-mail change undone");
+    const { resetToken, signedOut, factorsRemoved } = await lockOutAndStartReset(
+      tx,
+      row.userId,
+      row.eventAt,
+      "e-mail change undone",
+    );
     await recordAudit(tx, {
       actorId: row.userId,
       subjectUserId: row.userId,
@@ -146,6 +160,7 @@ function undoInTransaction(token: string, meta: { ip: string }): Promise<Outcome
         restoredEmail: maskEmail(row.oldEmail),
         ...(before?.email ? { replacedEmail: maskEmail(before.email) } : {}),
         sessionsSignedOut: signedOut,
+        factorsRemoved,
       },
       ip: meta.ip,
     });

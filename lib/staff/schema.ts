@@ -53,3 +53,14 @@ export const setStaffDisabledSchema = z.object({
   disabled: z.enum(["disable", "enable"], { error: "Choose disable or enable" }),
 });
 export type SetStaffDisabledInput = z.output<typeof setStaffDisabledSchema>;
+
+/** An administrator resets a staff member's two-step sign-in (they lost their phone): a reason is required and audited. */
+export const resetStaffTwoStepSchema = z.object({
+  ...target,
+  reason: text(
+    300,
+    "Use at most 300 characters",
+    "Say why (for the audit log), e.g. “Lost phone, confirmed by video call”",
+  ),
+});
+export type ResetStaffTwoStepInput = z.output<typeof resetStaffTwoStepSchema>;

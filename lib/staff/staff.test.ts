@@ -2,13 +2,14 @@ import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { z } from "zod/mini";
 import { db } from "@/db/client";
-import { auditEvents, mailOutbox, passwordResets, sessions, users, type Role } from "@/db/schema";
+import { auditEvents, authenticatorApps, mailOutbox, passwordResets, sessions, users, type Role } from "@/db/schema";
 import { resetPassword } from "@/lib/auth/password-reset";
 import { createSession, findActiveSession } from "@/lib/auth/sessions";
 import { verifyCredentials } from "@/lib/auth/verify-credentials";
 import { createUser, randomName } from "@/lib/test/factories";
-import { changeStaffRoleSchema, createStaffSchema, setStaffDisabledSchema } from "./schema";
-import { changeStaffRole, createStaff, listStaff, setStaffDisabled } from "./staff";
+import { hasSecondFactor } from "@/lib/two-step/factors";
+import { changeStaffRoleSchema, createStaffSchema, resetStaffTwoStepSchema, setStaffDisabledSchema } from "./schema";
+import { changeStaffRole, createStaff, listStaff, resetStaffTwoStep, setStaffDisabled } from "./staff";
 
 const ip = "198.51.100.20";
 
@@ -254,6 +255,60 @@ describe("staff accounts", () => {
     expect(active).toHaveLength(1);
   });
 
+  it("staff: an admin resets a member's two-step (reason audited, sessions end, mail); their next sign-in must enrol", async () => {
+    const admin = await staffMember("admin");
+    const rep = await staffMember("rep");
+    const [email] = await db.select({ email: users.email }).from(users).where(eq(users.id, rep.id));
+    const session = await signedIn(rep.id);
+    expect(await findActiveSession(session)).not.toBeNull();
+    expect((await listStaff()).find((s) => s.id === rep.id)?.twoStep).toBe("Authenticator app");
+
+    // A reason is required, and limited.
+    expect(resetStaffTwoStepSchema.safeParse({ userId: rep.id, version: rep.version, reason: " " }).success).toBe(
+      false,
+    );
+    expect(
+      resetStaffTwoStepSchema.safeParse({ userId: rep.id, version: rep.version, reason: "x".repeat(301) }).success,
+    ).toBe(false);
+    // A stale form changes nothing; an admin cannot reset their own.
+    expect(
+      await resetStaffTwoStep(admin.actor, { userId: rep.id, version: rep.version + 5, reason: "lost phone" }),
+    ).toMatchObject({ ok: false, error: "staleSection" });
+    expect(
+      await resetStaffTwoStep(admin.actor, { userId: admin.id, version: admin.version, reason: "lost phone" }),
+    ).toMatchObject({ ok: false, error: "staffTwoStepResetSelf" });
+    expect(await hasSecondFactor(rep.id)).toBe(true);
+
+    expect(
+      await resetStaffTwoStep(admin.actor, { userId: rep.id, version: rep.version, reason: "Lost phone, video call" }),
+    ).toMatchObject({ ok: true });
+    expect(await hasSecondFactor(rep.id)).toBe(false);
+    expect(await db.select().from(authenticatorApps).where(eq(authenticatorApps.userId, rep.id))).toHaveLength(0);
+    expect(await findActiveSession(session)).toBeNull();
+    const [audit] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectUserId, rep.id), eq(auditEvents.action, "staff.two_step_reset")));
+    expect(audit).toMatchObject({ actorId: admin.id, ip });
+    expect(audit.detail).toMatchObject({ reason: "Lost phone, video call", authenticatorRemoved: true });
+    const mails = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, email.email!));
+    expect(mails.map((m) => m.subject)).toContain("Your two-step sign-in for the MyAccount staff console was reset");
+    expect((await listStaff()).find((s) => s.id === rep.id)?.twoStep).toBeNull();
+    // The password still works, but only as far as enrolment.
+    const again = await verifyCredentials({
+      identifier: rep.username,
+      password: rep.password,
+      ip,
+      userAgent: "vitest",
+    });
+    expect(again).toMatchObject({ ok: true });
+    if (again.ok) {
+      const [row] = await db.select({ stage: sessions.stage }).from(sessions).where(eq(sessions.id, again.sessionId));
+      expect(row.stage).toBe("enrol");
+      expect(await findActiveSession(again.sessionId)).toBeNull();
+    }
+  });
+
   it("staff: customer, rep and marketing actors are refused every change, nothing written", async () => {
     const rep = await staffMember("rep");
     for (const role of ["customer", "rep", "marketing"] as const) {
@@ -267,6 +322,10 @@ describe("staff accounts", () => {
       expect(
         await setStaffDisabled(actor.actor, { userId: rep.id, version: rep.version, disabled: "disable" }),
       ).toMatchObject({ ok: false, error: "forbidden" });
+      expect(
+        await resetStaffTwoStep(actor.actor, { userId: rep.id, version: rep.version, reason: "lost phone" }),
+      ).toMatchObject({ ok: false, error: "forbidden" });
+      expect(await hasSecondFactor(rep.id)).toBe(true);
       expect(await auditCount()).toBe(before);
       expect(await db.select().from(users).where(eq(users.username, input.username))).toHaveLength(0);
       expect(await versionOf(rep.id)).toMatchObject({ role: "rep", disabledAt: null, version: rep.version });

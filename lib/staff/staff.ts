@@ -9,13 +9,15 @@ import { issueToken, usedNow } from "@/lib/auth/single-use-token";
 import { isEmailTaken, isUsernameTaken } from "@/lib/auth/user-lookup";
 import { appUrl } from "@/lib/env";
 import { queueMail } from "@/lib/mail/outbox";
-import { staffInvitationMail } from "@/lib/mail/templates";
+import { staffInvitationMail, staffTwoStepResetMail } from "@/lib/mail/templates";
 import type { Message } from "@/lib/messages";
+import { factorSummary, removeAllFactors } from "@/lib/two-step/factors";
 import {
   staffRoleNames,
   staffRoles,
   type ChangeStaffRoleInput,
   type CreateStaffInput,
+  type ResetStaffTwoStepInput,
   type SetStaffDisabledInput,
   type StaffRole,
 } from "./schema";
@@ -42,6 +44,8 @@ export type StaffMember = {
   /** No password yet: the invitation has not been used. */
   invited: boolean;
   lastSignInAt: Date | null;
+  /** Their second factors in words ("Authenticator app, 2 passkeys"), or null when none is set up. */
+  twoStep: string | null;
 };
 
 /** Every staff account (rep, marketing, admin), by name; the last sign-in is its newest session. */
@@ -62,6 +66,8 @@ export async function listStaff(): Promise<StaffMember[]> {
       lastSignInAt: sql<
         Date | string | null
       >`(select max(s.created_at) from sessions s where s.user_id = "users"."id")`,
+      passkeys: sql<number>`(select count(*)::int from passkeys p where p.user_id = "users"."id")`,
+      authenticator: sql<boolean>`exists (select 1 from authenticator_apps a where a.user_id = "users"."id" and a.confirmed_at is not null)`,
     })
     .from(users)
     .where(inArray(users.role, [...staffRoles]))
@@ -78,7 +84,16 @@ export async function listStaff(): Promise<StaffMember[]> {
     disabled: r.disabledAt !== null,
     invited: !r.hasPassword,
     lastSignInAt: r.lastSignInAt ? new Date(r.lastSignInAt) : null,
+    twoStep: describeFactors(Number(r.passkeys), r.authenticator),
   }));
+}
+
+function describeFactors(passkeys: number, authenticator: boolean): string | null {
+  const parts = [
+    authenticator ? "Authenticator app" : null,
+    passkeys ? `${passkeys} passkey${passkeys === 1 ? "" : "s"}` : null,
+  ].filter(Boolean);
+  return parts.length ? parts.join(", ") : null;
 }
 
 /**
@@ -266,6 +281,62 @@ export async function setStaffDisabled(actor: StaffActor, input: SetStaffDisable
       disable
         ? `${subject.username} is disabled: their sessions ended and they cannot sign in.`
         : `${subject.username} is enabled again and can sign in.`,
+    );
+  });
+}
+
+/**
+ * Removes every second factor of a staff member (passkeys, authenticator app, recovery codes) and
+ * ends their sessions: for a lost phone. Their next sign-in walks them through enrolment again
+ * (lib/auth/verify-credentials.ts), so the console stays closed to them until they have a factor.
+ * Audited with the admin's reason; the member is told by mail. An admin cannot reset their own:
+ * the session doing it would be the one that loses its factor.
+ */
+export async function resetStaffTwoStep(actor: StaffActor, input: ResetStaffTwoStepInput): Promise<Outcome> {
+  return db.transaction(async (tx) => {
+    const admins = await lockActiveAdmins(tx);
+    if (!admins.includes(actor.userId)) return fail("forbidden");
+    const subject = await lockSubject(tx, input);
+    if (typeof subject === "string") return fail(subject);
+    if (subject.id === actor.userId) return fail("staffTwoStepResetSelf");
+    const before = await factorSummary(subject.id, tx);
+    await removeAllFactors(tx, subject.id);
+    await tx
+      .update(users)
+      .set({ version: sql`${users.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(users.id, subject.id));
+    const signedOut = await revokeOtherSessions(tx, subject.id, null, "two-step reset by an administrator");
+    await recordAudit(tx, {
+      actorId: actor.userId,
+      subjectUserId: subject.id,
+      action: "staff.two_step_reset",
+      detail: {
+        username: subject.username,
+        reason: input.reason,
+        passkeysRemoved: before.passkeys.length,
+        authenticatorRemoved: before.authenticator !== null,
+        sessionsEnded: signedOut,
+      },
+      ip: actor.ip,
+    });
+    const [member] = await tx
+      .select({ email: users.email, firstName: users.firstName })
+      .from(users)
+      .where(eq(users.id, subject.id));
+    const [admin] = await tx
+      .select({ firstName: users.firstName, lastName: users.lastName })
+      .from(users)
+      .where(eq(users.id, actor.userId));
+    if (member?.email) {
+      await queueMail(tx, {
+        userId: subject.id,
+        to: member.email,
+        ...staffTwoStepResetMail({ firstName: member.firstName, adminName: `${admin?.firstName} ${admin?.lastName}` }),
+      });
+    }
+    return ok(
+      undefined,
+      `${subject.username}'s two-step sign-in was reset: they were signed out and must set it up again at their next sign-in.`,
     );
   });
 }

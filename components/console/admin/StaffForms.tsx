@@ -151,3 +151,60 @@ export function DisableForm({
     </form>
   );
 }
+
+/**
+ * Resets a member's two-step sign-in (a lost phone): every factor goes, their sessions end, and
+ * their next sign-in asks them to enrol again. Behind a disclosure, with a reason for the audit log.
+ */
+export function ResetTwoStepForm({
+  member,
+  action,
+}: {
+  member: { id: string; version: number; username: string };
+  action: RowAction;
+}) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const id = `reset-two-step-${member.id}`;
+  const error = state && !state.ok ? state.fieldErrors?.reason?.[0] : undefined;
+  return (
+    <details className="text-sm">
+      <summary className="cursor-pointer font-semibold text-brand-800 underline">
+        Reset two-step<span className="sr-only"> of {member.username}</span>
+      </summary>
+      <form action={formAction} className="mt-2 space-y-2" aria-label={`Reset two-step sign-in of ${member.username}`}>
+        <input type="hidden" name="userId" value={member.id} />
+        <input type="hidden" name="version" value={member.version} />
+        <p className="text-gray-700">
+          Removes their passkeys, authenticator app and recovery codes and signs them out. They set it up again at their
+          next sign-in.
+        </p>
+        <label htmlFor={id} className="block font-medium">
+          Reason (for the audit log)
+        </label>
+        <input
+          id={id}
+          name="reason"
+          required
+          maxLength={300}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+          className="w-full rounded-md border border-gray-400 px-2 py-1"
+        />
+        {error && (
+          <p id={`${id}-error`} className="text-red-800">
+            {error}
+          </p>
+        )}
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md border border-red-700 px-3 py-1 font-semibold text-red-800 hover:bg-red-50 disabled:opacity-70"
+        >
+          {pending ? "Resetting…" : "Reset two-step sign-in"}
+          <span className="sr-only"> of {member.username}</span>
+        </button>
+        <FormMessage id={`${id}-message`} state={state} />
+      </form>
+    </details>
+  );
+}

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { CreateStaffForm, DisableForm, RoleForm } from "@/components/console/admin/StaffForms";
+import { CreateStaffForm, DisableForm, ResetTwoStepForm, RoleForm } from "@/components/console/admin/StaffForms";
 import { Cell, Row, StackedTable } from "@/components/ui/StackedTable";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/format";
 import { INVITATION_TTL_HOURS, listStaff } from "@/lib/staff/staff";
-import { changeStaffRoleAction, createStaffAction, setStaffDisabledAction } from "./actions";
+import { changeStaffRoleAction, createStaffAction, resetStaffTwoStepAction, setStaffDisabledAction } from "./actions";
 
 export const metadata: Metadata = { title: "Staff accounts" };
 
@@ -14,6 +14,7 @@ const staffColumns = [
   { label: "Username and e-mail" },
   { label: "Role" },
   { label: "Status" },
+  { label: "Two-step" },
   { label: "Last sign-in" },
   { label: "Access" },
 ];
@@ -32,7 +33,8 @@ export default async function StaffPage() {
         <h1 className="text-2xl font-bold">Staff accounts</h1>
         <p className="text-gray-700">
           Reps, marketing staff and administrators. Changing someone&apos;s role or disabling them ends their sessions
-          at once. There is always at least one active administrator.
+          at once. There is always at least one active administrator. Every staff account needs two-step sign-in before
+          the console opens; resetting it (a lost phone) makes them set it up again.
         </p>
       </div>
 
@@ -66,11 +68,19 @@ export default async function StaffPage() {
                     "Active"
                   )}
                 </Cell>
+                <Cell label="Two-step" data-testid="staff-two-step">
+                  {m.twoStep ?? <span className="text-gray-700">Not set up — asked at next sign-in</span>}
+                </Cell>
                 <Cell label="Last sign-in">
                   {m.lastSignInAt ? formatDateTime(m.lastSignInAt, session.timeZone) : "Never"}
                 </Cell>
                 <Cell>
-                  <DisableForm member={m} action={setStaffDisabledAction} />
+                  <div className="space-y-2">
+                    <DisableForm member={m} action={setStaffDisabledAction} />
+                    {m.twoStep && m.id !== session.userId && (
+                      <ResetTwoStepForm member={m} action={resetStaffTwoStepAction} />
+                    )}
+                  </div>
                 </Cell>
               </Row>
             ))}
