@@ -144,7 +144,7 @@ describe("managing two-step", () => {
     expect(regenerated).toMatchObject({ ok: true });
     if (!regenerated.ok) return;
     expect(regenerated.data.recoveryCodes).toHaveLength(10);
-    expect(regenerated.data.recoveryCodes).not.toEqual(expect.arrayContaining(on.data.recoveryCodes.slice(0, 1)));
+    expect(regenerated.data.recoveryCodes).not.toContain(on.data.recoveryCodes?.[0]);
     expect(await audits(user.id, "two_step.recovery_codes_regenerated")).toHaveLength(1);
 
     expect(await removeOwnAuthenticator(actor)).toMatchObject({ ok: true });
