@@ -8,7 +8,7 @@ import { capabilityOfAction, invokeRegisteredAction } from "@/lib/actions/regist
 import type { ActionResult } from "@/lib/actions/result";
 import type * as CurrentModule from "@/lib/auth/current";
 import type { ActiveSession } from "@/lib/auth/sessions";
-import { createSession } from "@/lib/auth/sessions";
+import { createSession, findActiveSession } from "@/lib/auth/sessions";
 import { createUser } from "@/lib/test/factories";
 import { capabilities, routeAccess, type Capability } from "./capabilities";
 
@@ -21,10 +21,13 @@ import { capabilities, routeAccess, type Capability } from "./capabilities";
  */
 
 // The door reads the session and the request from Next; here they come from the walk.
-const walk = vi.hoisted(() => ({ session: null as ActiveSession | null }));
+// With `sessionId` set, the session comes from the real lookup (lib/auth/sessions.ts), as a request's
+// cookie would: that is how partly signed-in sessions and staff without a factor are walked.
+const walk = vi.hoisted(() => ({ session: null as ActiveSession | null, sessionId: null as string | null }));
 vi.mock("@/lib/auth/current", async (importOriginal) => ({
   ...(await importOriginal<typeof CurrentModule>()),
-  currentSession: async () => walk.session,
+  currentSession: async () =>
+    walk.sessionId ? (await import("@/lib/auth/sessions")).findActiveSession(walk.sessionId) : walk.session,
 }));
 vi.mock("@/lib/http/request-context", () => ({
   requestContext: async () => ({ proto: "https", clientIp: "203.0.113.9", userAgent: "roles-table-test" }),
@@ -221,5 +224,50 @@ describe("every server action, called by every role, does what the table says", 
     walk.session = null;
     expect(mismatches).toEqual([]);
     expect(walked).toBeGreaterThan(50);
+  });
+
+  it("roles: a partly signed-in session, and staff without a second factor, are refused by every action", async () => {
+    // Password done, second step owed (every role), staff enrolment owed, and a full staff session
+    // whose account has no factor (an admin reset it, or it predates two-step).
+    const cases: { label: string; sessionId: string }[] = [];
+    for (const role of ["customer", "rep", "marketing", "admin"] as const) {
+      const user = await createUser({ role });
+      const ids = {
+        second_step: await createSession(db, { userId: user.id, userAgent: "t", ip: "", stage: "second_step" }),
+        enrol: await createSession(db, { userId: user.id, userAgent: "t", ip: "", stage: "enrol" }),
+      };
+      for (const [stage, sessionId] of Object.entries(ids)) cases.push({ label: `${role} (${stage})`, sessionId });
+      if (role !== "customer") {
+        const bare = await createUser({ role, twoStep: false });
+        const sessionId = await createSession(db, { userId: bare.id, userAgent: "t", ip: "" });
+        cases.push({ label: `${role} without a factor`, sessionId });
+        // The same account with a factor is let in: the refusal is about the factor, not the session.
+        const full = await createSession(db, { userId: user.id, userAgent: "t", ip: "" });
+        expect(await findActiveSession(full)).toMatchObject({ userId: user.id, role });
+      }
+    }
+    const mismatches: string[] = [];
+    let walked = 0;
+    for (const c of cases) {
+      expect(await findActiveSession(c.sessionId), c.label).toBeNull();
+      walk.sessionId = c.sessionId;
+      for (const file of serverActionFiles) {
+        const mod = (await import(file)) as Record<string, unknown>;
+        for (const [name, action] of Object.entries(mod)) {
+          const capability = capabilityOfAction(action);
+          if (!capability || typeof action !== "function" || capabilities[capability] === "public") continue;
+          const before = await writes();
+          const result = (await invokeRegisteredAction(action, {})) as ActionResult<unknown> | undefined;
+          walked++;
+          const label = `${path.relative(root, file)} → ${name} as ${c.label}`;
+          if (!result || result.ok || result.code !== "signedOut")
+            mismatches.push(`${label}: not refused as signed out`);
+          if ((await writes()) !== before) mismatches.push(`${label}: refused but wrote rows`);
+        }
+      }
+    }
+    walk.sessionId = null;
+    expect(mismatches).toEqual([]);
+    expect(walked).toBeGreaterThan(100);
   });
 });
