@@ -105,3 +105,31 @@ describe("verifyCredentials", () => {
     expect(await verifyCredentials(attempt(user.username, user.password, "198.19.0.1"))).toMatchObject({ ok: true });
   }, 60_000);
 });
+
+describe("verifyCredentials: the session's stage", () => {
+  it("sign-in: a customer without two-step gets a full session; with a factor only a second-step one; staff without one only enrolment", async () => {
+    const plain = await createUser();
+    const withApp = await createUser({ twoStep: true });
+    const staffWithApp = await createUser({ role: "marketing" });
+    const staffWithout = await createUser({ role: "admin", twoStep: false });
+    const cases = [
+      [plain, "full", "auth.sign_in"],
+      [withApp, "second_step", "auth.password_ok_second_step_pending"],
+      [staffWithApp, "second_step", "auth.password_ok_second_step_pending"],
+      [staffWithout, "enrol", "auth.password_ok_second_step_pending"],
+    ] as const;
+    for (const [user, stage, action] of cases) {
+      const outcome = await verifyCredentials(attempt(user.username, user.password));
+      expect(outcome).toMatchObject({ ok: true, userId: user.id, stage });
+      if (!outcome.ok) continue;
+      const [row] = await db.select().from(sessions).where(eq(sessions.id, outcome.sessionId));
+      expect(row.stage).toBe(stage);
+      // A partial session lives minutes, not the month a full one does.
+      const lifetime = row.expiresAt.getTime() - Date.now();
+      if (stage === "full") expect(lifetime).toBeGreaterThan(24 * 3600_000);
+      else expect(lifetime).toBeLessThanOrEqual((stage === "enrol" ? 15 : 5) * 60_000);
+      const audits = await db.select().from(auditEvents).where(eq(auditEvents.subjectUserId, user.id));
+      expect(audits.map((a) => a.action)).toEqual([action]);
+    }
+  });
+});
