@@ -8,7 +8,7 @@ import https from "node:https";
 import path from "node:path";
 
 /** The run's secrets: every instance on one database must sign sessions and encrypt data alike. */
-const AUTH_SECRET = "e2e-secret-e2e-secret-e2e-secret-0123456789";
+export const AUTH_SECRET = "e2e-secret-e2e-secret-e2e-secret-0123456789";
 const DATA_ENCRYPTION_KEY = Buffer.alloc(32, 9).toString("base64");
 
 export type AppServerOptions = {
