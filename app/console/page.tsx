@@ -21,7 +21,10 @@ export default async function ConsoleHome() {
       <div>
         <h1 className="text-2xl font-bold">Staff console</h1>
         <p>
-          Signed in as {session.firstName} {session.lastName} ({roleNames[session.role]}).
+          Signed in as {session.firstName} {session.lastName} ({roleNames[session.role]}).{" "}
+          <Link href="/console/security" className={link}>
+            Your sign-in methods
+          </Link>
         </p>
       </div>
 

@@ -9,6 +9,8 @@ export type DeviceGroup = {
   os: string;
   ip: string;
   sessionIds: string[];
+  /** How its sessions signed in ("password", "password+passkey", "passkey", …), each once. */
+  verifiedBy: string[];
   /** When the earliest of them signed in, and the latest was seen. */
   firstSignedInAt: Date;
   lastSeenAt: Date;
@@ -36,15 +38,30 @@ export async function deviceList(
         os: d.os,
         ip: d.ip,
         sessionIds: [d.id],
+        verifiedBy: [d.verifiedBy],
         firstSignedInAt: d.createdAt,
         lastSeenAt: d.lastSeenAt,
       });
       continue;
     }
     group.sessionIds.push(d.id);
+    if (!group.verifiedBy.includes(d.verifiedBy)) group.verifiedBy.push(d.verifiedBy);
     if (d.createdAt < group.firstSignedInAt) group.firstSignedInAt = d.createdAt;
     if (d.lastSeenAt > group.lastSeenAt) group.lastSeenAt = d.lastSeenAt;
   }
   // listDevices orders by last seen, and a Map keeps insertion order: the groups are already sorted.
   return { current, groups: [...groups.values()] };
+}
+
+const methodWords: Record<string, string> = {
+  password: "Password",
+  passkey: "Passkey",
+  "password+passkey": "Password + passkey",
+  "password+authenticator": "Password + authenticator app",
+  "password+recovery_code": "Password + recovery code",
+};
+
+/** How a session signed in, as the device list says it ("Password + authenticator app"). */
+export function signInMethodWords(verifiedBy: string): string {
+  return methodWords[verifiedBy] ?? verifiedBy;
 }

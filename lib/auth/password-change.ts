@@ -8,7 +8,7 @@ import { queueMail } from "@/lib/mail/outbox";
 import { passwordChangedMail } from "@/lib/mail/templates";
 import { issueRecoveryLink } from "@/lib/recovery/tokens";
 import { refuseCommonPassword } from "./common-passwords";
-import { checkCurrentPassword } from "./current-password";
+import { confirmSensitiveChange } from "@/lib/two-step/fresh";
 import { hashPassword } from "./password-hash";
 import { revokeOtherSessions } from "./sessions";
 import { usedNow } from "./single-use-token";
@@ -54,14 +54,22 @@ export async function storeNewPassword(
   }
 }
 
-/** Changes the signed-in user's password; every other device is signed out. */
+/**
+ * Changes the signed-in user's password; every other device is signed out. Needs the current
+ * password, or a passkey confirmation of this session within 5 minutes (lib/two-step/fresh.ts).
+ */
 export async function changePassword(
   input: { currentPassword: string; password: string },
-  session: { userId: string; sessionId: string },
+  session: { userId: string; sessionId: string; reauthenticatedAt?: Date; reauthenticatedBy?: string },
   meta: { ip: string },
 ): Promise<Outcome> {
+  const confirmation = {
+    userId: session.userId,
+    reauthenticatedAt: session.reauthenticatedAt ?? new Date(0),
+    reauthenticatedBy: session.reauthenticatedBy ?? "password",
+  };
   const refused =
-    (await checkCurrentPassword(session.userId, input.currentPassword)) ?? refuseCommonPassword(input.password);
+    (await confirmSensitiveChange(confirmation, input.currentPassword)) ?? refuseCommonPassword(input.password);
   if (refused) return refused;
   const passwordHash = await hashPassword(input.password);
   await db.transaction((tx) =>

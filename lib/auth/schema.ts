@@ -92,13 +92,24 @@ export const resetPasswordSchema = z
   })
   .check(passwordsMatch);
 
+/**
+ * The current password, unless the person confirmed with a passkey instead ("Use a passkey
+ * instead" sets passkeyConfirmed). The flag only spares the browser's check: the server decides
+ * from the session whether a passkey confirmation is fresh (lib/two-step/fresh.ts).
+ */
+const currentPasswordOrPasskey = z.refine<{ currentPassword: string; passkeyConfirmed: boolean }>(
+  (v) => v.passkeyConfirmed || v.currentPassword.length > 0,
+  { path: ["currentPassword"], message: "Enter your current password" },
+);
+
 export const changePasswordSchema = z
   .object({
-    currentPassword: z.string().check(z.minLength(1, "Enter your current password"), z.maxLength(PASSWORD_MAX)),
+    currentPassword: z.string().check(z.maxLength(PASSWORD_MAX)),
+    passkeyConfirmed: checkbox,
     password: newPassword,
     confirmPassword,
   })
-  .check(passwordsMatch);
+  .check(passwordsMatch, currentPasswordOrPasskey);
 
 /** "Sign out" on a group of the device list: the sessions it showed, comma-separated (at most 100). */
 export const revokeSessionGroupSchema = z.object({

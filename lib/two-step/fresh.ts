@@ -14,7 +14,10 @@ import { passkeyAuthenticationOptions, verifyPasskeyAssertion } from "./passkeys
 export const FRESH_VERIFICATION_MS = 5 * 60_000;
 
 /** Signing in counts (completeSession and createSession set reauthenticatedAt), as does "Confirm it's you". */
-export function isFreshlyVerified(session: ActiveSession, now: number = Date.now()): boolean {
+export function isFreshlyVerified(
+  session: Pick<ActiveSession, "reauthenticatedAt">,
+  now: number = Date.now(),
+): boolean {
   const at = session.reauthenticatedAt.getTime();
   return at <= now + 60_000 && now - at <= FRESH_VERIFICATION_MS;
 }
@@ -26,7 +29,10 @@ export function isFreshlyVerified(session: ActiveSession, now: number = Date.now
  * Only a *passkey* confirmation stands in for the password: a fresh password sign-in does not,
  * or the field would be skippable for five minutes after every sign-in.
  */
-export async function confirmSensitiveChange(session: ActiveSession, currentPassword: string): Promise<Refusal | null> {
+export async function confirmSensitiveChange(
+  session: Pick<ActiveSession, "userId" | "reauthenticatedAt" | "reauthenticatedBy">,
+  currentPassword: string,
+): Promise<Refusal | null> {
   if (currentPassword) return checkCurrentPassword(session.userId, currentPassword);
   if (session.reauthenticatedBy === "passkey" && isFreshlyVerified(session)) return null;
   return fail("invalidInput", { currentPassword: ["currentPasswordNeeded"] });

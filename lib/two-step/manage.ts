@@ -11,8 +11,9 @@ import { queueMail } from "@/lib/mail/outbox";
 import type { MessageCode } from "@/lib/messages";
 import { issueRecoveryLink } from "@/lib/recovery/tokens";
 import { resolveTimeZone } from "@/lib/time-zone";
-import { hasSecondFactor } from "./factors";
+import { factorSummary, hasSecondFactor } from "./factors";
 import { isFreshlyVerified } from "./fresh";
+import { defaultPasskeyName } from "./manage-schema";
 import { passkeyRegistrationOptions, removePasskey, renamePasskey, savePasskey } from "./passkeys";
 import { issueRecoveryCodes } from "./recovery-codes";
 import { beginAuthenticatorEnrolment, confirmAuthenticatorEnrolment, removeAuthenticator } from "./totp";
@@ -291,4 +292,39 @@ export async function regenerateRecoveryCodes(actor: ManageActor): Promise<Outco
     await consequences(tx, actor, { kind: "recovery_codes_regenerated", at: new Date() });
     return ok({ recoveryCodes: codes }, "Your new recovery codes are below. The old ones no longer work.");
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the security pages show
+
+/** The two-step section's data, times in the viewer's zone (names and dates, never secrets). */
+export async function twoStepStatus(session: ActiveSession, device: { browser: string; os: string } | null) {
+  const summary = await factorSummary(session.userId);
+  const at = (d: Date) => formatDateTime(d, session.timeZone);
+  return {
+    staff: session.role !== "customer",
+    passkeys: summary.passkeys.map((p) => ({
+      id: p.id,
+      name: p.name,
+      added: at(p.createdAt),
+      lastUsed: p.lastUsedAt ? at(p.lastUsedAt) : null,
+      backedUp: p.backedUp,
+    })),
+    authenticator: summary.authenticator
+      ? {
+          added: at(summary.authenticator.confirmedAt),
+          lastUsed: summary.authenticator.lastUsedAt ? at(summary.authenticator.lastUsedAt) : null,
+        }
+      : null,
+    recoveryCodes: summary.recoveryCodes
+      ? { unused: summary.recoveryCodes.unused, created: at(summary.recoveryCodes.issuedAt) }
+      : null,
+    defaultPasskeyName: defaultPasskeyName(device?.browser ?? "", device?.os ?? ""),
+  };
+}
+
+/** Whether the person has a passkey: the sensitive-change forms offer "Use a passkey instead" only then. */
+export async function hasPasskey(userId: string): Promise<boolean> {
+  const rows = await db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, userId)).limit(1);
+  return rows.length > 0;
 }

@@ -3,14 +3,18 @@ import { ChangePasswordForm } from "@/components/auth/ChangePasswordForm";
 import { SignOutDeviceButton, SignOutEverywhereElse } from "@/components/auth/DeviceActions";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/format";
-import { deviceList } from "@/lib/auth/devices";
+import { deviceList, signInMethodWords } from "@/lib/auth/devices";
+import { twoStepStatus } from "@/lib/two-step/manage";
+import { TwoStepSection } from "@/components/two-step/TwoStepSection";
 import { changePasswordAction, signOutDeviceGroupAction, signOutEverywhereElseAction } from "./actions";
+import { twoStepActions } from "./two-step-actions";
 
 export const metadata: Metadata = { title: "Sign-in and security" };
 
 export default async function SecurityPage() {
   const session = await requirePageUser("account.own", "/account/security");
   const { current, groups } = await deviceList(session.userId, session.sessionId);
+  const twoStep = await twoStepStatus(session, current);
   return (
     <div className="space-y-10">
       <h1 className="text-2xl font-bold">Sign-in and security</h1>
@@ -28,7 +32,8 @@ export default async function SecurityPage() {
                 </p>
                 <p className="text-sm text-gray-700">
                   IP address {current.ip || "unknown"} · Signed in {formatDateTime(current.createdAt, session.timeZone)}{" "}
-                  · Last seen {formatDateTime(current.lastSeenAt, session.timeZone)}
+                  with {signInMethodWords(current.verifiedBy)} · Last seen{" "}
+                  {formatDateTime(current.lastSeenAt, session.timeZone)}
                 </p>
               </div>
             </li>
@@ -53,7 +58,8 @@ export default async function SecurityPage() {
                   </p>
                   <p className="text-sm text-gray-700">
                     IP address {g.ip || "unknown"} · {count > 1 ? "First signed in" : "Signed in"}{" "}
-                    {formatDateTime(g.firstSignedInAt, session.timeZone)} · Last seen{" "}
+                    {formatDateTime(g.firstSignedInAt, session.timeZone)} with{" "}
+                    {g.verifiedBy.map(signInMethodWords).join(", ")} · Last seen{" "}
                     {formatDateTime(g.lastSeenAt, session.timeZone)}
                   </p>
                 </div>
@@ -65,12 +71,16 @@ export default async function SecurityPage() {
         {/* Always rendered: hiding it once the other devices are gone would also remove its result message. */}
         <SignOutEverywhereElse action={signOutEverywhereElseAction} />
       </section>
+      <TwoStepSection actions={twoStepActions} status={twoStep} />
       <section aria-labelledby="password-heading" className="max-w-md space-y-4">
         <h2 id="password-heading" className="text-xl font-semibold">
           Change password
         </h2>
         <p className="text-sm text-gray-700">Changing your password signs out every other device.</p>
-        <ChangePasswordForm action={changePasswordAction} />
+        <ChangePasswordForm
+          action={changePasswordAction}
+          passkey={twoStep.passkeys.length > 0 ? twoStepActions : undefined}
+        />
       </section>
     </div>
   );
