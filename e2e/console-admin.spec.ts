@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import { parseCsv } from "../lib/test/csv";
-import { newContext, signIn, storageStateFor } from "./support/auth";
+import { newContext, storageStateFor, submitSignIn } from "./support/auth";
 import { expectNoAxeViolations } from "./support/axe";
+import { totpCode } from "./support/totp";
 import { randomSuffix, testDb } from "./support/users";
 
 const FORBIDDEN_HEADING = "You don't have access to this page";
@@ -91,7 +92,18 @@ test("admin: creates a rep, who sets a password from the mail and signs in; disa
     await rep.getByLabel("Confirm new password").fill(password);
     await rep.getByRole("button", { name: "Set new password" }).click();
     await expect(rep).toHaveURL("/login?reset=1");
-    await signIn(rep, username, password);
+    // Staff must set up two-step before the console opens: the password leads to enrolment only.
+    await submitSignIn(rep, username, password);
+    await expect(rep).toHaveURL("/login/enrol");
+    await rep.goto("/console");
+    await expect(rep).toHaveURL(/\/login\?next=%2Fconsole/);
+    await rep.goto("/login/enrol");
+    await rep.getByRole("button", { name: "Set up an authenticator app" }).click();
+    const secret = (await rep.getByTestId("totp-secret").textContent())!.replace(/\s+/g, "");
+    await rep.getByLabel("6-digit code", { exact: true }).fill(totpCode(secret));
+    await rep.getByRole("button", { name: "Turn on" }).click();
+    await expect(rep.getByTestId("recovery-code")).toHaveCount(10);
+    await rep.getByRole("link", { name: "I have saved my codes — continue" }).click();
     await expect(rep).toHaveURL("/console");
     await expect(rep.getByText(`Signed in as Robin Rep ${suffix} (Service rep)`)).toBeVisible();
 

@@ -73,7 +73,7 @@ export function EnrolSteps({
               />
               <figcaption className="text-sm">
                 Key:{" "}
-                <code data-testid="totp-secret" className="font-mono text-base break-all">
+                <code data-testid="totp-secret" className="font-mono text-base break-words">
                   {grouped(started.data.secret)}
                 </code>
               </figcaption>

@@ -4,6 +4,8 @@ import { e2e } from "./config";
 
 export const DEMO_PASSWORD = "demo-password-2026";
 export const INCORRECT_SIGN_IN = "The username or password is incorrect";
+/** The authenticator secret the demo staff (rep, marketing, admin) are seeded with (lib/demo/seed.ts). */
+export const DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP";
 
 /** The demo accounts (lib/demo/seed.ts) and where each lands after signing in. */
 export const demoRoles = {

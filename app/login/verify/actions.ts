@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod/mini";
 import { ok } from "@/lib/actions/result";
@@ -37,6 +38,9 @@ async function finish(
   const partial = await secondStepSession();
   const outcome = await finishSecondStep(partial, { method, code: input.code, response: input.response }, { ip });
   if (!outcome.ok) return outcome;
+  // The cookie stays the same (its session just became full), so Next would keep the layout it
+  // rendered for a signed-out visitor (the header's "Sign in"): render everything afresh.
+  revalidatePath("/", "layout");
   redirect(input.next ? safeNextPath(input.next) : homeFor(outcome.data.role));
 }
 
