@@ -14,14 +14,22 @@ import { runMigrations } from "@/db/migrate";
 import { seedDemo } from "@/lib/demo/seed";
 import { users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password-hash";
-import { benchUser } from "./users";
+import { benchUser, TWO_STEP_PASSKEY_FIRST, TWO_STEP_TOTP_FIRST } from "./users";
 
 const count = Number(process.env.BENCH_USERS ?? 16);
+// Part 9's customers (bench/figures/two-step.ts turns two-step on for them through the app).
+const totpCount = Number(process.env.BENCH_TWO_STEP_TOTP_USERS ?? 0);
+const passkeyCount = Number(process.env.BENCH_TWO_STEP_PASSKEY_USERS ?? 0);
+const numbers = [
+  ...Array.from({ length: count }, (_, i) => i + 1),
+  ...Array.from({ length: totpCount }, (_, i) => TWO_STEP_TOTP_FIRST + i),
+  ...Array.from({ length: passkeyCount }, (_, i) => TWO_STEP_PASSKEY_FIRST + i),
+];
 
 try {
   await runMigrations();
   await seedDemo();
-  for (let i = 1; i <= count; i++) {
+  for (const i of numbers) {
     const u = benchUser(i);
     // Each user gets their own hash (own salt), made with the app's real argon2id settings.
     const passwordHash = await hashPassword(u.password);
@@ -40,15 +48,15 @@ try {
       })
       .onConflictDoNothing();
   }
-  const names = Array.from({ length: count }, (_, i) => benchUser(i + 1).username);
+  const names = numbers.map((i) => benchUser(i).username);
   const rows = await db
     .select({ username: users.username, id: users.id })
     .from(users)
     .where(inArray(users.username, names));
-  if (rows.length !== count) throw new Error(`expected ${count} bench customers, found ${rows.length}`);
+  if (rows.length !== names.length) throw new Error(`expected ${names.length} bench customers, found ${rows.length}`);
   if (process.env.BENCH_IDS_FILE)
     writeFileSync(process.env.BENCH_IDS_FILE, JSON.stringify(Object.fromEntries(rows.map((r) => [r.username, r.id]))));
-  console.log(`[bench] database ready: demo accounts and ${count} bench customers`);
+  console.log(`[bench] database ready: demo accounts and ${names.length} bench customers`);
 } catch (err) {
   console.error("[bench] preparing the database failed:", err);
   process.exitCode = 1;

@@ -16,6 +16,7 @@
  *   BENCH_DB=postgres npm run bench -- --console-only  part 7 alone (no build, no server; ~2–3 min)
  *   BENCH_DB=postgres npm run bench -- --newsletter-only  part 8 alone (a build and its own server;
  *                                                  ~1–2 min)
+ *   npm run bench -- --two-step-only               part 9 alone (a build and the server; either database)
  *   A full BENCH_DB=postgres run ends with part 8 (BENCH_NEWSLETTER=0 skips it), then part 7
  *   (BENCH_CONSOLE=0 skips it).
  *   Part 6 (Lighthouse) runs right after parts 1–3 (or --privacy-only) on either database and is
@@ -122,6 +123,14 @@
  *      nodemailer loop sending the same messages over the same transport options to the same sink
  *      (goal worker ≥ 0.8× it); duplicates and mails arriving after an opt-out was answered (goal 0
  *      each) (bench/figures/newsletter.ts).
+ *   9. Two-step sign-in (issue 13; after part 2 in a full run, BENCH_TWO_STEP=0 skips it,
+ *      --two-step-only runs it alone, either database): the server's CPU (and the database
+ *      backends') per sign-in of three kinds, in alternating rounds (BENCH_ROUNDS ×
+ *      BENCH_TWO_STEP_SIGNINS=20, BENCH_TWO_STEP_CONCURRENCY=4 at a time): password only (POST
+ *      /login), password + authenticator code (POST /login, GET and the no-JS POST of /login/verify)
+ *      and passkey alone (the two server-action calls of "Sign in with a passkey", signed by
+ *      lib/test/soft-authenticator.ts). Its customers get two-step through /account/security's
+ *      own actions first (bench/figures/two-step.ts, bench/lib/actions.ts).
  * The Postgres databases are dropped at the end.
  *
  * The client (autocannon, the sign-in and save workers, the export download, psql) runs on the
@@ -140,7 +149,8 @@
  * BENCH_UNSUB_DURATION, BENCH_CHAT, BENCH_CHAT_MESSAGES, BENCH_CHAT_RATE, BENCH_CHAT_STREAMS,
  * BENCH_LIGHTHOUSE, CHROME_PATH, BENCH_BUILD, NEXT_DIST_DIR, PG_ADMIN_URL, BENCH_CONSOLE,
  * BENCH_CONSOLE_QUERIES, BENCH_CONSOLE_WARMUP, BENCH_NEWSLETTER, BENCH_NEWSLETTER_RECIPIENTS,
- * BENCH_NEWSLETTER_SEND, BENCH_NEWSLETTER_PAGE_CLIENTS.
+ * BENCH_NEWSLETTER_SEND, BENCH_NEWSLETTER_PAGE_CLIENTS, BENCH_TWO_STEP, BENCH_TWO_STEP_SIGNINS,
+ * BENCH_TWO_STEP_CONCURRENCY.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -156,6 +166,7 @@ import { measureNewsletter, reportNewsletter, type NewsletterFigures } from "./f
 import { measurePages, reportPages, type PageRow } from "./figures/pages";
 import { measureSaves, reportProfile, type SaveFigures } from "./figures/profile";
 import { measureLogins, reportLogins, type LoginFigures } from "./figures/sign-ins";
+import { measureTwoStep, reportTwoStep, type TwoStepFigures } from "./figures/two-step";
 import { measureUnsubscribe, reportUnsubscribe, type UnsubFigures } from "./figures/unsubscribe";
 import { buildEnv, ensureBuild, newerSource, readBuildId } from "./lib/build";
 import { unwatchDatabase, watchDatabase } from "./lib/cpu";
@@ -179,6 +190,8 @@ import {
   RUN_LIGHTHOUSE,
   RUN_NEWSLETTER,
   RUN_PAGES,
+  RUN_TWO_STEP,
+  TWO_STEP_ONLY,
 } from "./lib/settings";
 import { scrapeLoginForm, sessionOf } from "./lib/sign-in";
 
@@ -310,13 +323,16 @@ async function main() {
     throw new Error(`GET /account with the demo session answered ${account.status}`);
 
   let pages: PageRow[] = [];
+  let twoStep: TwoStepFigures | undefined;
   let logins: LoginFigures | undefined;
   let saves: SaveFigures | undefined;
   if (RUN_PAGES) {
     pages = await measurePages(form, demoCookie);
     logins = await measureLogins(form, demoCookie);
+    if (RUN_TWO_STEP) twoStep = await measureTwoStep(form);
     saves = await measureSaves(form);
   } else if (PRIVACY_ONLY) pages = await measurePages(form, demoCookie, true);
+  else if (TWO_STEP_ONLY) twoStep = await measureTwoStep(form);
   // After the load parts, on a quiet server: Lighthouse times one page load at a time.
   let lighthouse: LighthouseRow[] | undefined;
   if (RUN_LIGHTHOUSE) lighthouse = await measureLighthouse(demoCookie);
@@ -378,6 +394,7 @@ async function main() {
     reportLogins(logins, pages, pgRun);
     reportProfile(pages, saves, pgRun);
   } else if (pages.length) reportPages(pages, pgRun);
+  if (twoStep) reportTwoStep(twoStep, pgRun);
   if (exportFigures && unsub) {
     reportExport(exportFigures);
     reportUnsubscribe(unsub);

@@ -10,7 +10,7 @@ import path from "node:path";
 import { dropTestDatabase } from "../../lib/test/pg-admin";
 import { agent, request, target } from "./http";
 import { sleep } from "./log";
-import { LOGIN_WORKERS, SAVE_CLIENTS } from "./settings";
+import { LOGIN_WORKERS, ROUNDS, RUN_TWO_STEP, SAVE_CLIENTS, TWO_STEP_CONCURRENCY, TWO_STEP_SIGNINS } from "./settings";
 
 /** Another server.ts on the same database, with its own ports, DATA_DIR and log. */
 export type Instance = { name: string; child: ChildProcess; port: number; logFile: string };
@@ -109,7 +109,13 @@ async function waitHealthy(child: ChildProcess, logFile: string, port: number): 
 export async function startServer(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const prep = spawnSync(process.execPath, [...SERVER_ARGS, path.join("bench", "prepare-db.ts")], {
     stdio: "inherit",
-    env: { ...env, BENCH_USERS: String(Math.max(LOGIN_WORKERS, SAVE_CLIENTS)), BENCH_IDS_FILE: idsFile() },
+    env: {
+      ...env,
+      BENCH_USERS: String(Math.max(LOGIN_WORKERS, SAVE_CLIENTS)),
+      BENCH_TWO_STEP_TOTP_USERS: String(RUN_TWO_STEP ? TWO_STEP_SIGNINS * ROUNDS : 0),
+      BENCH_TWO_STEP_PASSKEY_USERS: String(RUN_TWO_STEP ? TWO_STEP_CONCURRENCY : 0),
+      BENCH_IDS_FILE: idsFile(),
+    },
   });
   if (prep.status !== 0) throw new Error("preparing the database failed");
 

@@ -17,13 +17,19 @@ export const PRIVACY_ONLY = process.argv.includes("--privacy-only");
 export const CONSOLE_ONLY = process.argv.includes("--console-only");
 /** Part 8 (newsletter queueing and delivery) alone: a build, and a server on a database of its own. */
 export const NEWSLETTER_ONLY = process.argv.includes("--newsletter-only");
-/** Parts 1–3 run unless the run asks for part 4, 5, 7 or 8 alone (or the quick /privacy run). */
-export const RUN_PAGES = !EXPORT_ONLY && !CHAT_ONLY && !PRIVACY_ONLY && !CONSOLE_ONLY && !NEWSLETTER_ONLY;
+/** Part 9 (two-step sign-in CPU) alone: a build and the server, on either database. */
+export const TWO_STEP_ONLY = process.argv.includes("--two-step-only");
+/** Parts 1–3 run unless the run asks for part 4, 5, 7, 8 or 9 alone (or the quick /privacy run). */
+export const RUN_PAGES =
+  !EXPORT_ONLY && !CHAT_ONLY && !PRIVACY_ONLY && !CONSOLE_ONLY && !NEWSLETTER_ONLY && !TWO_STEP_ONLY;
+/** Part 9 runs after part 2 in a full run (BENCH_TWO_STEP=0 skips it), or alone. */
+export const RUN_TWO_STEP = TWO_STEP_ONLY || (RUN_PAGES && process.env.BENCH_TWO_STEP !== "0");
 /** Part 4 needs the Postgres server (COPY, a million rows). */
 export const RUN_EXPORT =
   DB_KIND === "postgres" &&
   process.env.BENCH_EXPORT !== "0" &&
   !PRIVACY_ONLY &&
+  !TWO_STEP_ONLY &&
   !NEWSLETTER_ONLY &&
   (EXPORT_ONLY || (!CHAT_ONLY && !CONSOLE_ONLY));
 /** Part 5 needs the Postgres server: two instances share one database and its LISTEN/NOTIFY. */
@@ -31,6 +37,7 @@ export const RUN_CHAT =
   DB_KIND === "postgres" &&
   process.env.BENCH_CHAT !== "0" &&
   !PRIVACY_ONLY &&
+  !TWO_STEP_ONLY &&
   !NEWSLETTER_ONLY &&
   (CHAT_ONLY || (!EXPORT_ONLY && !CONSOLE_ONLY));
 /** Part 7 needs the Postgres server (a million customers); BENCH_CONSOLE=0 skips it. */
@@ -38,6 +45,7 @@ export const RUN_CONSOLE =
   DB_KIND === "postgres" &&
   process.env.BENCH_CONSOLE !== "0" &&
   !PRIVACY_ONLY &&
+  !TWO_STEP_ONLY &&
   !NEWSLETTER_ONLY &&
   (CONSOLE_ONLY || (!EXPORT_ONLY && !CHAT_ONLY));
 /** Part 8 needs the Postgres server (100,000 recipients, a second instance); BENCH_NEWSLETTER=0 skips it. */
@@ -45,6 +53,7 @@ export const RUN_NEWSLETTER =
   DB_KIND === "postgres" &&
   process.env.BENCH_NEWSLETTER !== "0" &&
   !PRIVACY_ONLY &&
+  !TWO_STEP_ONLY &&
   (NEWSLETTER_ONLY || (!EXPORT_ONLY && !CHAT_ONLY && !CONSOLE_ONLY));
 /** Part 6 (Lighthouse) runs with parts 1–3 or --privacy-only, on either database. */
 export const RUN_LIGHTHOUSE = process.env.BENCH_LIGHTHOUSE !== "0" && (RUN_PAGES || PRIVACY_ONLY);
@@ -70,6 +79,9 @@ export const LOGIN_WORKERS = num("BENCH_LOGIN_WORKERS", 16);
 export const LOGIN_DURATION = num("BENCH_LOGIN_DURATION", 10);
 export const SAVE_CLIENTS = num("BENCH_SAVE_CLIENTS", 20);
 export const SAVE_DURATION = num("BENCH_SAVE_DURATION", 10);
+/** Part 9: sign-ins of each kind per round, and how many at a time. */
+export const TWO_STEP_SIGNINS = Math.floor(num("BENCH_TWO_STEP_SIGNINS", 20));
+export const TWO_STEP_CONCURRENCY = Math.floor(num("BENCH_TWO_STEP_CONCURRENCY", 4));
 export const CUSTOMERS = Math.floor(num("BENCH_CUSTOMERS", 1_000_000));
 export const EXPORT_REPEATS = Math.floor(num("BENCH_EXPORT_REPEATS", 2));
 export const UNSUB_RATE = num("BENCH_UNSUB_RATE", 200);
