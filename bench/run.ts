@@ -193,7 +193,7 @@ import {
   RUN_TWO_STEP,
   TWO_STEP_ONLY,
 } from "./lib/settings";
-import { scrapeLoginForm, sessionOf } from "./lib/sign-in";
+import { scrapeLoginForm, sessionOf, staffSessionOf } from "./lib/sign-in";
 
 if (EXPORT_ONLY && !RUN_EXPORT) {
   console.error("[bench] --export-only needs BENCH_DB=postgres (and not BENCH_EXPORT=0)");
@@ -340,7 +340,7 @@ async function main() {
   let exportFigures: ExportFigures | undefined;
   let unsub: UnsubFigures | undefined;
   if (RUN_EXPORT) {
-    const marketingCookie = await sessionOf(form, "marketing", DEMO.password);
+    const marketingCookie = await staffSessionOf(form, "marketing", DEMO.password);
     exportFigures = await measureExport(env, marketingCookie);
     unsub = await measureUnsubscribe(env);
   }

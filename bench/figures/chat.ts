@@ -35,7 +35,7 @@ import { originOf, request, target } from "../lib/http";
 import { log, sleep } from "../lib/log";
 import { SERVER_ARGS, sparePort, startSecondServer, state, type Instance } from "../lib/server";
 import { CHAT_MESSAGES, CHAT_RATE, CHAT_STREAMS, DEMO, GOAL, USER_AGENT } from "../lib/settings";
-import { sessionOf, type LoginForm } from "../lib/sign-in";
+import { staffSessionOf, type LoginForm } from "../lib/sign-in";
 import { percentile } from "../lib/stats";
 import { cores, f0, f1, table } from "../lib/table";
 
@@ -522,7 +522,7 @@ export async function measureChat(env: NodeJS.ProcessEnv, form: LoginForm): Prom
     MEASURED_NODE_ARGS,
   );
   log(`chat: instance B pid ${b.child.pid} is up at ${originOf(port)}`);
-  const repCookie = await sessionOf(form, "rep", DEMO.password);
+  const repCookie = await staffSessionOf(form, "rep", DEMO.password);
 
   const notify = await measureNotify(env.DATABASE_URL!);
   const delivery = await measureDelivery(target.port, b, repCookie);

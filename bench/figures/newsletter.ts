@@ -45,7 +45,7 @@ import {
   HTTP_PORT as PREFERRED_HTTP_PORT,
   PORT as PREFERRED_PORT,
 } from "../lib/settings";
-import { scrapeLoginForm, sessionOf } from "../lib/sign-in";
+import { scrapeLoginForm, staffSessionOf } from "../lib/sign-in";
 import { percentile } from "../lib/stats";
 import { f0, f1, f2, table } from "../lib/table";
 import type { SinkReport } from "../smtp-sink";
@@ -299,7 +299,7 @@ export async function measureNewsletter(baseEnv: NodeJS.ProcessEnv): Promise<New
     await client.connect();
     log(`newsletter: seeding ${NEWSLETTER_RECIPIENTS} opted-in customers (${NEWSLETTER_SEND} also to 'offers')…`);
     const seedMs = await seed(client);
-    const cookie = await sessionOf(await scrapeLoginForm(), "marketing", DEMO.password);
+    const cookie = await staffSessionOf(await scrapeLoginForm(), "marketing", DEMO.password);
     const statusOf = async (id: string) =>
       (await client.query<{ status: string }>("select status from newsletters where id = $1", [id])).rows[0].status;
 

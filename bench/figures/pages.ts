@@ -10,7 +10,7 @@ import { load, statusSummary, type LoadResult } from "../lib/load";
 import { log } from "../lib/log";
 import { CONNECTIONS, DURATION, GOAL, ROUNDS, WARMUP } from "../lib/settings";
 import { firstLoadJs, type FirstLoad } from "./first-load-js";
-import { sessionOf, type LoginForm } from "../lib/sign-in";
+import { sessionOf, staffSessionOf, type LoginForm } from "../lib/sign-in";
 import { percentile } from "../lib/stats";
 import { cores, f1, f2, f0, table } from "../lib/table";
 import { benchUser } from "../users";
@@ -86,7 +86,7 @@ const DEMO_PASSWORD = "demo-password-2026";
  * page's path. Everything through the app, so it works on PGlite as on Postgres.
  */
 async function openDemoCustomerAsRep(form: LoginForm): Promise<string> {
-  const cookie = await sessionOf(form, "rep", DEMO_PASSWORD);
+  const cookie = await staffSessionOf(form, "rep", DEMO_PASSWORD);
   const search = await request("GET", "/console/customers?q=1000000001", { cookie, accept: "text/html" });
   const path = search.body.match(/href="(\/console\/customers\/[0-9a-f-]{36})"/)?.[1];
   if (search.status !== 200 || !path)
@@ -129,7 +129,7 @@ export async function measurePages(form: LoginForm, demoCookie: string, privacyO
       // makes the layout's header decrypt the token and look the session up, nothing more.
       [LABEL.floorSignedIn, "/bench-floor", { cookie: demoCookie }],
       [LABEL.profile, "/account/profile", { cookie: profileCookie }],
-      [LABEL.customer, await openDemoCustomerAsRep(form), { cookie: await sessionOf(form, "rep", DEMO_PASSWORD) }],
+      [LABEL.customer, await openDemoCustomerAsRep(form), { cookie: await staffSessionOf(form, "rep", DEMO_PASSWORD) }],
     );
   }
   targets.push([LABEL.privacy, "/privacy", {}]);
