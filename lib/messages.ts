@@ -158,8 +158,7 @@ export const messages = {
   staffFactorRequired:
     "Staff accounts must keep a second step. Add another passkey or authenticator app before removing this one.",
   factorResetNotStaff: "Only a staff member's sign-in methods can be reset here.",
-  currentPasswordNeeded:
-    "Enter your current password, or confirm it's you with your passkey again (a confirmation lasts 5 minutes).",
+  currentPasswordNeeded: "Enter your current password to confirm it's you.",
   recoveryCodesNeedFactor: "Recovery codes come with two-step sign-in. Add a passkey or an authenticator app first.",
   staffTwoStepResetSelf:
     "You can't reset your own two-step sign-in here (this session would lose it). Ask another administrator, or manage it on Sign-in and security.",
