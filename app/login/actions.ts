@@ -75,8 +75,10 @@ const passkeySignInSchema = z.extend(passkeyResponseSchema, { next: z.optional(z
 export const passkeySignInAction = secureAction(
   { schema: passkeySignInSchema, capability: "public", httpsOnly: true },
   async (input, { request }) => {
+    // Counted per address (an assertion names no account until verified), so "slow down" rather
+    // than the password limit's words: a password reset would not lift this one.
     const wait = await passkeySignInWait(request.clientIp);
-    if (wait > 0) return fail({ code: "tooManyAttempts", of: "signIn", retryAfterSeconds: wait });
+    if (wait > 0) return fail({ code: "slowDown", retryAfterSeconds: wait });
     try {
       await signIn("passkey", { response: input.response, redirect: false });
     } catch (err) {
