@@ -1,5 +1,7 @@
 "use client";
 
+import { PasswordOrPasskey } from "@/components/two-step/UsePasskeyInstead";
+import type { TwoStepAction } from "@/components/two-step/types";
 import { useActionState, useEffect, useState, type ReactNode } from "react";
 import { emailChangeSchema } from "@/lib/profile/schema";
 import type { ActionResult } from "@/lib/actions/result";
@@ -63,6 +65,14 @@ export function EmailSection({
 }) {
   const resend = more!.resend as Simple;
   const cancel = more!.cancel as Simple;
+  // Given (by the profile page) only when the person has a passkey.
+  const passkey =
+    more?.reauthPasskeyOptions && more.reauthPasskey
+      ? {
+          reauthPasskeyOptions: more.reauthPasskeyOptions,
+          reauthPasskey: more.reauthPasskey as TwoStepAction<undefined>,
+        }
+      : undefined;
   const {
     form,
     state,
@@ -79,6 +89,7 @@ export function EmailSection({
       version: String(version),
       newEmail: "",
       currentPassword: "",
+      passkeyConfirmed: false,
     },
     editor,
   );
@@ -139,13 +150,25 @@ export function EmailSection({
             autoComplete="email"
             maxLength={254}
           />
-          <Field
-            label="Your current password"
-            type="password"
-            registration={form.register("currentPassword")}
-            error={errorFor("currentPassword")}
-            autoComplete="current-password"
-            maxLength={128}
+          <PasswordOrPasskey
+            id="email-password"
+            actions={passkey}
+            expired={Boolean(state && !state.ok && state.fieldErrors?.currentPassword)}
+            onConfirmed={() => {
+              form.setValue("passkeyConfirmed", true);
+              form.setValue("currentPassword", "");
+              form.clearErrors("currentPassword");
+            }}
+            field={
+              <Field
+                label="Your current password"
+                type="password"
+                registration={form.register("currentPassword")}
+                error={errorFor("currentPassword")}
+                autoComplete="current-password"
+                maxLength={128}
+              />
+            }
           />
         </fieldset>
         <FormButtons

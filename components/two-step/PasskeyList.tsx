@@ -34,7 +34,10 @@ export function PasskeyList() {
     setBusy(false);
     if (!result) return;
     setState(result);
-    if (result.ok) showCodes(result.data.recoveryCodes);
+    if (result.ok) {
+      setName(status.defaultPasskeyName);
+      showCodes(result.data.recoveryCodes);
+    }
   }
 
   return (

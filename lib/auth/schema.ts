@@ -104,7 +104,8 @@ const currentPasswordOrPasskey = z.refine<{ currentPassword: string; passkeyConf
 
 export const changePasswordSchema = z
   .object({
-    currentPassword: z.string().check(z.maxLength(PASSWORD_MAX)),
+    // Absent once "Confirmed with your passkey ✓" replaced the field.
+    currentPassword: z._default(z.string().check(z.maxLength(PASSWORD_MAX)), ""),
     passkeyConfirmed: checkbox,
     password: newPassword,
     confirmPassword,

@@ -5,6 +5,8 @@ import { emailChangeRequests, users } from "@/db/schema";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
 import { checkCurrentPassword } from "@/lib/auth/current-password";
+import type { ActiveSession } from "@/lib/auth/sessions";
+import { confirmSensitiveChange } from "@/lib/two-step/fresh";
 import { issueToken, redeemable, usedNow } from "@/lib/auth/single-use-token";
 import { isEmailTaken } from "@/lib/auth/user-lookup";
 import { appUrl } from "@/lib/env";
@@ -53,15 +55,20 @@ export async function sendConfirmationLink(
 }
 
 /**
- * Starts an e-mail change: needs the current password; sends a verification link to the new
+ * Starts an e-mail change: needs the current password (or, given the person's session, a fresh
+ * passkey confirmation of it, lib/two-step/fresh.ts); sends a verification link to the new
  * address and a notice to the old one. The old address stays the sign-in and contact address
  * until the link is followed.
  */
 export async function requestEmailChange(
   actor: ProfileActor,
   input: { version: number; newEmail: string; currentPassword: string },
+  session?: Pick<ActiveSession, "userId" | "reauthenticatedAt" | "reauthenticatedBy">,
 ): Promise<Outcome<{ version: number }>> {
-  const refused = await checkCurrentPassword(actor.userId, input.currentPassword);
+  const refused =
+    session && session.userId === actor.userId
+      ? await confirmSensitiveChange(session, input.currentPassword)
+      : await checkCurrentPassword(actor.userId, input.currentPassword);
   if (refused) return refused;
   return startEmailChange(actor, input);
 }

@@ -76,7 +76,7 @@ async function withEmailSection<T>(ctx: Ctx, result: Outcome<T>): Promise<Outcom
 }
 
 export const requestEmailChangeAction = secureAction({ ...door, schema: emailChangeSchema }, async (input, ctx) =>
-  withEmailSection(ctx, await requestEmailChange(actorOf(ctx), input)),
+  withEmailSection(ctx, await requestEmailChange(actorOf(ctx), input, ctx.session)),
 );
 
 export const resendEmailChangeAction = secureAction({ ...door, schema: emptySchema }, async (_input, ctx) =>

@@ -13,6 +13,8 @@ import {
   timeZoneData,
 } from "@/lib/profile/display";
 import { getProfilePage } from "@/lib/profile/queries";
+import { hasPasskey } from "@/lib/two-step/manage";
+import { reauthPasskeyAction, reauthPasskeyOptionsAction } from "@/app/account/security/actions";
 import {
   cancelEmailChangeAction,
   removePaymentAction,
@@ -36,7 +38,11 @@ type Props = { searchParams: Promise<{ edit?: string | string[]; again?: string 
  */
 export default async function EditProfilePage({ searchParams }: Props) {
   const session = await requirePageUser("account.own", "/account/profile");
-  const [profile, { edit, again }] = await Promise.all([getProfilePage(session.userId), searchParams]);
+  const [profile, { edit, again }, withPasskey] = await Promise.all([
+    getProfilePage(session.userId),
+    searchParams,
+    hasPasskey(session.userId),
+  ]);
   if (!profile) notFound();
   const opened = (id: string) =>
     edit === id ? ("edit" as const) : edit === `${id}-remove` ? ("remove" as const) : null;
@@ -107,7 +113,15 @@ export default async function EditProfilePage({ searchParams }: Props) {
           id="email"
           label="e-mail address"
           action={requestEmailChangeAction}
-          more={{ resend: resendEmailChangeAction, cancel: cancelEmailChangeAction }}
+          more={{
+            resend: resendEmailChangeAction,
+            cancel: cancelEmailChangeAction,
+            // A passkey can stand in for the current password (components/two-step/UsePasskeyInstead.tsx).
+            ...(withPasskey && {
+              reauthPasskeyOptions: reauthPasskeyOptionsAction,
+              reauthPasskey: reauthPasskeyAction,
+            }),
+          }}
           data={emailData(profile.email, session.timeZone)}
           {...open("email")}
         />
