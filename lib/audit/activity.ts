@@ -29,10 +29,45 @@ export function describeActivity(action: string, detail: Record<string, unknown>
   return what;
 }
 
+/** How a sign-in was verified (sessions.verified_by), in words: " with a passkey", "". */
+function signedInWith(verifiedBy: unknown): string {
+  const words: Record<string, string> = {
+    passkey: " with a passkey",
+    "password+authenticator": " with password and authenticator app",
+    "password+passkey": " with password and passkey",
+    "password+recovery_code": " with password and a recovery code",
+  };
+  return typeof verifiedBy === "string" && Object.hasOwn(words, verifiedBy) ? words[verifiedBy] : "";
+}
+
 function describeAction(action: string, detail: Record<string, unknown>): string {
   switch (action) {
     case "auth.sign_in":
-      return "Signed in";
+      return `Signed in${signedInWith(detail.verifiedBy)}`;
+    case "auth.password_ok_second_step_pending":
+      return "Password entered; the second step was asked for";
+    case "auth.second_step_failed":
+      return "Unsuccessful second step (wrong code, recovery code or passkey)";
+    case "auth.second_step_cancelled":
+      return "Sign-in cancelled at the second step";
+    case "auth.reauthenticated":
+      return `Identity confirmed (${detail.by === "passkey" ? "passkey" : "password"}) before a security change`;
+    case "two_step.enrolled":
+      return `Two-step sign-in set up at sign-in (${detail.method === "passkey" ? "passkey" : "authenticator app"})`;
+    case "two_step.passkey_added":
+      return `Passkey added${typeof detail.name === "string" ? `: ${detail.name}` : ""} (other devices signed out)`;
+    case "two_step.passkey_removed":
+      return `Passkey removed${typeof detail.name === "string" ? `: ${detail.name}` : ""} (other devices signed out)`;
+    case "two_step.passkey_renamed":
+      return `Passkey renamed${typeof detail.name === "string" ? ` to ${detail.name}` : ""}`;
+    case "two_step.authenticator_added":
+      return "Authenticator app set up (other devices signed out)";
+    case "two_step.authenticator_removed":
+      return "Authenticator app removed (other devices signed out)";
+    case "two_step.recovery_codes_regenerated":
+      return "New recovery codes made; the old ones no longer work";
+    case "staff.two_step_reset":
+      return "Two-step sign-in reset by an administrator (all devices signed out)";
     case "auth.sign_in_failed":
       return "Unsuccessful sign-in attempt";
     case "auth.sign_out":

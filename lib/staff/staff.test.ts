@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod/mini";
 import { db } from "@/db/client";
 import { auditEvents, authenticatorApps, mailOutbox, passwordResets, sessions, users, type Role } from "@/db/schema";
+import { describeActivity } from "@/lib/audit/activity";
 import { resetPassword } from "@/lib/auth/password-reset";
 import { createSession, findActiveSession } from "@/lib/auth/sessions";
 import { verifyCredentials } from "@/lib/auth/verify-credentials";
@@ -291,6 +292,9 @@ describe("staff accounts", () => {
       .where(and(eq(auditEvents.subjectUserId, rep.id), eq(auditEvents.action, "staff.two_step_reset")));
     expect(audit).toMatchObject({ actorId: admin.id, ip });
     expect(audit.detail).toMatchObject({ reason: "Lost phone, video call", authenticatorRemoved: true });
+    expect(describeActivity(audit.action, audit.detail)).toBe(
+      "Two-step sign-in reset by an administrator (all devices signed out)",
+    );
     const mails = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, email.email!));
     expect(mails.map((m) => m.subject)).toContain("Your two-step sign-in for the MyAccount staff console was reset");
     expect((await listStaff()).find((s) => s.id === rep.id)?.twoStep).toBeNull();

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
+import { describeActivity } from "@/lib/audit/activity";
 import { auditEvents, mailOutbox, passkeys, recoveryCodes, recoveryTokens, sessions } from "@/db/schema";
 import { createSession, findActiveSession, forgetSessions, type ActiveSession } from "@/lib/auth/sessions";
 import { createUser } from "@/lib/test/factories";
@@ -73,6 +74,8 @@ describe("managing two-step", () => {
     const [row] = await audits(user.id, "two_step.passkey_added");
     expect(row.detail).toMatchObject({ name: "Laptop", otherSessionsSignedOut: 1 });
     expect(row.ip).toBe("203.0.113.9");
+    // What the customer reads on /account/activity and in their data download.
+    expect(describeActivity(row.action, row.detail)).toBe("Passkey added: Laptop (other devices signed out)");
     const [mail] = await mailsTo(user.email);
     expect(mail.subject).toBe("A passkey was added to your MyAccount");
     expect(mail.textBody).toContain('A passkey ("Laptop") was added on');
