@@ -125,7 +125,7 @@ describe("secure action door", () => {
     expect(await firstName(user.id)).toBe("Test");
   });
 
-  it("door: a refused form never echoes passwords, card, bank or routing numbers, or tokens", async () => {
+  it("door: a refused form never echoes passwords, card, bank or routing numbers, tokens, or second-step codes", async () => {
     const { sessionId } = await signedIn();
     const form = new FormData();
     for (const [k, v] of Object.entries({
@@ -135,6 +135,8 @@ describe("secure action door", () => {
       routingNumber: "021000021",
       currentPassword: "hunter2-hunter2",
       token: "secret-token",
+      code: "492039",
+      recoveryCode: "abcd-efgh-jkmn",
       cardName: "Visible Name",
     }))
       form.set(k, v);
@@ -144,7 +146,15 @@ describe("secure action door", () => {
     });
     expect(result.ok).toBe(false);
     const echoed = JSON.stringify(result);
-    for (const secret of ["4111111111111111", "000123456789", "021000021", "hunter2-hunter2", "secret-token"]) {
+    for (const secret of [
+      "4111111111111111",
+      "000123456789",
+      "021000021",
+      "hunter2-hunter2",
+      "secret-token",
+      "492039",
+      "abcd-efgh-jkmn",
+    ]) {
       expect(echoed).not.toContain(secret);
     }
   });
