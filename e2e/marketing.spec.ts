@@ -3,6 +3,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { storageStateFor } from "./support/auth";
 import { expectNoAxeViolations } from "./support/axe";
 import { signed } from "../components/console/marketing/consent-chart-model";
+import { formulaSafe } from "../lib/csv/cell";
 import { parseCsv } from "../lib/test/csv";
 import {
   auditSince,
@@ -43,9 +44,7 @@ async function dbConsentTotals(topic: TopicId) {
   return rows[0];
 }
 
-function neutralized(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+const neutralized = formulaSafe;
 
 /** What the export of `topic` must hold: every current opt-in with an e-mail, by user id. */
 async function expectedExportRows(topic: TopicId): Promise<string[][]> {

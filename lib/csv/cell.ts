@@ -1,12 +1,28 @@
 // CSV cells for downloads, in one place (the opt-in export and the audit-log export share it).
 
 /**
- * A value a spreadsheet would read as a formula (CSV injection) — one starting with = + - @ tab or
- * CR — gets a leading apostrophe, which spreadsheets show as text. The opt-in export's Postgres
- * COPY path applies the same rule in SQL (lib/marketing/export.ts `neutralize`).
+ * Characters a spreadsheet skips before deciding whether a cell is a formula. Listed rather than
+ * `\s`, so this and the SQL twin (FORMULA_SQL_PATTERN) agree character for character whatever the
+ * database's locale; NFKC has already turned most Unicode spaces (U+00A0, U+3000…) into U+0020.
+ */
+const SKIPPED = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200b\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+const FORMULA = new RegExp(`^([\\t\\r]|[${SKIPPED}]*[=+\\-@])`);
+
+/**
+ * The same test as a Postgres regular expression (ARE: `\\uXXXX` escapes), for the opt-in export's
+ * COPY path (lib/marketing/export.ts), applied to `normalize(value, NFKC)`.
+ */
+export const FORMULA_SQL_PATTERN = FORMULA.source;
+
+/**
+ * A value a spreadsheet would read as a formula (CSV injection) gets a leading apostrophe, which
+ * spreadsheets show as text: one starting with tab or CR, or whose first character other than
+ * white space is = + - @ once compatibility-normalised (NFKC) — spreadsheets fold the full-width
+ * `＝` to `=` and skip leading spaces and line feeds, so `＝1+1`, ` =1+1` and `\n=1+1` are formulas
+ * too. The value itself is kept as it was; only the test normalises.
  */
 export function formulaSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return FORMULA.test(value.normalize("NFKC")) ? `'${value}` : value;
 }
 
 /** One RFC 4180 cell: quoted (quotes doubled) when it holds a comma, a quote or a line break. */

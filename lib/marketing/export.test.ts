@@ -5,6 +5,7 @@ import { db } from "@/db/client";
 import { auditEvents, emailTopics, users } from "@/db/schema";
 import { recordConsent } from "@/lib/preferences/consent";
 import { signUnsubscribeToken, sqlHmacKeys, verifyUnsubscribeToken } from "@/lib/preferences/tokens";
+import { formulaSafe } from "@/lib/csv/cell";
 import { parseCsv } from "@/lib/test/csv";
 import { createUser } from "@/lib/test/factories";
 import { EXPORT_APPLICATION_NAME, EXPORT_COLUMNS, exportOptIns, exportSelect, openOptInExport } from "./export";
@@ -25,7 +26,23 @@ const consent = (userId: string, action: "granted" | "withdrawn") =>
     recordConsent(tx, { userId, topicId, action, source: "account", actorId: userId, ip: "", userAgent: "" }),
   );
 
-const tricky = ['=HYPERLINK("http://evil")', "+1 555", "-2+3", "@SUM(A1)", "\tTab", "\rCR", 'Quote "me", please'];
+const tricky = [
+  '=HYPERLINK("http://evil")',
+  "+1 555",
+  "-2+3",
+  "@SUM(A1)",
+  "\tTab",
+  "\rCR",
+  'Quote "me", please',
+  // Formulas to a spreadsheet once it folds full-width forms and skips leading white space.
+  "\uff1d1+1",
+  " =1+1",
+  "\n=1+1",
+  "\u3000\uff0bSUM(A1)",
+  // Not formulas: left as they are.
+  "\uff2a\uff4f",
+  "Jo = 1",
+];
 
 beforeAll(async () => {
   await db.insert(emailTopics).values({
@@ -92,6 +109,9 @@ describe("opt-in export", () => {
     expect(names).toContain(`'=HYPERLINK("http://evil")`);
     expect(names).toContain("'@SUM(A1)");
     expect(names).toContain('Quote "me", please');
+    // The SQL rule (COPY on Postgres, a query on PGlite) is the very rule of lib/csv/cell.ts.
+    for (const t of tricky) expect(names).toContain(formulaSafe(t));
+    expect(names).toEqual(expect.arrayContaining(["'\uff1d1+1", "' =1+1", "'\n=1+1", "\uff2a\uff4f", "Jo = 1"]));
   });
 
   it.runIf(process.env.TEST_DB === "postgres")(

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { db, dbHandle } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { csvField } from "@/lib/csv/cell";
+import { csvField, FORMULA_SQL_PATTERN } from "@/lib/csv/cell";
 import { can } from "@/lib/auth/capabilities";
 import { appUrl, env } from "@/lib/env";
 import { listMarketingTopics } from "@/lib/preferences/queries";
@@ -22,9 +22,10 @@ export const EXPORT_COLUMNS = [
   "unsubscribe_url",
 ] as const;
 
-// A spreadsheet must never read a cell as a formula (CSV injection): values starting with
-// = + - @ tab or CR get a leading apostrophe.
-const neutralize = (expr: string) => `case when ${expr} ~ '^[=+\\-@\\t\\r]' then '''' || ${expr} else ${expr} end`;
+// A spreadsheet must never read a cell as a formula (CSV injection): the rule of
+// lib/csv/cell.ts `formulaSafe` in SQL — the same pattern, on the NFKC form of the value.
+const neutralize = (expr: string) =>
+  `case when normalize(${expr}, NFKC) ~ '${FORMULA_SQL_PATTERN.replace(/'/g, "''")}' then '''' || ${expr} else ${expr} end`;
 
 /** Statement that puts the HMAC pads into this session's settings, as bound parameters. */
 const SET_KEYS = "select set_config('myaccount.unsub_ipad', $1, false), set_config('myaccount.unsub_opad', $2, false)";
