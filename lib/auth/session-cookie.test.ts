@@ -1,4 +1,6 @@
+import { hkdfSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { EncryptJWT } from "jose";
 import { encode } from "next-auth/jwt";
 import { SESSION_COOKIE, sessionIdFromToken } from "./session-cookie";
 
@@ -37,4 +39,30 @@ describe("session cookie", () => {
     expect(await sessionIdFromToken(expired, secret)).toBeNull();
     expect(await sessionIdFromToken("not a token", secret)).toBeNull();
   });
+
+  // Made by hand with the right key, as an attacker who once held the secret (or a bug) could.
+  const handMade = async (enc: "A256CBC-HS512" | "A256GCM", claims: Record<string, unknown>, exp?: number) => {
+    const key = new Uint8Array(
+      hkdfSync(
+        "sha256",
+        secret,
+        SESSION_COOKIE,
+        `Auth.js Generated Encryption Key (${SESSION_COOKIE})`,
+        enc === "A256GCM" ? 32 : 64,
+      ),
+    );
+    const jwt = new EncryptJWT(claims).setProtectedHeader({ alg: "dir", enc }).setIssuedAt();
+    if (exp !== undefined) jwt.setExpirationTime(exp);
+    return jwt.encrypt(key);
+  };
+
+  it.each(["A256CBC-HS512", "A256GCM"] as const)(
+    "session cookie: a %s token without exp is refused (fast path and general path alike)",
+    async (enc) => {
+      const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+      expect(await sessionIdFromToken(await handMade(enc, { sid: "x-sid" }, inAnHour), secret)).toBe("x-sid");
+      expect(await sessionIdFromToken(await handMade(enc, { sid: "x-sid" }), secret)).toBeNull();
+      expect(await sessionIdFromToken(await handMade(enc, { sid: "x-sid", exp: "never" }), secret)).toBeNull();
+    },
+  );
 });

@@ -78,7 +78,8 @@ async function fastPath(token: string, secret: string): Promise<string | null | 
     nbf?: unknown;
   };
   const now = Math.floor(Date.now() / 1000);
-  if (typeof payload.exp === "number" && payload.exp < now - CLOCK_TOLERANCE_S) return null;
+  // A token without an expiry would be valid forever (Auth.js always sets one): refused.
+  if (typeof payload.exp !== "number" || payload.exp < now - CLOCK_TOLERANCE_S) return null;
   if (typeof payload.nbf === "number" && payload.nbf > now + CLOCK_TOLERANCE_S) return null;
   return typeof payload.sid === "string" ? payload.sid : null;
 }
@@ -99,6 +100,7 @@ export async function sessionIdFromToken(token: string, secret: string): Promise
         clockTolerance: CLOCK_TOLERANCE_S,
         keyManagementAlgorithms: ["dir"],
         contentEncryptionAlgorithms: ["A256CBC-HS512", "A256GCM"],
+        requiredClaims: ["exp"],
       },
     );
     return typeof payload.sid === "string" ? payload.sid : null;
