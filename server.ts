@@ -40,6 +40,9 @@ const { seedDemo, isDatabaseEmpty, demoAccounts, DEMO_PASSWORD, DEMO_TOTP_SECRET
 const { messages } = await import("./lib/messages");
 const { FORWARDED_HEADERS, TRANSPORT_HEADER, resolveTransport, transportStamp } = await import("./lib/http/transport");
 const { ensureAuthSecret, ensureDataKey, ensureTls } = await import("./lib/server/secrets");
+const { bodyLimitFor } = await import("./lib/http/body-limits");
+const { TLS_CIPHERS, actionRefusal, declaredTooLarge, guardBody, malformedReason, redirectBase, serverLimits } =
+  await import("./lib/http/edge");
 const { fallbackCsp, securityHeaders } = await import("./lib/server/security-headers");
 const { startMailWorker } = await import("./lib/mail/worker");
 const { resumeNewsletters } = await import("./lib/marketing/queue");
@@ -87,11 +90,23 @@ const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: config.
 await app.prepare();
 const nextHandler = app.getRequestHandler();
 
-function redirectHost(hostHeader: string | undefined): string {
-  const hostname = (hostHeader ?? "").replace(/:\d+$/, "");
-  // Only echo a plausible host name back into a Location header.
-  const safe = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/i.test(hostname) ? hostname : "localhost";
-  return config.PORT === 443 ? safe : `${safe}:${config.PORT}`;
+const httpsBase = redirectBase(config.APP_URL, config.PORT);
+
+/** A refusal before Next: plain text, the connection closed when a body may still be coming. */
+function refuseEarly(req: IncomingMessage, res: ServerResponse, status: number, text: string) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.statusCode = status;
+  res.setHeader("Content-Type", "text/plain; charset=utf-8");
+  res.setHeader("Cache-Control", "no-store");
+  if (!req.complete) {
+    // Whatever is left of the body is not read: close rather than drain it.
+    res.setHeader("Connection", "close");
+    res.on("finish", () => req.socket.destroySoon());
+  }
+  res.end(`${text}\n`);
 }
 
 function sendOutagePage(res: ServerResponse) {
@@ -114,11 +129,16 @@ async function serve(req: IncomingMessage, res: ServerResponse, encrypted: boole
     trustProxy: config.TRUST_PROXY,
   });
   const method = req.method ?? "GET";
+  const malformed = malformedReason(req.url ?? "", req.headers);
+  if (malformed) {
+    refuseEarly(req, res, 400, malformed);
+    return;
+  }
   if (transport.proto === "http" && (!transport.viaTrustedProxy || method === "GET" || method === "HEAD")) {
     // Plain HTTP never reaches the app. 308 keeps the method, so a POST is not silently turned
     // into a GET; whatever it carried is never processed over HTTP.
     res.statusCode = 308;
-    res.setHeader("Location", `https://${redirectHost(transport.host)}${req.url ?? "/"}`);
+    res.setHeader("Location", `${httpsBase}${req.url ?? "/"}`);
     res.setHeader("Cache-Control", "no-store");
     res.end();
     return;
@@ -139,6 +159,20 @@ async function serve(req: IncomingMessage, res: ServerResponse, encrypted: boole
   res.setHeader("Content-Security-Policy", fallbackCsp);
 
   const url = req.url ?? "/";
+  const pathname = url.split("?", 1)[0];
+  const refusal = actionRefusal(method, pathname, req.headers, transport.host);
+  if (refusal) {
+    refuseEarly(req, res, 403, refusal);
+    return;
+  }
+  // Every body is bounded by its address's limit (lib/http/body-limits.ts): a declared length over
+  // it is refused unread, and an undeclared (chunked) one is cut off as soon as it passes it.
+  const bodyLimit = bodyLimitFor(pathname);
+  if (declaredTooLarge(req.headers, bodyLimit)) {
+    refuseEarly(req, res, 413, "Payload Too Large");
+    return;
+  }
+  guardBody(req, bodyLimit, () => refuseEarly(req, res, 413, "Payload Too Large"));
   const isStatic = url.startsWith("/_next/static/") || url === "/favicon.ico";
   if (!isStatic && !url.startsWith("/api/health") && databaseDownSince() && !(await pingDatabase(1500))) {
     sendOutagePage(res);
@@ -182,10 +216,16 @@ async function serve(req: IncomingMessage, res: ServerResponse, encrypted: boole
   }
 }
 
+const limits = serverLimits(config);
+
 const httpsServer = https.createServer(
   {
+    ...limits,
     cert: tls.cert,
     key: tls.key,
+    minVersion: "TLSv1.2",
+    ciphers: TLS_CIPHERS,
+    honorCipherOrder: true,
     // The same choice as Node's default ALPNProtocols ["http/1.1"] (no overlap: the same fatal
     // alert), without its per-connection copy of that list: a few bytes sliced from Node's shared
     // 8 KB Buffer pool, which keeps the whole slab alive for as long as any connection holding a
@@ -195,7 +235,10 @@ const httpsServer = https.createServer(
   },
   (req, res) => void serve(req, res, true),
 );
-const httpServer = http.createServer((req, res) => void serve(req, res, false));
+const httpServer = http.createServer(limits, (req, res) => void serve(req, res, false));
+// Beyond the cap a new connection is closed at once; those already open are unaffected.
+httpsServer.maxConnections = config.HTTP_MAX_CONNECTIONS;
+httpServer.maxConnections = config.HTTP_MAX_CONNECTIONS;
 if (dev) {
   const upgrade = app.getUpgradeHandler();
   httpsServer.on("upgrade", (req, socket, head) => void upgrade(req, socket, head));

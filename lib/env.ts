@@ -49,10 +49,23 @@ const envSchema = z
       .optional(),
     MAIL_FROM: z.string().min(3).default("MyAccount <no-reply@myaccount.localhost>"),
     MAIL_FROM_MARKETING: z.string().min(3).default("Lumen Telecom News <news@myaccount.localhost>"),
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    // Sign-in throttling (issue 14, throttle slice; policy in README "Sign-in throttling"). No hard
+    // lock per account: after the free failures each attempt waits a doubling delay, capped.
+    LOGIN_FREE_FAILURES_PER_ACCOUNT_ADDRESS: z.coerce.number().int().min(1).default(5),
+    LOGIN_MAX_DELAY_PER_ACCOUNT_ADDRESS_MINUTES: z.coerce.number().int().min(1).default(60),
+    LOGIN_FREE_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+    LOGIN_MAX_DELAY_PER_ACCOUNT_MINUTES: z.coerce.number().int().min(1).default(5),
+    LOGIN_DELAY_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    LOGIN_ALERT_HOURS: z.coerce.number().int().min(1).default(24),
     CHAT_STARTS_PER_IP: z.coerce.number().int().min(1).default(5),
+    // Enumeration + mail limits slice (issue 14): mails a user action may queue per hour, per
+    // signed-in sender, per client address on the public forms, and per recipient address, so no
+    // one can fill someone else's inbox (lib/mail/limits.ts).
+    MAIL_LIMIT_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(10),
+    MAIL_LIMIT_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
+    MAIL_LIMIT_PER_RECIPIENT_PER_HOUR: z.coerce.number().int().min(1).default(5),
     // Seconds, or a number with s, m or h ("600", "3s", "10m", "1h"): how long profile changes
     // gather into one "your profile was updated" mail, counted from the first change.
     PROFILE_MAIL_WINDOW: z
@@ -74,12 +87,23 @@ const envSchema = z
       .string()
       .optional()
       .transform((v) => v === "1"),
+    // Edge slice (issue 14): how long a client may take to send its headers / its whole request
+    // before it is answered 408, how long an idle keep-alive connection is kept, and how many
+    // connections each port holds at once (the chat's long-lived streams count too).
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    HTTP_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+    HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(10).max(1_000_000).default(2000),
     // Not for operators: server.ts sets it (see applyGeneratedSecrets) and nothing else knows it.
     MYACCOUNT_TRANSPORT_KEY: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
       ctx.addIssue({ code: "custom", path: ["TLS_KEY"], message: "TLS_CERT and TLS_KEY must be set together" });
+    }
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      const message = "must not be longer than HTTP_REQUEST_TIMEOUT_MS";
+      ctx.addIssue({ code: "custom", path: ["HTTP_HEADERS_TIMEOUT_MS"], message });
     }
   });
 

@@ -2,13 +2,14 @@ import "server-only";
 import type * as zcore from "zod/v4/core";
 import type { Capability } from "@/lib/auth/capabilities";
 import { currentSession } from "@/lib/auth/current";
+import { JSON_BODY_LIMIT } from "@/lib/http/body-limits";
+import { readBoundedBody } from "@/lib/http/bounded-body";
 import { requestContext } from "@/lib/http/request-context";
 import { messages } from "@/lib/messages";
 import { runSecureAction, type ActionHandler, type SecureActionOptions } from "./door";
 import type { ActionResult } from "./result";
 
-/** A JSON request of the chat is a few kilobytes at most (a 2,000-character message in UTF-8). */
-export const JSON_BODY_LIMIT = 16 * 1024;
+export { JSON_BODY_LIMIT };
 
 /** The HTTP status a refusal is answered with, chosen by its code (lib/messages.ts). */
 const statusByCode: Record<string, number> = {
@@ -63,29 +64,8 @@ export function isSameOrigin(request: Request): boolean {
   }
 }
 
-/** Reads at most `limit` bytes of the body, stopping the stream as soon as it is over. */
-async function readBody(request: Request, limit: number): Promise<string | null> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) return null;
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 type RouteOptions<S extends zcore.$ZodType, C extends Capability> = SecureActionOptions<S, C> & {
-  /** The most a single request may carry; 16 KB unless the route says otherwise. */
+  /** The most a single request may carry; the route's entry in lib/http/body-limits.ts unless set. */
   bodyLimit?: number;
 };
 
@@ -106,8 +86,9 @@ export function secureRoute<S extends zcore.$ZodType, T, C extends Capability>(
       raw = Object.fromEntries(new URL(request.url).searchParams);
     } else {
       if (!isSameOrigin(request)) return refuse("notOriginal");
-      const text = await readBody(request, options.bodyLimit ?? JSON_BODY_LIMIT);
-      if (text === null) return refuse("bodyTooLarge");
+      const body = await readBoundedBody(request, options.bodyLimit);
+      if (body === null) return refuse("bodyTooLarge");
+      const text = body.toString("utf8");
       try {
         const parsed: unknown = text ? JSON.parse(text) : {};
         if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return refuse("invalidInput");

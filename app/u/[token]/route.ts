@@ -1,6 +1,7 @@
 import { z } from "zod/mini";
 import { runSecureAction } from "@/lib/actions/door";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
+import { readBoundedForm } from "@/lib/http/bounded-body";
 import { withOutage } from "@/lib/http/with-outage";
 import { requestContext } from "@/lib/http/request-context";
 import { messages } from "@/lib/messages";
@@ -60,7 +61,10 @@ export const POST = withOutage(async (req: Request, { params }: Params) => {
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
     return html(400, badRequestPage(messages.unsubscribeNotForm));
   }
-  const form = await req.formData().catch(() => null);
+  // Read within the route's limit (lib/http/body-limits.ts): the link is mailed, so anyone holding
+  // one could otherwise make the server buffer as much as they care to send.
+  const form = await readBoundedForm(req);
+  if (form === "tooLarge") return html(413, badRequestPage(messages.bodyTooLarge));
   if (!form) return html(400, badRequestPage(messages.unsubscribeUnreadable));
   const context = await requestContext();
   const result = await runSecureAction(
