@@ -70,6 +70,8 @@ function describeAction(action: string, detail: Record<string, unknown>): string
       return "Two-step sign-in reset by an administrator (all devices signed out)";
     case "auth.sign_in_failed":
       return "Unsuccessful sign-in attempt";
+    case "auth.attack_alert_sent":
+      return "Many unsuccessful sign-in attempts: sign-ins from new devices slowed down, and you were e-mailed";
     case "auth.sign_out":
       return "Signed out";
     case "auth.registered":
@@ -121,6 +123,8 @@ function describeAction(action: string, detail: Record<string, unknown>): string
       return `Information about you was disclosed to ${String(detail.authority ?? "an authority")} — ${String(detail.legalBasis ?? "legal basis recorded")}: ${String(detail.disclosed ?? "")}`;
     case "data.exported":
       return "Your data was downloaded (Download my data)";
+    case "data.export_denied":
+      return "A download of your data was refused";
     case "account.closed":
       return "Account closed";
     default:

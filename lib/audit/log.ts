@@ -23,6 +23,7 @@ const EXPORT_BATCH = 1000;
 const actionWords: Record<string, string> = {
   "auth.sign_in": "Signed in",
   "auth.sign_in_failed": "Unsuccessful sign-in",
+  "auth.attack_alert_sent": "Mailed about many unsuccessful sign-ins",
   "auth.sign_out": "Signed out",
   "auth.registered": "Registered for MyAccount",
   "auth.password_changed": "Changed their password",
@@ -37,6 +38,7 @@ const actionWords: Record<string, string> = {
   "profile.updated": "Profile updated",
   "account.closed": "Account closed",
   "data.exported": "Customer downloaded their data",
+  "data.export_denied": "Data download refused",
   "staff.customer_viewed": "Opened a customer's details",
   "staff.chat_transcript_read": "Read a chat transcript",
   "chat.taken": "Answered a chat",
@@ -354,9 +356,19 @@ export async function openAuditExport(
   params: URLSearchParams,
   ip: string,
 ): Promise<{ ok: true; stream: Readable } | { ok: false; code: AuditExportRefusal }> {
-  if (!viewer) return { ok: false, code: "auditExportSignedOut" };
   const raw = filterParams(params);
   const asked = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.slice(0, 64)]));
+  // Someone with no live session (none, expired, revoked) probing for the log is on the record too.
+  if (!viewer) {
+    await recordAudit(db, {
+      actorId: null,
+      subjectUserId: null,
+      action: "audit.export_denied",
+      detail: { reason: "signed out", ...asked },
+      ip,
+    });
+    return { ok: false, code: "auditExportSignedOut" };
+  }
   if (!can(viewer.role, "admin.audit")) {
     await recordAudit(db, {
       actorId: viewer.userId,

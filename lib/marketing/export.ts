@@ -138,8 +138,8 @@ export function exportOptIns(topicId: string): ExportStream {
 export type ExportRefusal = "exportSignedOut" | "exportForbidden" | "exportUnknownTopic";
 
 /**
- * A download of one topic's opt-in list, for the person asking. Marketing and admin only; a
- * refused request by someone signed in is audited too. The start is audited before any data
+ * A download of one topic's opt-in list, for the person asking. Marketing and admin only; every
+ * refused request is audited too, signed in or not. The start is audited before any data
  * leaves (an export that crashes midway is still on the record), and the end, finished or cut
  * off, once the stream ends or closes, with the rows sent.
  */
@@ -148,7 +148,17 @@ export async function openOptInExport(
   topicId: string,
   ip: string,
 ): Promise<{ ok: true; topicId: string; stream: Readable } | { ok: false; code: ExportRefusal }> {
-  if (!viewer) return { ok: false, code: "exportSignedOut" };
+  // Someone with no live session (none, expired, revoked) asking for the list is on the record too.
+  if (!viewer) {
+    await recordAudit(db, {
+      actorId: null,
+      subjectUserId: null,
+      action: "marketing.export_denied",
+      detail: { topic: topicId.slice(0, 40), reason: "signed out" },
+      ip,
+    });
+    return { ok: false, code: "exportSignedOut" };
+  }
   if (!can(viewer.role, "marketing")) {
     await recordAudit(db, {
       actorId: viewer.userId,

@@ -289,13 +289,23 @@ export type DataExport = NonNullable<Awaited<ReturnType<typeof buildDataExport>>
 
 /**
  * "Download my data" for the signed-in customer: the document and its file name, audited as
- * data.exported before it leaves.
+ * data.exported before it leaves. A refusal (no live session, or a staff session) is audited as
+ * data.export_denied, with the address it came from.
  */
 export async function exportMyData(
-  viewer: { userId: string; role: Role },
+  viewer: { userId: string; role: Role } | null,
   meta: { ip: string },
 ): Promise<{ ok: true; filename: string; body: string } | { ok: false; code: "signedOut" | "forbidden" }> {
-  if (!can(viewer.role, "account.own")) return { ok: false, code: "forbidden" };
+  if (!viewer || !can(viewer.role, "account.own")) {
+    await recordAudit(db, {
+      actorId: viewer?.userId ?? null,
+      subjectUserId: null,
+      action: "data.export_denied",
+      detail: viewer ? { role: viewer.role } : { reason: "signed out" },
+      ip: meta.ip,
+    });
+    return { ok: false, code: viewer ? "forbidden" : "signedOut" };
+  }
   const started = Date.now();
   const data = await buildDataExport(viewer.userId);
   if (!data) return { ok: false, code: "signedOut" };

@@ -13,9 +13,7 @@ export const dynamic = "force-dynamic";
 export const GET = withOutage(async () => {
   const session = await currentSession();
   const { clientIp } = await requestContext();
-  const result = session
-    ? await exportMyData({ userId: session.userId, role: session.role }, { ip: clientIp })
-    : ({ ok: false, code: "signedOut" } as const);
+  const result = await exportMyData(session && { userId: session.userId, role: session.role }, { ip: clientIp });
   if (!result.ok) {
     return new Response(`${say(result.code)}\n`, {
       status: result.code === "signedOut" ? 401 : 403,
