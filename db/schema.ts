@@ -209,6 +209,8 @@ export const loginThrottle = pgTable("login_throttle", {
   key: text("key").primaryKey(),
   failures: integer("failures").notNull().default(0),
   windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull().defaultNow(),
+  // Growing-delay limits (lib/auth/throttle.ts): the next attempt this key lets through.
+  nextAllowedAt: timestamp("next_allowed_at", { withTimezone: true }),
 });
 
 export const passwordResets = pgTable(

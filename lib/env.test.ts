@@ -26,7 +26,7 @@ describe("env", () => {
     vi.stubEnv("PORT", undefined);
     vi.stubEnv("HTTP_PORT", undefined);
     const { env } = await import("./env");
-    expect(env()).toMatchObject({ PORT: 3000, HTTP_PORT: 3080, LOGIN_MAX_FAILURES_PER_ACCOUNT: 5 });
+    expect(env()).toMatchObject({ PORT: 3000, HTTP_PORT: 3080, LOGIN_FREE_FAILURES_PER_ACCOUNT_ADDRESS: 5 });
   });
 
   it("env: PROFILE_MAIL_WINDOW is seconds, or a number with s, m or h; 10 minutes when unset", async () => {

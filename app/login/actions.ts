@@ -16,6 +16,7 @@ import { emptySchema, signInSchema } from "@/lib/auth/schema";
 import { adoptBrowserTimeZone } from "@/lib/auth/browser-time-zone";
 import { findUserBySignInName } from "@/lib/auth/user-lookup";
 import { signInWait } from "@/lib/auth/verify-credentials";
+import { deviceCookie } from "@/lib/auth/known-device";
 import { adoptAccountChoices, grantFunctionalAtSignIn } from "@/lib/cookies/consent";
 import { hasSecondFactor } from "@/lib/two-step/factors";
 import { passkeyAuthenticationOptions } from "@/lib/two-step/passkeys";
@@ -28,7 +29,7 @@ export const signInAction = secureAction(
   async (input, { request }) => {
     // Checked here as well as in authorize() so a limited attempt can say when to try again;
     // either way it is refused before the password is hashed.
-    const wait = await signInWait(input.identifier, request.clientIp);
+    const wait = await signInWait(input.identifier, request.clientIp, await deviceCookie());
     if (wait.seconds > 0) return fail({ code: "tooManyAttempts", of: "signIn", retryAfterSeconds: wait.seconds });
     const redirectTo = input.next ? safeNextPath(input.next) : homeFor(wait.role ?? "customer");
     try {

@@ -4,6 +4,7 @@ import Credentials from "next-auth/providers/credentials";
 import { authSecret, transportKey } from "@/lib/env";
 import { TRANSPORT_HEADER, readTransportStamp } from "@/lib/http/transport";
 import { signInWithPasskey } from "@/lib/two-step/passkey-sign-in";
+import { deviceCookie, setDeviceCookie } from "./known-device";
 import { SESSION_MAX_AGE_SECONDS } from "./sessions";
 import { verifyCredentials } from "./verify-credentials";
 
@@ -57,8 +58,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           password,
           ip: stamp?.clientIp ?? "",
           userAgent: request.headers.get("user-agent") ?? "",
+          deviceCookie: await deviceCookie(),
         });
         if (!outcome.ok) return null;
+        // This browser is now a known device of the account: failures from elsewhere never slow it.
+        await setDeviceCookie(outcome.deviceCookie);
         return { id: outcome.userId, sessionId: outcome.sessionId };
       },
     }),

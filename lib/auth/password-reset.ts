@@ -11,6 +11,7 @@ import { maskEmail } from "@/lib/profile/email-change";
 import { refuseCommonPassword } from "./common-passwords";
 import { storeNewPassword } from "./password-change";
 import { hashPassword } from "./password-hash";
+import { withKnownDevice } from "./known-device";
 import { hashToken, issueToken, redeemable, usedNow } from "./single-use-token";
 import { liftAccountLimits, reserveAttempt, resetRequestLimits } from "./throttle";
 import { findUserBySignInName } from "./user-lookup";
@@ -92,12 +93,15 @@ export async function resetLinkState(token: string): Promise<ResetLinkState> {
 
 /**
  * Completes a reset: the token must be unused and unexpired; all sessions are signed out. On
- * success the page moves on to sign-in, which says so.
+ * success the page moves on to sign-in, which says so. The reset lifts the account's sign-in
+ * counts and makes the resetting browser a known device (`deviceCookie`, for the caller to set):
+ * earlier failures from elsewhere never hold it out. The new password hash ends every other
+ * browser's device cookie.
  */
 export async function resetPassword(
   input: { token: string; password: string },
-  meta: { ip: string },
-): Promise<Outcome> {
+  meta: { ip: string; deviceCookie?: string },
+): Promise<Outcome<{ deviceCookie: string | null }>> {
   const refused = refuseCommonPassword(input.password);
   if (refused) return refused;
   const passwordHash = await hashPassword(input.password);
@@ -114,6 +118,6 @@ export async function resetPassword(
       action: "auth.password_reset",
     });
     await liftAccountLimits(tx, reset.userId);
-    return ok(undefined);
+    return ok({ deviceCookie: withKnownDevice(meta.deviceCookie, { id: reset.userId, passwordHash }) });
   });
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { mailOutbox, sessions } from "@/db/schema";
 import { inWords } from "@/lib/actions/result";
+import { env } from "@/lib/env";
 import { createUser, randomName } from "@/lib/test/factories";
 import { changePassword } from "./password-change";
 import { requestPasswordReset } from "./password-reset";
@@ -14,19 +15,22 @@ import { verifyCredentials } from "./verify-credentials";
 const randomIp = () => `100.64.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
 describe("limits on guessing", () => {
-  it("limits: parallel wrong passwords cannot slip past the account limit (counted before hashing)", async () => {
+  it("limits: parallel wrong passwords cannot slip past the account's free failures (counted before hashing)", async () => {
     const user = await createUser();
+    const free = env().LOGIN_FREE_FAILURES_PER_ACCOUNT;
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
+      Array.from({ length: free + 7 }, (_, i) =>
         verifyCredentials({ identifier: user.username, password: `wrong-${i}`, ip: randomIp(), userAgent: "" }),
       ),
     );
-    expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(5);
+    expect(results.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(free);
     expect(results.filter((r) => !r.ok && r.reason === "rate_limited")).toHaveLength(7);
+    // A delay, not a lock: the first wait is the base delay.
     expect(
       await verifyCredentials({ identifier: user.username, password: user.password, ip: randomIp(), userAgent: "" }),
     ).toMatchObject({
       reason: "rate_limited",
+      retryAfterSeconds: expect.toSatisfy((s: number) => s > 0 && s <= env().LOGIN_DELAY_BASE_SECONDS),
     });
   });
 

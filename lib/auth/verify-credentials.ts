@@ -5,18 +5,44 @@ import { recordAudit } from "@/lib/audit/record";
 import { hasSecondFactor } from "@/lib/two-step/factors";
 import { verifyPassword } from "./password-hash";
 import { createSession } from "./sessions";
-import { releaseAttempt, reserveAttempt, retryAfter, signInLimits } from "./throttle";
+import { knownDeviceOf, withKnownDevice } from "./known-device";
+import { alertOwnerOfAttack } from "./attack-alert";
+import { releaseAttempt, reserve, retryAfter, signInLimits } from "./throttle";
 import { findUserBySignInName } from "./user-lookup";
 
-type SignInAttempt = { identifier: string; password: string; ip: string; userAgent: string };
+type SignInAttempt = {
+  identifier: string;
+  password: string;
+  ip: string;
+  userAgent: string;
+  /** The browser's known-device cookie (lib/auth/known-device.ts), if it sent one. */
+  deviceCookie?: string;
+};
 export type SignInOutcome =
-  | { ok: true; userId: string; sessionId: string; role: string; stage: SessionStage }
+  | {
+      ok: true;
+      userId: string;
+      sessionId: string;
+      role: string;
+      stage: SessionStage;
+      /** The device cookie to set: this browser is now a known device of the account. */
+      deviceCookie: string | null;
+    }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
-/** The throttle key for an identifier: the account when it exists, else the name typed. */
-function accountThrottleKey(user: { id: string } | null, identifier: string): string {
-  return user ? user.id : `unknown:${identifier.trim().toLowerCase()}`;
+/**
+ * The limits for an attempt: keyed by the account's id when the name matches one (so its
+ * username in any casing and its account number share one count), else by the name typed; a
+ * browser proving it is a known device of that account gets its own count instead.
+ */
+function limitsFor(
+  user: { id: string; passwordHash: string | null } | null,
+  attempt: { identifier: string; ip: string; deviceCookie?: string },
+) {
+  const account = user ? user.id : `unknown:${attempt.identifier.trim().toLowerCase()}`;
+  const device = user ? knownDeviceOf(attempt.deviceCookie, user) : null;
+  return signInLimits({ account, ip: attempt.ip, device });
 }
 
 /**
@@ -24,9 +50,13 @@ function accountThrottleKey(user: { id: string } | null, identifier: string): st
  * it may go ahead; read-only, so the form can say when to try again) and the role of the account
  * it names, if any, for where to land afterwards.
  */
-export async function signInWait(identifier: string, ip: string): Promise<{ seconds: number; role: Role | null }> {
+export async function signInWait(
+  identifier: string,
+  ip: string,
+  deviceCookie?: string,
+): Promise<{ seconds: number; role: Role | null }> {
   const user = await findUserBySignInName(identifier);
-  const seconds = await retryAfter(signInLimits({ account: accountThrottleKey(user, identifier), ip }));
+  const seconds = await retryAfter(limitsFor(user, { identifier, ip, deviceCookie }));
   return { seconds, role: user?.role ?? null };
 }
 
@@ -38,9 +68,9 @@ export async function signInWait(identifier: string, ip: string): Promise<{ seco
  */
 export async function verifyCredentials(attempt: SignInAttempt): Promise<SignInOutcome> {
   const user = await findUserBySignInName(attempt.identifier);
-  const limits = signInLimits({ account: accountThrottleKey(user, attempt.identifier), ip: attempt.ip });
+  const limits = limitsFor(user, attempt);
   // Counted before the hash, atomically: parallel attempts cannot all slip under the limit.
-  const wait = await reserveAttempt(limits);
+  const { wait, counts } = await reserve(limits);
   if (wait > 0) return { ok: false, reason: "rate_limited", retryAfterSeconds: wait };
 
   const valid = await verifyPassword(user?.passwordHash ?? null, attempt.password);
@@ -48,12 +78,20 @@ export async function verifyCredentials(attempt: SignInAttempt): Promise<SignInO
   if (!user || !valid || user.disabledAt) {
     if (user) {
       await recordAudit(db, { actorId: null, subjectUserId: user.id, action: "auth.sign_in_failed", ip: attempt.ip });
+      // The failure that uses up the account's free ones (from anywhere) tells the owner, once.
+      const accountLimit = limits.find((l) => l.key.startsWith("account:"));
+      if (accountLimit && "free" in accountLimit && counts[accountLimit.key] === accountLimit.free) {
+        await alertOwnerOfAttack(user.id, { failures: accountLimit.free, ip: attempt.ip });
+      }
     }
     return { ok: false, reason: "invalid" };
   }
-  // One good password clears the account's count, but only hands back this attempt's place in the
-  // address's count: it must not reset an attacker's budget for every other account.
-  await releaseAttempt(limits, [limits[1].key]);
+  // One good password clears the account's counts, but only hands back this attempt's place in
+  // the address's count: it must not reset an attacker's budget for every other account.
+  await releaseAttempt(
+    limits,
+    limits.map((l) => l.key).filter((k) => !k.startsWith("ip:")),
+  );
   // With a second factor the password opens only the second-step page; staff without one only the
   // enrolment page (they must enrol before the console opens). Decided here, from the database.
   const stage: SessionStage = (await hasSecondFactor(user.id))
@@ -74,5 +112,12 @@ export async function verifyCredentials(attempt: SignInAttempt): Promise<SignInO
     });
     return id;
   });
-  return { ok: true, userId: user.id, sessionId, role: user.role, stage };
+  return {
+    ok: true,
+    userId: user.id,
+    sessionId,
+    role: user.role,
+    stage,
+    deviceCookie: withKnownDevice(attempt.deviceCookie, user),
+  };
 }

@@ -16,6 +16,27 @@ If you did not ask for this, ignore this e-mail; your password stays as it is.`,
 }
 
 /**
+ * Sign-in throttling (lib/auth/attack-alert.ts): the owner's one mail when their account is being
+ * guessed at. Nothing the guesser typed goes in it.
+ */
+export function signInAttackMail(failures: number) {
+  return {
+    subject: "Someone is trying to sign in to your MyAccount",
+    text: `There have been ${failures} or more unsuccessful attempts to sign in to your MyAccount in a short time, probably by someone guessing your password.
+
+Your account is safe while they guess wrong: sign-ins from new devices are slowed down for a while. Your password still works as usual from the browsers where you have signed in before.
+
+If your password might be known to someone else, or you use it elsewhere, change it now:
+${appUrl()}/account/security
+
+If you cannot sign in, resetting your password lets you in at once:
+${appUrl()}/forgot-password
+
+We send this at most once a day.`,
+  };
+}
+
+/**
  * Every link stands on a line of its own, with nothing after it: mail clients and mailboxes that
  * detect links would otherwise swallow a full stop or a bracket into the URL.
  */
@@ -111,6 +132,25 @@ ${link}
 
 Until you confirm, we don't send account mail here. If you did not create this account, contact us:
 ${appUrl()}/contact`,
+  };
+}
+
+/**
+ * Registration with an address that already belongs to an account: the form answers as for a free
+ * address (it must not tell who is a customer), and the owner of the address learns it here. No
+ * confirmation link: the address stays with the account it belongs to.
+ */
+export function registrationAddressTakenMail() {
+  return {
+    subject: "Someone tried to register with your e-mail address",
+    text: `Someone used this e-mail address to register an online account for MyAccount.
+
+If it was you: you already have an online account with this address. Sign in here:
+${appUrl()}/login
+or, if you don't remember your password, reset it here:
+${appUrl()}/forgot-password
+
+If it wasn't you, you can ignore this e-mail: this address was not added to any other account.`,
   };
 }
 

@@ -329,7 +329,7 @@ describe("products in your area and what marketing sees", () => {
 describe("close my account", () => {
   it("a wrong password is refused, changes nothing, and is rate-limited like sign-in", async () => {
     const a = await richCustomer();
-    const max = env().LOGIN_MAX_FAILURES_PER_ACCOUNT;
+    const max = env().LOGIN_FREE_FAILURES_PER_ACCOUNT_ADDRESS;
     for (let i = 0; i < max; i++) {
       const r = await closeAccount(actorOf(a), { currentPassword: "wrong password" });
       expect(r).toMatchObject({ ok: false, fieldErrors: { currentPassword: ["currentPasswordWrong"] } });

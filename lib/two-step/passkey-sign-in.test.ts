@@ -67,11 +67,17 @@ describe("signInWithPasskey", () => {
     expect(count.failures).toBe(2);
   });
 
-  it("passkey sign-in: an address over its limit is refused before the assertion is checked", async () => {
+  it("passkey sign-in: an address past its free failures waits its delay, refused before the assertion is checked", async () => {
     const { authenticator } = await staffWithPasskey();
     const address = ip();
     const [limit] = passkeySignInLimits(address);
-    await db.insert(loginThrottle).values({ key: limit.key, failures: limit.max, windowStartedAt: new Date() });
+    if (!("free" in limit)) throw new Error("passkey sign-in is limited by growing delays, not a lock");
+    await db.insert(loginThrottle).values({
+      key: limit.key,
+      failures: limit.free,
+      windowStartedAt: new Date(),
+      nextAllowedAt: new Date(Date.now() + limit.baseSeconds * 1000),
+    });
     const options = await passkeyAuthenticationOptions("sign_in", {});
     const outcome = await signInWithPasskey(authenticator.assert(options, relyingParty().origin), meta(address));
     expect(outcome).toMatchObject({ ok: false, reason: "rate_limited" });

@@ -1,9 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditEvents, sessions } from "@/db/schema";
 import { createSession, findPartialSession, type PartialSession } from "@/lib/auth/sessions";
+import { env } from "@/lib/env";
 import { createUser, TEST_TOTP_SECRET } from "@/lib/test/factories";
 import { createSoftAuthenticator } from "@/lib/test/soft-authenticator";
 import { passkeyAuthenticationOptions, passkeyRegistrationOptions, savePasskey } from "./passkeys";
@@ -189,5 +190,37 @@ describe("finishSecondStep", () => {
     });
     // Limited before the factor is looked at: the recovery code was not spent.
     expect((await sessionRow(partial.sessionId)).stage).toBe("second_step");
+  });
+
+  it("second step: wrong answers bring growing delays, not a lock (whoever knows the password cannot shut the owner out)", async () => {
+    const user = await createUser({ twoStep: true });
+    const base = env().LOGIN_DELAY_BASE_SECONDS;
+    const waitOf = (r: Awaited<ReturnType<typeof finishSecondStep>>) =>
+      !r.ok && typeof r.error === "object" && r.error.code === "tooManyAttempts" ? r.error.retryAfterSeconds : 0;
+    const letWaitPass = () =>
+      db.execute(
+        sql`update login_throttle set next_allowed_at = now() - interval '1 second' where key = ${`second-step:${user.id}`}`,
+      );
+    for (let i = 0; i < 5; i++) {
+      await finishSecondStep(await partialFor(user.id), { method: "recovery_code", code: `wrong-code-${i}` }, meta);
+    }
+    const first = waitOf(
+      await finishSecondStep(await partialFor(user.id), { method: "authenticator", code: "000000" }, meta),
+    );
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(base);
+    await letWaitPass();
+    await finishSecondStep(await partialFor(user.id), { method: "recovery_code", code: "wrong-again" }, meta);
+    const second = waitOf(
+      await finishSecondStep(await partialFor(user.id), { method: "authenticator", code: "000000" }, meta),
+    );
+    expect(second).toBeGreaterThan(base);
+    expect(second).toBeLessThanOrEqual(2 * base);
+    await letWaitPass();
+    expect(
+      await finishSecondStep(await partialFor(user.id), { method: "authenticator", code: codeAt(0) }, meta),
+    ).toMatchObject({
+      ok: true,
+    });
   });
 });

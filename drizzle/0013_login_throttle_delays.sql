@@ -1,0 +1,1 @@
+ALTER TABLE "login_throttle" ADD COLUMN "next_allowed_at" timestamp with time zone;
