@@ -182,6 +182,9 @@ export type SlowDown = { code: "slowDown"; retryAfterSeconds: number };
 /** Contact Us allows a few messages per client address per hour; the wait is part of the sentence. */
 export type ContactLimit = { code: "contactLimit"; retryAfterSeconds: number };
 
+/** Mails a person's actions may send per hour (lib/mail/limits.ts); the wait is part of the sentence. */
+export type MailLimit = { code: "mailLimit"; retryAfterSeconds: number };
+
 /** A material policy change needs 30 days' notice; the earliest allowed date is part of the sentence. */
 export type PolicyTooEarly = { code: "policyTooEarly"; earliest: string };
 
@@ -200,6 +203,7 @@ export type Message =
   | TooManyAttempts
   | SlowDown
   | ContactLimit
+  | MailLimit
   | PolicyTooEarly
   | LawfulUnknownAccounts
   | UnknownMergeFields
@@ -223,6 +227,9 @@ export function say(message: Message): string {
   }
   if (message.code === "policyTooEarly") {
     return `A material change needs 30 days' notice: the earliest effective date is ${message.earliest}.`;
+  }
+  if (message.code === "mailLimit") {
+    return `We've already sent several e-mails for you or to that address in the last hour. Please try again in ${formatWait(message.retryAfterSeconds)}.`;
   }
   if (message.code === "contactLimit") {
     return `We've received several messages from your connection in the last hour. Please try again in ${formatWait(message.retryAfterSeconds)}, or call us.`;

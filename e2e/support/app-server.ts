@@ -35,6 +35,12 @@ export function appServerEnv({ port, httpPort, dataDir, databaseUrl }: AppServer
     LOGIN_MAX_FAILURES_PER_IP: "10000",
     // Every spec's visitors chat from 127.0.0.1; the real limit is tested in lib/chat.
     CHAT_STARTS_PER_IP: "1000",
+    // Every spec's registrations and reset requests come from 127.0.0.1 too; the per-user and
+    // per-recipient mail limits stay at their defaults (lib/mail/limits.test.ts checks them all).
+    MAIL_LIMIT_PER_IP_PER_HOUR: "10000",
+    // Specs reuse stored sessions for most of a run; idle expiry is tested in lib/auth/sessions.test.ts.
+    IDLE_TIMEOUT_CUSTOMER_MINUTES: "600",
+    IDLE_TIMEOUT_STAFF_MINUTES: "600",
     SMTP_URL: "",
     // Profile changes gather into one mail for this long (10 minutes by default): short enough for a
     // spec to see the one mail, long enough that a few quick saves share it.
@@ -44,6 +50,10 @@ export function appServerEnv({ port, httpPort, dataDir, databaseUrl }: AppServer
     // The specs read password-reset and verification links from the local mailbox, on Postgres too.
     LOCAL_MAILBOX: "on",
     NEXT_TELEMETRY_DISABLED: "1",
+    // Short enough for e2e/edge.spec.ts to see a slow client answered 408 within a test, still far
+    // longer than any real request of the suite takes to arrive.
+    HTTP_HEADERS_TIMEOUT_MS: "3000",
+    HTTP_REQUEST_TIMEOUT_MS: "5000",
   };
 }
 

@@ -1,11 +1,15 @@
+import { randomInt } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { loginThrottle, mailOutbox, passwordResets, users } from "@/db/schema";
 import { fail, inWords } from "@/lib/actions/result";
+import { env } from "@/lib/env";
+import type { Later } from "@/lib/mail/later";
+import { reserveMail } from "@/lib/mail/limits";
 import { createUser, randomName } from "@/lib/test/factories";
 import { verifyPassword } from "./password-hash";
-import { requestPasswordReset, resetLinkState, resetPassword } from "./password-reset";
+import { answerResetRequest, requestPasswordReset, resetLinkState, resetPassword } from "./password-reset";
 import { createSession, findActiveSession } from "./sessions";
 import { hashToken } from "./single-use-token";
 import { verifyCredentials } from "./verify-credentials";
@@ -60,6 +64,33 @@ describe("password reset", () => {
     const before = await db.$count(mailOutbox);
     await expect(requestPasswordReset(randomName("nobody"), { ip: "" })).resolves.toBeUndefined();
     expect(await db.$count(mailOutbox)).toBe(before);
+  });
+
+  it("reset: the form is answered before any lookup, so known and unknown accounts cost the same before the answer", async () => {
+    const user = await createUser();
+    const ip = `198.20.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+    const tasks: (() => Promise<void>)[] = [];
+    const later: Later = (task) => void tasks.push(task);
+    const throttleRows = () => db.$count(loginThrottle, eq(loginThrottle.key, `reset-ip:${ip}`));
+    expect(answerResetRequest(user.username, { ip }, later)).toBeUndefined();
+    expect(answerResetRequest(randomName("nobody"), { ip }, later)).toBeUndefined();
+    // One task each, and nothing read or written yet: no limit counted, no token, no mail.
+    expect(tasks).toHaveLength(2);
+    expect(await throttleRows()).toBe(0);
+    expect(await db.$count(passwordResets, eq(passwordResets.userId, user.id))).toBe(0);
+    expect(await resetMailFor(user.email)).toEqual([]);
+    for (const task of tasks) await task();
+    expect(await resetMailFor(user.email)).toHaveLength(1);
+    expect(await throttleRows()).toBe(1);
+  });
+
+  it("reset: past the mail limit for its address the request is answered the same, without a mail", async () => {
+    const user = await createUser();
+    const ip = () => `198.20.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+    for (let i = 0; i < env().MAIL_LIMIT_PER_RECIPIENT_PER_HOUR; i++) await reserveMail({ ip: ip() }, user.email);
+    await expect(requestPasswordReset(user.username, { ip: ip() })).resolves.toBeUndefined();
+    expect(await resetMailFor(user.email)).toEqual([]);
+    expect(await db.$count(passwordResets, eq(passwordResets.userId, user.id))).toBe(0);
   });
 
   it("reset: an expired token is refused", async () => {

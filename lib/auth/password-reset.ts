@@ -5,6 +5,8 @@ import { passwordResets, users } from "@/db/schema";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
 import { appUrl } from "@/lib/env";
+import { afterAnswer, type Later } from "@/lib/mail/later";
+import { reserveMail } from "@/lib/mail/limits";
 import { queueMail } from "@/lib/mail/outbox";
 import { passwordResetMail } from "@/lib/mail/templates";
 import { maskEmail } from "@/lib/profile/email-change";
@@ -22,8 +24,17 @@ const RESET_TTL_MINUTES = 30;
 export const RESET_REQUESTED_MESSAGE = `If that matches an account, we've sent a link to the e-mail address on file. It works once, for ${RESET_TTL_MINUTES} minutes.`;
 
 /**
- * Starts a password reset. The answer is the same whether or not the account exists; only a
- * registered account with an e-mail address gets a mail, carrying a single-use token.
+ * What the forgot-password form calls. The answer is the same whether or not the account exists,
+ * and so is the work done before it: the lookup, the limits, the token and the mail all run after
+ * answering (`later`), so the response time tells nothing either.
+ */
+export function answerResetRequest(identifier: string, meta: { ip: string }, later: Later = afterAnswer): void {
+  later(() => requestPasswordReset(identifier, meta));
+}
+
+/**
+ * Starts a password reset. Only a registered account with an e-mail address gets a mail, carrying
+ * a single-use token; nothing tells the caller whether one was sent.
  */
 export async function requestPasswordReset(identifier: string, meta: { ip: string }): Promise<void> {
   const user = await findUserBySignInName(identifier, { orEmail: true });
@@ -31,6 +42,8 @@ export async function requestPasswordReset(identifier: string, meta: { ip: strin
   if ((await reserveAttempt(resetRequestLimits(meta.ip, user?.id ?? null))) > 0) return;
   if (!user?.email) return;
   const to = user.email;
+  // Per requester and per recipient too, silently: the mail is just not queued.
+  if ((await reserveMail({ ip: meta.ip }, to)) > 0) return;
   const { token, tokenHash, expiresAt } = issueToken(RESET_TTL_MINUTES * 60_000);
   await db.transaction(async (tx) => {
     await tx.insert(passwordResets).values({ userId: user.id, tokenHash, expiresAt });

@@ -1,12 +1,15 @@
+import { randomInt } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditEvents, emailChangeRequests, mailOutbox, users } from "@/db/schema";
 import { inWords } from "@/lib/actions/result";
+import { env } from "@/lib/env";
+import type { Later } from "@/lib/mail/later";
 import { confirmEmailChange } from "@/lib/profile/email-change";
-import { createUser, randomName } from "@/lib/test/factories";
+import { createUser, randomAccountNumber, randomName } from "@/lib/test/factories";
 import { verifyPassword } from "./password-hash";
-import { registerCustomer } from "./register";
+import { registerCustomer as register } from "./register";
 import { registerSchema } from "./schema";
 import { hashToken } from "./single-use-token";
 
@@ -24,6 +27,24 @@ function form(over: Partial<Record<string, string>> = {}) {
   };
 }
 
+/** A client address of its own per call: the limits are per address and shared by the database. */
+const randomIp = () => `198.19.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+
+/** The work registration leaves for after its answer, run when the test says. */
+function afterwards() {
+  const tasks: (() => Promise<void>)[] = [];
+  const later: Later = (task) => void tasks.push(task);
+  return { later, run: async () => Promise.all(tasks.splice(0).map((t) => t())), pending: () => tasks.length };
+}
+
+/** Registers and runs what comes after the answer at once, as the app's `after()` does. */
+async function registerCustomer(input: Parameters<typeof register>[0], meta: { ip: string }) {
+  const { later, run } = afterwards();
+  const result = await register(input, { ip: meta.ip || randomIp() }, later);
+  await run();
+  return result;
+}
+
 async function row(id: string) {
   const [u] = await db.select().from(users).where(eq(users.id, id));
   return u;
@@ -33,7 +54,7 @@ describe("registration", () => {
   it("register: account number + service ZIP link the customer record to a new login; the e-mail address stays pending", async () => {
     const record = await createUser({ registered: false, zip: "80211" });
     const input = registerSchema.parse(form({ accountNumber: record.accountNumber, serviceZip: "80211-1234" }));
-    const result = await registerCustomer(input, { ip: "203.0.113.1" });
+    const result = await registerCustomer(input, { ip: randomIp() });
     expect(result).toMatchObject({ ok: true, data: { username: input.username } });
     const u = await row(record.id);
     expect(u.username).toBe(input.username);
@@ -74,27 +95,102 @@ describe("registration", () => {
     });
   });
 
-  it("register: a taken username or e-mail (any case) is refused with field errors", async () => {
+  it("register: a taken username (any case) is said, but only after a valid account number + ZIP", async () => {
     const existing = await createUser();
-    const record = await createUser({ registered: false });
-    const result = await registerCustomer(
-      registerSchema.parse(
-        form({
-          accountNumber: record.accountNumber,
-          username: existing.username.toUpperCase(),
-          email: existing.email.toUpperCase(),
-        }),
-      ),
+    const record = await createUser({ registered: false, zip: "80211" });
+    const taken = { username: existing.username.toUpperCase() };
+    const wrongZip = await registerCustomer(
+      registerSchema.parse(form({ ...taken, accountNumber: record.accountNumber, serviceZip: "10001" })),
       { ip: "" },
     );
-    expect(inWords(result)).toMatchObject({
-      ok: false,
-      fieldErrors: {
-        username: ["That username is taken"],
-        email: ["That e-mail address is already used by another account"],
-      },
-    });
+    expect(inWords(wrongZip)).toMatchObject({ ok: false, formError: expect.stringContaining("couldn't match") });
+    expect(inWords(wrongZip)).not.toHaveProperty("fieldErrors.username");
+    const result = await registerCustomer(
+      registerSchema.parse(form({ ...taken, accountNumber: record.accountNumber, serviceZip: "80211" })),
+      { ip: "" },
+    );
+    expect(inWords(result)).toMatchObject({ ok: false, fieldErrors: { username: ["That username is taken"] } });
     expect((await row(record.id)).username).toBeNull();
+  });
+
+  it("register: an e-mail address of another account (any case) gets the same answer as a free one, and a mail, not a link", async () => {
+    const existing = await createUser();
+    const free = await createUser({ registered: false });
+    const holder = await createUser({ registered: false });
+    const ip = randomIp();
+    const { later, run, pending } = afterwards();
+    const answers = [
+      await register(registerSchema.parse(form({ accountNumber: free.accountNumber })), { ip }, later),
+      await register(
+        registerSchema.parse(form({ accountNumber: holder.accountNumber, email: existing.email.toUpperCase() })),
+        { ip },
+        later,
+      ),
+    ];
+    // The same answer either way, and the address is not even looked at before answering.
+    expect(answers.map((a) => inWords(a).ok)).toEqual([true, true]);
+    expect(answers.map((a) => Object.keys(a.ok ? a.data : {}))).toEqual([["username"], ["username"]]);
+    expect(pending()).toBe(2);
+    expect(await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, existing.email.toUpperCase()))).toEqual(
+      [],
+    );
+    await run();
+
+    // Registered, without an address; no request waits for one.
+    const u = await row(holder.id);
+    expect(u.username).not.toBeNull();
+    expect(u.email).toBeNull();
+    expect(await db.select().from(emailChangeRequests).where(eq(emailChangeRequests.userId, holder.id))).toEqual([]);
+    expect((await row(existing.id)).email).toBe(existing.email);
+    // The address's owner hears of it: sign in or reset if it was them; no confirmation link.
+    const mails = await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, existing.email.toUpperCase()));
+    expect(mails.map((m) => m.subject)).toEqual(["Someone tried to register with your e-mail address"]);
+    expect(mails[0].textBody).toContain("/forgot-password");
+    expect(mails[0].textBody).not.toMatch(/verify-email|token=/);
+  });
+
+  it("register: rotating client addresses does not give unlimited guesses at one account number's ZIP", async () => {
+    const record = await createUser({ registered: false, zip: "80211" });
+    const guesses = [];
+    for (let i = 0; i < 12; i++) {
+      guesses.push(
+        await registerCustomer(
+          registerSchema.parse(form({ accountNumber: record.accountNumber, serviceZip: String(10000 + i) })),
+          { ip: randomIp() },
+        ),
+      );
+    }
+    expect(guesses.slice(0, 10).every((g) => !g.ok && g.error === "registerNoMatch")).toBe(true);
+    expect(guesses[10]).toMatchObject({ ok: false, error: { code: "tooManyAttempts", of: "registration" } });
+    // Even the right ZIP waits now, from yet another address.
+    const right = await registerCustomer(
+      registerSchema.parse(form({ accountNumber: record.accountNumber, serviceZip: "80211" })),
+      { ip: randomIp() },
+    );
+    expect(right).toMatchObject({ ok: false, error: { code: "tooManyAttempts" } });
+    expect((await row(record.id)).username).toBeNull();
+    // Another account number is not held back by the first.
+    const other = await registerCustomer(
+      registerSchema.parse(form({ accountNumber: randomAccountNumber(), serviceZip: "80211" })),
+      { ip: randomIp() },
+    );
+    expect(other).toMatchObject({ ok: false, error: "registerNoMatch" });
+  });
+
+  it("register: past the mail limits the registration stands, silently without its mail", async () => {
+    const address = `${randomName("shared")}@example.test`;
+    const max = env().MAIL_LIMIT_PER_RECIPIENT_PER_HOUR;
+    const results = [];
+    for (let i = 0; i < max + 1; i++) {
+      const record = await createUser({ registered: false });
+      results.push(
+        await registerCustomer(registerSchema.parse(form({ accountNumber: record.accountNumber, email: address })), {
+          ip: randomIp(),
+        }),
+      );
+    }
+    expect(results.map((r) => r.ok)).toEqual(Array(max + 1).fill(true));
+    expect(await db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, address))).toHaveLength(max);
   });
 
   it("register: a common password is refused", async () => {

@@ -5,8 +5,10 @@ import { db } from "@/db/client";
 import { addresses, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
-import type { Message } from "@/lib/messages";
-import { registrationConfirmMail } from "@/lib/mail/templates";
+import { afterAnswer, type Later } from "@/lib/mail/later";
+import { reserveMail } from "@/lib/mail/limits";
+import { queueMail } from "@/lib/mail/outbox";
+import { registrationAddressTakenMail, registrationConfirmMail } from "@/lib/mail/templates";
 import { recordConsent } from "@/lib/preferences/consent";
 import { sendConfirmationLink } from "@/lib/profile/email-change";
 import { refuseCommonPassword } from "./common-passwords";
@@ -17,23 +19,31 @@ import { isEmailTaken, isUsernameTaken } from "./user-lookup";
 
 /**
  * Links an existing customer record (found by account number + service ZIP) to a new online
- * login. The record must not already have one. The e-mail address typed waits for confirmation
- * (an e-mail change request and its link); the caller then signs the customer in. The caller has already checked "13 or older";
- * nothing about a person who is not reaches this function.
+ * login. The record must not already have one. The caller has already checked "13 or older";
+ * nothing about a person who is not reaches this function; the caller then signs the customer in.
+ *
+ * The answer must not tell whether the e-mail address typed belongs to a customer, in its words or
+ * its time: the address is dealt with after answering (`later`). A free address waits for
+ * confirmation (an e-mail change request and its link); a taken one gets a mail saying someone
+ * tried, and the account is registered without an address. A taken username may be said: it is a
+ * public handle, and only someone who knows a valid account number + ZIP gets that far.
  */
 export async function registerCustomer(
   input: z.infer<typeof registerSchema>,
   meta: { ip: string; userAgent?: string },
+  later: Later = afterAnswer,
 ): Promise<Outcome<{ username: string }>> {
   const common = refuseCommonPassword(input.password);
   if (common) return common;
-  // Account number + ZIP must not be guessable by brute force: attempts per address are limited.
-  const limits = registerLimits(meta.ip);
+  // Account number + ZIP must not be guessable by brute force: attempts per address and per
+  // account number are limited.
+  const limits = registerLimits(meta.ip, input.accountNumber);
   const wait = await reserveAttempt(limits);
   if (wait > 0) return fail({ code: "tooManyAttempts", of: "registration", retryAfterSeconds: wait });
+  // Hashed on every path, a match or not, so the time taken does not tell them apart.
   const passwordHash = await hashPassword(input.password);
   const zip5 = input.serviceZip.slice(0, 5);
-  const result = await db.transaction(async (tx): Promise<Outcome<{ username: string }>> => {
+  const result = await db.transaction(async (tx): Promise<Outcome<{ id: string; username: string }>> => {
     const [customer] = await tx
       .select({ id: users.id, username: users.username })
       .from(users)
@@ -49,16 +59,12 @@ export async function registerCustomer(
       .limit(1);
     if (!customer) return fail("registerNoMatch");
     if (customer.username) return fail("alreadyRegistered");
-    const taken: Record<string, Message[]> = {};
-    if (await isUsernameTaken(tx, input.username)) taken.username = ["usernameTaken"];
-    if (await isEmailTaken(tx, input.email)) taken.email = ["emailTaken"];
-    if (Object.keys(taken).length) return fail("invalidInput", taken);
+    if (await isUsernameTaken(tx, input.username)) return fail("invalidInput", { username: ["usernameTaken"] });
     await tx
       .update(users)
       .set({
         username: input.username,
-        // The address typed is pending until the customer confirms it from the mail, exactly
-        // like an e-mail change: until then the account has no e-mail address.
+        // The account has no e-mail address until the customer confirms one from the mail.
         passwordHash,
         registeredAt: sql`now()`,
         passwordChangedAt: sql`now()`,
@@ -73,7 +79,6 @@ export async function registerCustomer(
       detail: { username: input.username },
       ip: meta.ip,
     });
-    await sendConfirmationLink(tx, customer.id, input.email, (link) => registrationConfirmMail(input.username, link));
     // Opt-in is never pre-ticked; a tick is recorded in the consent ledger like any other choice.
     if (input.offers) {
       await recordConsent(tx, {
@@ -86,8 +91,27 @@ export async function registerCustomer(
         userAgent: meta.userAgent ?? "",
       });
     }
-    return ok({ username: input.username });
+    return ok({ id: customer.id, username: input.username });
   });
-  if (result.ok) await releaseAttempt(limits);
-  return result;
+  if (!result.ok) return result;
+  await releaseAttempt(limits);
+  const { id, username } = result.data;
+  later(() => mailRegistrationAddress(id, username, input.email, meta.ip));
+  return ok({ username });
+}
+
+/**
+ * The address typed at registration, dealt with after answering. Limited per client address and
+ * per recipient like every mail a visitor's form sends, silently: past the limit nothing is
+ * queued, and the registration stands without an address.
+ */
+async function mailRegistrationAddress(userId: string, username: string, email: string, ip: string): Promise<void> {
+  if ((await reserveMail({ ip }, email)) > 0) return;
+  await db.transaction(async (tx) => {
+    if (await isEmailTaken(tx, email, userId)) {
+      await queueMail(tx, { to: email, ...registrationAddressTakenMail() });
+      return;
+    }
+    await sendConfirmationLink(tx, userId, email, (link) => registrationConfirmMail(username, link));
+  });
 }

@@ -217,9 +217,15 @@ export function passwordCheckLimits(userId: string): Limit[] {
   return [{ key: `password-check:${userId}`, max: env().LOGIN_FREE_FAILURES_PER_ACCOUNT_ADDRESS }];
 }
 
-/** Registration attempts that match no account, per address (account number + ZIP guessing). */
-export function registerLimits(ip: string): Limit[] {
-  return [{ key: `register:${ip}`, max: 10 }];
+/**
+ * Registration attempts that match no account (account number + ZIP guessing), per address and per
+ * account number: rotating addresses must not give unlimited guesses at one account's ZIP.
+ */
+export function registerLimits(ip: string, accountNumber: string): Limit[] {
+  return [
+    { key: `register:${ip}`, max: 10 },
+    { key: `register-account:${accountNumber}`, max: 10 },
+  ];
 }
 
 /** Reset mails per address and per account, so nobody can flood someone's inbox. */

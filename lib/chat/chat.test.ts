@@ -317,6 +317,26 @@ describe("support chat", () => {
     expect(state).toMatchObject({ ok: true, data: { conversation: { id, status: "closed", transcriptsSent: 3 } } });
   });
 
+  it("chat: a visitor's transcripts count against the hourly mail limits of the address they gave", async () => {
+    const email = `chat_${randomUUID().slice(0, 8)}@example.test`;
+    const from = ip();
+    const sent = [];
+    for (let i = 0; i < 2; i++) {
+      const started = await startChat(
+        { kind: "visitor", tokenHash: null },
+        { ...startInput, email, message: "hi" },
+        ip(),
+      );
+      if (!started.ok || !started.data.visitorToken) throw new Error("start failed");
+      const p = participantFor(null, started.data.visitorToken);
+      expect((await endChat(p, started.data.conversationId)).ok).toBe(true);
+      for (let j = 0; j < 3; j++) sent.push(await mailTranscript(p, started.data.conversationId, from));
+    }
+    expect(sent.filter((r) => r.ok)).toHaveLength(5);
+    expect(sent[5]).toMatchObject({ ok: false, error: { code: "mailLimit" } });
+    expect(await db.$count(mailOutbox, eq(mailOutbox.toAddress, email))).toBe(5);
+  });
+
   it("proposals: a rep proposes, the customer approves in the chat, the change is theirs and names the rep", async () => {
     const c = await customer();
     const started = await startChat(c, { ...startInput, message: "new phone" }, ip());

@@ -5,6 +5,7 @@ import { db, type DbOrTx, type Tx } from "@/db/client";
 import { chatConversations, chatMessages, users, type Role } from "@/db/schema";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
 import type { ActiveSession } from "@/lib/auth/sessions";
+import { reserveMail } from "@/lib/mail/limits";
 import { queueMail } from "@/lib/mail/outbox";
 import { maskEmail } from "@/lib/profile/email-change";
 import { env } from "@/lib/env";
@@ -265,19 +266,22 @@ export async function endChat(p: Participant, conversationId: number): Promise<O
 }
 
 /** Mails the transcript to the customer's (or visitor's) own address, at most 3 times per chat. */
-export async function mailTranscript(p: Participant, conversationId: number): Promise<Outcome<{ sentTo: string }>> {
+export async function mailTranscript(
+  p: Participant,
+  conversationId: number,
+  ip = "",
+): Promise<Outcome<{ sentTo: string }>> {
   if (p.kind === "staff") return fail("chatStaffUseConsole");
+  // Read once before counting, so a refused request (not yours, not ended) costs no mail quota;
+  // the transaction checks it all again under the lock.
+  const first = await transcriptRecipient(db, p, conversationId, false);
+  if (!first.ok) return first;
+  const wait = await reserveMail(p.kind === "customer" ? { userId: p.userId } : { ip }, first.data.to);
+  if (wait > 0) return fail({ code: "mailLimit", retryAfterSeconds: wait });
   return db.transaction(async (tx) => {
-    const c = await conversationFor(tx, p, conversationId, true);
-    if (!c) return fail("chatNotYours");
-    if (c.status !== "closed") return fail("chatNotEnded");
-    if (c.transcriptsSent >= MAX_TRANSCRIPTS) return fail("transcriptLimit");
-    let to = c.visitorEmail;
-    if (c.customerId) {
-      const [u] = await tx.select({ email: users.email }).from(users).where(eq(users.id, c.customerId));
-      to = u?.email ?? null;
-    }
-    if (!to) return fail("chatNoEmail");
+    const found = await transcriptRecipient(tx, p, conversationId, true);
+    if (!found.ok) return found;
+    const { c, to } = found.data;
     await tx
       .update(chatConversations)
       .set({ transcriptsSent: sql`${chatConversations.transcriptsSent} + 1` })
@@ -287,6 +291,25 @@ export async function mailTranscript(p: Participant, conversationId: number): Pr
     const sentTo = maskEmail(to);
     return ok({ sentTo }, `The transcript is on its way to ${sentTo}.`);
   });
+}
+
+async function transcriptRecipient(
+  tx: DbOrTx,
+  p: Participant,
+  conversationId: number,
+  lock: boolean,
+): Promise<Outcome<{ c: ConversationRow; to: string }>> {
+  const c = await conversationFor(tx, p, conversationId, lock);
+  if (!c) return fail("chatNotYours");
+  if (c.status !== "closed") return fail("chatNotEnded");
+  if (c.transcriptsSent >= MAX_TRANSCRIPTS) return fail("transcriptLimit");
+  let to = c.visitorEmail;
+  if (c.customerId) {
+    const [u] = await tx.select({ email: users.email }).from(users).where(eq(users.id, c.customerId));
+    to = u?.email ?? null;
+  }
+  if (!to) return fail("chatNoEmail");
+  return ok({ c, to });
 }
 
 function transcriptMail(id: number, events: ChatEvent[]) {

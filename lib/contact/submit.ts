@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/db/client";
 import { contactRequests } from "@/db/schema";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
+import { reserveMail } from "@/lib/mail/limits";
 import { queueMail } from "@/lib/mail/outbox";
 import { hitRateLimits } from "@/lib/rate/limit";
 import { contactAcknowledgementMail } from "./mail";
@@ -30,6 +31,10 @@ export async function submitContactRequest(
     { key: `contact:ip:${sender.ip}`, max: CONTACT_LIMIT_PER_HOUR, windowSeconds: 3600 },
   ]);
   if (wait > 0) return fail({ code: "contactLimit", retryAfterSeconds: wait });
+  // The copy goes to whatever address was typed: limited per sender and per recipient too, so
+  // the form cannot be used to flood someone else's inbox.
+  const mailWait = await reserveMail(sender.userId ? { userId: sender.userId } : { ip: sender.ip }, input.email);
+  if (mailWait > 0) return fail({ code: "mailLimit", retryAfterSeconds: mailWait });
 
   const requestNumber = await db.transaction(async (tx) => {
     const [row] = await tx

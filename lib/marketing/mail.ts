@@ -4,6 +4,7 @@ import { db } from "@/db/client";
 import { mailOutbox, type ConsentSource } from "@/db/schema";
 import { fail, ok, type Outcome } from "@/lib/actions/result";
 import { recordAudit } from "@/lib/audit/record";
+import { reserveMail } from "@/lib/mail/limits";
 import type { Envelope } from "@/lib/mail/transport";
 import type { Message } from "@/lib/messages";
 import { env } from "@/lib/env";
@@ -210,6 +211,10 @@ export async function sendTestNewsletter(
     },
   );
   const to = me.email;
+  // Always the sender's own address, but a test per click: the same hourly limits as every mail
+  // a person's action sends, so a stuck button or a script cannot fill the outbox.
+  const wait = await reserveMail({ userId: staff.userId }, to);
+  if (wait > 0) return fail({ code: "mailLimit", retryAfterSeconds: wait });
   await db.transaction(async (tx) => {
     await tx.insert(mailOutbox).values({
       mailClass: "transactional",

@@ -10,6 +10,7 @@ import { confirmSensitiveChange } from "@/lib/two-step/fresh";
 import { issueToken, redeemable, usedNow } from "@/lib/auth/single-use-token";
 import { isEmailTaken } from "@/lib/auth/user-lookup";
 import { appUrl } from "@/lib/env";
+import { reserveMail } from "@/lib/mail/limits";
 import { queueMail } from "@/lib/mail/outbox";
 import { emailChangeRequestedMail, emailChangedMail, verifyNewEmailMail } from "@/lib/mail/templates";
 import { issueRecoveryLink } from "@/lib/recovery/tokens";
@@ -93,6 +94,10 @@ async function startEmailChange(
   if (user.email && user.email.toLowerCase() === input.newEmail.toLowerCase()) {
     return fail("invalidInput", { newEmail: ["emailUnchanged"] });
   }
+  // The link goes to an address the requester typed: limited per requester and per recipient, so
+  // nobody can flood a third party's inbox with confirmation mails.
+  const wait = await reserveMail({ userId: actor.actorId }, input.newEmail);
+  if (wait > 0) return fail({ code: "mailLimit", retryAfterSeconds: wait });
   return db.transaction(async (tx) => {
     if (await isEmailTaken(tx, input.newEmail, actor.userId)) return fail("invalidInput", { newEmail: ["emailTaken"] });
     const version = await claimSection(tx, actor.userId, "email", input.version);
@@ -118,7 +123,11 @@ async function startEmailChange(
 }
 
 /** Sends a fresh link for the pending change (the previous link stops working). */
-export function resendEmailChange(actor: ProfileActor): Promise<Outcome> {
+export async function resendEmailChange(actor: ProfileActor): Promise<Outcome> {
+  const before = await pendingEmailChange(actor.userId);
+  if (!before) return fail("noPendingEmailChange");
+  const wait = await reserveMail({ userId: actor.actorId }, before.newEmail);
+  if (wait > 0) return fail({ code: "mailLimit", retryAfterSeconds: wait });
   return db.transaction(async (tx) => {
     const pending = await pendingEmailChange(actor.userId, tx);
     if (!pending) return fail("noPendingEmailChange");

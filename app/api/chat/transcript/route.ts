@@ -5,5 +5,6 @@ import { chatIdSchema } from "@/lib/chat/schema";
 
 export const POST = secureRoute(
   { schema: chatIdSchema, capability: "public", httpsOnly: true },
-  async (input, { session }) => mailTranscript(await chatCaller(session), input.conversationId),
+  async (input, { session, request }) =>
+    mailTranscript(await chatCaller(session), input.conversationId, request.clientIp),
 );
