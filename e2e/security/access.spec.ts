@@ -11,6 +11,7 @@ import {
   marker,
   raw,
   refusalOf,
+  rowsMentioning,
   sessionFor,
   snapshot,
   userIdOf,
@@ -129,12 +130,15 @@ test.describe("every server action, refused at the door", () => {
       for (const caller of callersFor(action.capability)) {
         const cookie = await cookieOf(caller.role, caller.revoked);
         const before = await snapshot(watched);
-        const reply = await callAction({ id: action.id, page, bound, input: hostileInput(marker()), cookie });
+        const m = marker();
+        const reply = await callAction({ id: action.id, page, bound, input: hostileInput(m), cookie });
         const refusal = refusalOf(reply);
         const expected = caller.role && !caller.revoked ? ["forbidden"] : ["signedOut"];
         if (!expected.includes(refusal)) wrong.push(`${caller.label}: ${refusal}, expected ${expected.join("/")}`);
         const changed = changedTables(before, await snapshot(watched));
         if (changed.length) wrong.push(`${caller.label}: wrote ${changed.join(", ")}`);
+        const mentioned = await rowsMentioning(m);
+        if (mentioned.length) wrong.push(`${caller.label}: wrote its input into ${mentioned.join(", ")}`);
       }
       expect(wrong).toEqual([]);
     });
@@ -154,7 +158,8 @@ test.describe("every route handler, refused", () => {
         for (const caller of callersFor(route.capability)) {
           const cookie = await cookieOf(caller.role, caller.revoked);
           const before = await snapshot(watched);
-          const body = method === "GET" ? undefined : JSON.stringify(hostileInput(marker()));
+          const m = marker();
+          const body = method === "GET" ? undefined : JSON.stringify(hostileInput(m));
           const query = method === "GET" ? `?customer=${victim.id}&userId=${victim.id}` : "";
           const reply = await raw({
             method,
@@ -171,6 +176,8 @@ test.describe("every route handler, refused", () => {
           if (reply.status !== want) wrong.push(`${method} as ${caller.label}: ${reply.status}, expected ${want}`);
           const changed = changedTables(before, await snapshot(watched));
           if (changed.length) wrong.push(`${method} as ${caller.label}: wrote ${changed.join(", ")}`);
+          const mentioned = await rowsMentioning(m);
+          if (mentioned.length) wrong.push(`${method} as ${caller.label}: wrote into ${mentioned.join(", ")}`);
         }
       }
       expect(wrong).toEqual([]);

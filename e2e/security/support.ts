@@ -317,22 +317,30 @@ function userRefs(): Promise<Ref[]> {
  */
 const volatileColumns = ["last_seen_at"];
 
-/** Tables no suite case writes on purpose, compared whole (staff, policy, marketing, support). */
-const globalTables = [
+/**
+ * Tables that belong to nobody in particular. Other specs write them at the same time, so they
+ * are not compared whole: `rowsMentioning` finds any row carrying an attack's unique marker.
+ */
+const sharedTables = [
   "newsletters",
   "lawful_requests",
   "policy_versions",
   "chat_canned_replies",
   "support_settings",
-  "email_topics",
+  "chat_conversations",
+  "chat_messages",
+  "contact_requests",
+  "users",
+  "mail_outbox",
+  "audit_events",
 ];
 
 export type Snapshot = Record<string, string>;
 
 /**
  * A fingerprint per table of every row that belongs to one of `userIds` (the users row itself,
- * and any row of any table pointing at them), plus the chat conversations named, plus the staff-
- * only tables whole. Compare two with `changedTables`.
+ * and any row of any table pointing at them), plus the chat conversations named. Compare two with
+ * `changedTables`.
  */
 export async function snapshot(userIds: string[], conversationIds: number[] = []): Promise<Snapshot> {
   const db = testDb();
@@ -358,11 +366,20 @@ export async function snapshot(userIds: string[], conversationIds: number[] = []
     await digest("chat_messages", "chat_messages", "conversation_id = any($1)", [conversationIds]);
     await digest("chat_proposals", "chat_proposals", "conversation_id = any($1)", [conversationIds]);
   }
-  for (const table of globalTables) {
-    const exists = await db.query("select to_regclass($1) as t", [table]);
-    if (exists.rows[0].t) await digest(table, table, "true", []);
-  }
   return out;
+}
+
+/** Rows of the shared tables (and anyone's users row) that contain `m` anywhere. */
+export async function rowsMentioning(m: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const table of sharedTables) {
+    const { rows } = await testDb().query<{ n: string }>(
+      `select count(*)::text as n from ${table} t where strpos(to_jsonb(t)::text, $1) > 0`,
+      [m],
+    );
+    if (rows[0].n !== "0") found.push(`${table} (${rows[0].n})`);
+  }
+  return found;
 }
 
 /** The tables whose fingerprint differs between two snapshots (none, for a refused attack). */
