@@ -51,18 +51,19 @@ function stateOf(limit: Limit, row: Row | undefined, now: number): State {
 }
 
 async function readRows(tx: DbOrTx, keys: string[], lock: boolean): Promise<{ rows: Row[]; now: number }> {
-  const { rows } = await tx.execute<{ key: string; failures: number; ws: string; na: string | null; now: string }>(sql`
+  const { rows } = await tx.execute<{ key: string; failures: number; ws: string; na: string | null }>(sql`
     select key, failures, extract(epoch from window_started_at) * 1000 as ws,
-           extract(epoch from next_allowed_at) * 1000 as na, extract(epoch from now()) * 1000 as now
+           extract(epoch from next_allowed_at) * 1000 as na
     from login_throttle where key in (${sql.join(
       keys.map((k) => sql`${k}`),
       sql`, `,
     )}) order by key ${lock ? sql`for update` : sql``}`);
-  const [clock] = lock
-    ? [{ now: rows[0]?.now }]
-    : (await tx.execute<{ now: string }>(sql`select extract(epoch from now()) * 1000 as now`)).rows;
+  // The clock once the locks are held, not the transaction's start (now()): an attempt that
+  // waited for another's lock must not find that one's "next allowed" still in its future.
+  const [clock] = (await tx.execute<{ now: string }>(sql`select extract(epoch from clock_timestamp()) * 1000 as now`))
+    .rows;
   return {
-    now: Number(clock?.now ?? rows[0]?.now),
+    now: Number(clock.now),
     rows: rows.map((r) => ({
       key: r.key,
       failures: Number(r.failures),
@@ -106,7 +107,7 @@ export async function reserve(limits: Limit[]): Promise<Reservation> {
   return db.transaction(async (tx) => {
     await tx.execute(
       sql`insert into login_throttle (key, failures, window_started_at) values ${sql.join(
-        keys.map((k) => sql`(${k}, 0, now())`),
+        keys.map((k) => sql`(${k}, 0, clock_timestamp())`),
         sql`, `,
       )} on conflict (key) do nothing`,
     );
@@ -129,12 +130,12 @@ export async function reserve(limits: Limit[]): Promise<Reservation> {
       if ("max" in limit) {
         // A stale or new count starts its window with this attempt.
         await tx.execute(sql`update login_throttle set failures = ${n},
-          window_started_at = ${state.failures === 0 ? sql`now()` : sql`window_started_at`}
+          window_started_at = ${state.failures === 0 ? sql`clock_timestamp()` : sql`window_started_at`}
           where key = ${limit.key}`);
       } else {
         const delay = delayAfter(limit, n);
-        await tx.execute(sql`update login_throttle set failures = ${n}, window_started_at = now(),
-          next_allowed_at = now() + make_interval(secs => ${delay / 1000}) where key = ${limit.key}`);
+        await tx.execute(sql`update login_throttle set failures = ${n}, window_started_at = clock_timestamp(),
+          next_allowed_at = clock_timestamp() + make_interval(secs => ${delay / 1000}) where key = ${limit.key}`);
       }
     }
     return { wait: 0, counts };
