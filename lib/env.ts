@@ -94,6 +94,10 @@ const envSchema = z
     HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
     HTTP_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
     HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(10).max(1_000_000).default(2000),
+    // Small-findings slice (issue 14): a session with no page view or action for this long ends
+    // (staff shorter: their sessions reach every customer). An open chat stream is not activity.
+    IDLE_TIMEOUT_CUSTOMER_MINUTES: z.coerce.number().int().min(1).max(43_200).default(30),
+    IDLE_TIMEOUT_STAFF_MINUTES: z.coerce.number().int().min(1).max(43_200).default(15),
     // Not for operators: server.ts sets it (see applyGeneratedSecrets) and nothing else knows it.
     MYACCOUNT_TRANSPORT_KEY: z.string().min(1).optional(),
   })

@@ -31,7 +31,8 @@ export function appServerEnv({ port, httpPort, dataDir, databaseUrl }: AppServer
     AUTH_SECRET,
     DATA_ENCRYPTION_KEY,
     // Rate limits per address would trip over the many sign-ins of one test run from 127.0.0.1;
-    // the per-account limit (what the rate-limit test checks) stays at its default.
+    // the per-account and per-(account, address) delays (what the throttling tests check) stay at
+    // their defaults.
     LOGIN_MAX_FAILURES_PER_IP: "10000",
     // Every spec's visitors chat from 127.0.0.1; the real limit is tested in lib/chat.
     CHAT_STARTS_PER_IP: "1000",

@@ -3,12 +3,32 @@ import { and, desc, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import { UAParser } from "ua-parser-js";
 import { db, dbHandle, type Db, type DbOrTx } from "@/db/client";
 import { addresses, sessions, users, type Role, type SessionStage } from "@/db/schema";
+import { env } from "@/lib/env";
 import { resolveTimeZone } from "@/lib/time-zone";
 
 /** How long a session lives without activity being checked; matches the Auth.js maxAge. */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
-/** last_seen_at is written at most this often per session, so page views stay read-only. */
-const TOUCH_INTERVAL_MS = 5 * 60_000;
+/**
+ * last_seen_at is written at most this often per session, so page views stay read-only; a tenth
+ * of the idle limit at most, so the written time lags real activity by little (a session then ends
+ * between 90 % and 100 % of the limit after its last use, never later).
+ */
+const MAX_TOUCH_INTERVAL_MS = 5 * 60_000;
+
+/** How long a session of this role may go without a page view or action before it ends. */
+export function idleLimitMs(role: Role): number {
+  const e = env();
+  return (role === "customer" ? e.IDLE_TIMEOUT_CUSTOMER_MINUTES : e.IDLE_TIMEOUT_STAFF_MINUTES) * 60_000;
+}
+
+function touchIntervalMs(role: Role): number {
+  return Math.min(MAX_TOUCH_INTERVAL_MS, Math.floor(idleLimitMs(role) / 10));
+}
+
+/** The revoked_reason of a session that ended for lack of activity. */
+export function idleReason(role: Role): string {
+  return `no activity for ${Math.round(idleLimitMs(role) / 60_000)} minutes`;
+}
 
 function describeUserAgent(ua: string): { browser: string; os: string } {
   const r = UAParser(ua);
@@ -82,7 +102,8 @@ function buildActiveSessionQuery(database: Db) {
       username: users.username,
       chosenTimeZone: users.timeZone,
       serviceState: addresses.state,
-      lastSeenAt: sessions.lastSeenAt,
+      // Measured by the database's clock, which every instance shares, not this process's.
+      idleMs: sql<number>`(extract(epoch from (now() - ${sessions.lastSeenAt})) * 1000)::float8`,
       reauthenticatedAt: sessions.reauthenticatedAt,
       reauthenticatedBy: sessions.reauthenticatedBy,
     })
@@ -145,15 +166,25 @@ export function forgetSessions(userId?: string): void {
 }
 
 /**
- * The session behind a token's session id, if it is neither revoked nor expired. Called on every
- * request that needs a user, so a revocation takes effect on the very next request.
+ * The session behind a token's session id, if it is neither revoked, expired nor idle. Called on
+ * every request that needs a user, so a revocation takes effect on the very next request.
+ *
+ * Each call counts as activity (it keeps the session alive) unless `activity: false` — for what a
+ * browser does on its own, like an open chat stream and its reconnects. A session idle for longer
+ * than its role's limit (idleLimitMs) is ended here, marked like any other end (revoked_reason).
  */
-export async function findActiveSession(sessionId: string): Promise<ActiveSession | null> {
+export async function findActiveSession(
+  sessionId: string,
+  opts: { activity?: boolean } = {},
+): Promise<ActiveSession | null> {
   if (!uuidPattern.test(sessionId)) return null;
+  const activity = opts.activity ?? true;
   const remember = dbHandle().driver === "pglite";
   const now = Date.now();
   const hit = remember ? memory.entries.get(sessionId) : undefined;
-  if (hit && hit.until > now && now - hit.lastSeenAt <= TOUCH_INTERVAL_MS) return hit.active;
+  // Remembered only while last_seen_at is within the touch interval, which is below the idle
+  // limit: a remembered session is never an idle one, and a touch is never skipped.
+  if (hit && hit.until > now && now - hit.lastSeenAt <= touchIntervalMs(hit.active.role)) return hit.active;
   // A revocation that lands while this query runs bumps the generation: then nothing is remembered.
   const generation = memory.generation;
   const [row] = await activeSessionQuery().execute({ sessionId });
@@ -161,20 +192,35 @@ export async function findActiveSession(sessionId: string): Promise<ActiveSessio
     memory.entries.delete(sessionId);
     return null;
   }
-  let lastSeenAt = row.lastSeenAt.getTime();
-  if (now - lastSeenAt > TOUCH_INTERVAL_MS) {
+  const idleMs = Number(row.idleMs);
+  if (idleMs > idleLimitMs(row.role)) {
+    await endIdleSession(sessionId, row.role);
+    return null;
+  }
+  let lastSeenAt = now - Math.max(0, idleMs);
+  if (activity && idleMs > touchIntervalMs(row.role)) {
     await db
       .update(sessions)
       .set({ lastSeenAt: sql`now()` })
       .where(eq(sessions.id, sessionId));
     lastSeenAt = now;
   }
-  const { lastSeenAt: _seen, chosenTimeZone, serviceState, ...rest } = row;
+  const { idleMs: _idle, chosenTimeZone, serviceState, ...rest } = row;
   const active: ActiveSession = { ...rest, timeZone: resolveTimeZone(chosenTimeZone, serviceState) };
   if (remember && generation === memory.generation) {
     memory.entries.set(sessionId, { active, lastSeenAt, until: now + SESSION_MEMORY_MS });
   }
   return active;
+}
+
+/** Ends a session that went unused past its idle limit; the next page is the sign-in page. */
+async function endIdleSession(sessionId: string, role: Role): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()`, revokedReason: idleReason(role) })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+  memory.generation++;
+  memory.entries.delete(sessionId);
 }
 
 export type PartialSession = {

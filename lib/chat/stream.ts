@@ -67,14 +67,22 @@ export function formatCursor(cursor: Map<number, number>): string {
   return [...cursor].map(([c, s]) => `${c}:${s}`).join(",");
 }
 
-async function callerOf(req: IncomingMessage): Promise<Participant> {
+/**
+ * Who is asking, and the session id behind it. A stream, its heartbeats and its reconnects are what
+ * an open tab does on its own, not something the person did: they never count as activity, so an
+ * open chat does not keep an idle session alive (lib/auth/sessions.ts idleLimitMs).
+ */
+async function callerOf(req: IncomingMessage): Promise<{ caller: Participant; sid: string | null }> {
   const cookies = parseCookies(req.headers.cookie);
   const token = cookies[SESSION_COOKIE];
   const secret = authSecret();
   const sid = token && secret ? await sessionIdFromToken(token, secret) : null;
-  const session = sid ? await findActiveSession(sid) : null;
-  return participantFor(session, cookies[VISITOR_COOKIE]);
+  const session = sid ? await findActiveSession(sid, { activity: false }) : null;
+  return { caller: participantFor(session, cookies[VISITOR_COOKIE]), sid: session ? sid : null };
 }
+
+/** How often an open stream checks that its session still lives (idle, revoked, expired). */
+export const SESSION_CHECK_MS = 4 * HEARTBEAT_MS;
 
 function deny(res: ServerResponse, status: number, message: string) {
   res.statusCode = status;
@@ -92,8 +100,9 @@ export async function handleChatStream(req: IncomingMessage, res: ServerResponse
   }
   const wantsQueue = url.searchParams.get("queue") === "1";
   let caller: Participant;
+  let sid: string | null;
   try {
-    caller = await callerOf(req);
+    ({ caller, sid } = await callerOf(req));
     const staffOk = caller.kind === "staff" && (caller.role === "rep" || caller.role === "admin");
     if (wantsQueue && !staffOk) return deny(res, 403, "Forbidden");
     if (caller.kind === "staff" && !staffOk) return deny(res, 403, "Forbidden");
@@ -192,11 +201,21 @@ export async function handleChatStream(req: IncomingMessage, res: ServerResponse
 
   // The heartbeat keeps proxies from closing an idle stream and repairs what a lost notification
   // would have delayed: one cheap query for the newest seq of each followed chat.
+  let sessionCheckedAt = Date.now();
   const heartbeat = setInterval(() => {
     if (closed) return;
     res.write(": heartbeat\n\n");
     void (async () => {
       try {
+        // A session that ended (idle, revoked, expired) ends its streams; the browser's reconnect
+        // is then refused like any request without a session.
+        if (sid && Date.now() - sessionCheckedAt >= SESSION_CHECK_MS) {
+          sessionCheckedAt = Date.now();
+          if (!(await findActiveSession(sid, { activity: false }))) {
+            res.end();
+            return;
+          }
+        }
         const latest = await lastSeqs(ids);
         for (const [c, s] of latest) if (s > (cursor.get(c) ?? 0)) void catchUp(c);
         if (wantsQueue && staffId) {
