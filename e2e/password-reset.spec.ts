@@ -71,9 +71,9 @@ test("password reset: the mailed link sets a new password, and works only once",
 });
 
 const LIMITED =
-  /^Too many unsuccessful sign-in attempts\. Please try again in \d+ minutes?, or reset your password to sign in immediately\.$/;
+  /^Too many unsuccessful sign-in attempts\. Please try again in \d+ (seconds?|minutes?), or reset your password to sign in immediately\.$/;
 
-/** Five wrong passwords (the account limit), each answered before the next. */
+/** Five wrong passwords (the free failures per account and address), each answered before the next. */
 async function lockOut(page: Page, identifier: string) {
   await page.goto("/login");
   for (let attempt = 1; attempt <= 5; attempt++) {

@@ -183,7 +183,9 @@ test("two-step: cancel signs out", async ({ page }) => {
   expect(await auditActions(user.id)).toContain("auth.second_step_cancelled");
 });
 
-test("two-step: 5 wrong codes lock the second step, even against the right code", async ({ page }) => {
+test("two-step: 5 wrong codes slow the second step down (a delay, not a lock), even against the right code", async ({
+  page,
+}) => {
   const user = await customerWithAuthenticator();
   await passwordStep(page, user);
   const right = totpCode(user.secret);
@@ -196,7 +198,7 @@ test("two-step: 5 wrong codes lock the second step, even against the right code"
   }
   await enterCode(page, right);
   await expect(codeMessage(page)).toHaveText(
-    /^Too many unsuccessful second-step attempts\. Please try again in \d+ minutes?\.$/,
+    /^Too many unsuccessful second-step attempts\. Please try again in \d+ seconds?\.$/,
   );
   await expect(page).toHaveURL("/login/verify");
   expect((await sessionRows(user.id))[0].stage).toBe("second_step");
