@@ -19,11 +19,11 @@ const nextConfig = {
   experimental: {
     // forbidden() renders app/forbidden.tsx with a real 403 status.
     authInterrupts: true,
-  },
-  serverActions: {
-    // The same number as ACTION_BODY_LIMIT in lib/http/body-limits.ts (a unit test holds them
-    // equal): server.ts answers 413 at that size before Next, which would answer 500.
-    bodySizeLimit: "128kb",
+    serverActions: {
+      // The same number as ACTION_BODY_LIMIT in lib/http/body-limits.ts (a unit test holds them
+      // equal): server.ts answers 413 at that size before Next, which would answer 500.
+      bodySizeLimit: "128kb",
+    },
   },
   typescript: { tsconfigPath: "tsconfig.json" },
 };

@@ -46,9 +46,10 @@ describe("body limits", () => {
 
   it("body limits: Next's own action limit is the same number, so server.ts always answers first (413, not Next's 500)", async () => {
     const configFile = path.resolve(import.meta.dirname, "../../next.config.mjs");
-    const nextConfig = ((await import(configFile)) as { default: { serverActions?: { bodySizeLimit?: string } } })
-      .default;
-    const limit = nextConfig.serverActions?.bodySizeLimit;
+    const nextConfig = (
+      (await import(configFile)) as { default: { experimental?: { serverActions?: { bodySizeLimit?: string } } } }
+    ).default;
+    const limit = nextConfig.experimental?.serverActions?.bodySizeLimit;
     expect(limit).toBe(`${ACTION_BODY_LIMIT / 1024}kb`);
   });
 });
