@@ -25,8 +25,11 @@ const unavailableCodes = new Set([
   "53300", // too_many_connections
 ]);
 
+// "Query read timeout" is pg's query_timeout: no reply at all within PG_STATEMENT_TIMEOUT_MS + 1 s,
+// which is how a silent network (packets dropped, no reset) shows; the server's own
+// statement_timeout answers 57014 instead, which stays an ordinary error.
 const unavailableText =
-  /connection terminated|timeout exceeded when trying to connect|connection timeout|Connection refused|server closed the connection|Client has encountered a connection error|PGlite is closed/i;
+  /connection terminated|timeout exceeded when trying to connect|connection timeout|Connection refused|server closed the connection|Client has encountered a connection error|PGlite is closed|Query read timeout/i;
 
 /** True when `err` (or anything in its cause chain) means "the database cannot be reached". */
 export function isDatabaseUnavailable(err: unknown): boolean {

@@ -26,6 +26,32 @@ export type DbHandle = {
   pool?: pg.Pool;
 };
 
+/**
+ * A query that got no reply within query_timeout leaves its connection mid-protocol: pg queues
+ * every later query on it (a transaction's ROLLBACK, the next request's whole transaction once
+ * the pool hands it out again) behind a reply that may never come, each waiting out its own
+ * timeout. When the network drops packets silently that is every pooled connection, so a request
+ * would wait several timeouts, and keep doing so after the database is back. Such a connection is
+ * closed at once instead: what is queued on it fails now, and the pool opens a fresh one.
+ */
+export function abandonOnReadTimeout(client: pg.PoolClient): void {
+  // Errors of a connection in use reach its queries; this keeps the socket's own 'error' event,
+  // emitted while no pool listener is attached (checked out), from crashing the process.
+  client.on("error", () => {});
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((...args: unknown[]) => {
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.catch((err: unknown) => {
+        if (err instanceof Error && err.message === "Query read timeout") {
+          (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+        }
+      });
+    }
+    return result;
+  }) as typeof client.query;
+}
+
 function openPostgres(url: string): DbHandle {
   const e = env();
   const pool = new pg.Pool({
@@ -42,6 +68,7 @@ function openPostgres(url: string): DbHandle {
     noteDatabaseError(err);
     console.error(`[db] idle client error: ${err.message}`);
   });
+  pool.on("connect", abandonOnReadTimeout);
   return {
     db: drizzlePg(pool, { schema }),
     driver: "postgres",

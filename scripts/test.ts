@@ -5,6 +5,7 @@
  *   2. integration tests on PGlite, then on the Postgres server at 127.0.0.1:5432
  *   3. production build, then Playwright e2e in Chromium: the full suite on Postgres and the
  *      smoke subset on PGlite (the `npm start` default)
+ *   4. `npm run test:faults` (scripts/faults.ts) on that build: the database cut under load
  *   With NODE24_BIN set (CI sets it), steps 2 and 3 also run the PGlite integration tests and the
  *   e2e smoke on that Node 24 binary.
  *
@@ -173,6 +174,13 @@ if (build !== 0) {
       ...(node ? onNode24() : {}),
     });
     suites.push({ name, ...playwrightCounts(out) });
+  }
+  // 4. The database cut under load, on the build just made (scripts/faults.ts).
+  if (!havePostgres) {
+    suites.push({ name: "faults", passed: 0, failed: 0, skipped: "no Postgres server" });
+  } else {
+    const status = run(process.execPath, ["--import", "./scripts/node/register.mjs", "scripts/faults.ts"]);
+    suites.push({ name: "faults", passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1 });
   }
 }
 
