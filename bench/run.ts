@@ -278,6 +278,9 @@ async function main() {
     UNSUBSCRIBE_SECRET: `bench-unsub-${randomBytes(24).toString("hex")}`,
     // Every sign-in comes from 127.0.0.1; failures must not lock the address out mid-run.
     LOGIN_MAX_FAILURES_PER_IP: "1000000",
+    // Sessions signed in at the start are used again phases later: no idle timeout mid-run.
+    IDLE_TIMEOUT_CUSTOMER_MINUTES: "600",
+    IDLE_TIMEOUT_STAFF_MINUTES: "600",
     SMTP_URL: "",
     // Mail (each profile save queues one) goes to the local mailbox table on both databases, so
     // the mail worker does the same work on PGlite and Postgres (the server listens on loopback).
