@@ -86,7 +86,7 @@ type Customer = {
   pending: { lastName: string; version: number }[];
 };
 
-const counts = { requests: 0, acknowledged: 0, refused: 0, inDoubt: 0, found: 0, lost: 0, pages: 0 };
+const counts = { requests: 0, acknowledged: 0, refused: 0, inDoubt: 0, found: 0, lost: 0, pages: 0, errorDocuments: 0 };
 const violations: string[] = [];
 const samples: Sample[] = [];
 /** Outage windows, [cut, restore) in performance.now() time, with the mode. */
@@ -210,7 +210,12 @@ async function page(c: Customer): Promise<Sample> {
     detail = `HTTP ${res.status}`;
     if (res.status === 200 && res.body.includes("Edit Profile")) kind = "ok";
     else if (res.status === 503 && htmlDecode(res.body).includes(OUTAGE_TEXT)) kind = "refused";
-    else {
+    // A render the outage broke part-way: Next's error document, whose error boundary (app/error.tsx)
+    // shows the outage words; server.ts turned its 500 into 503.
+    else if (res.status === 503 && res.body.includes('id="__next_error__"')) {
+      kind = "refused";
+      counts.errorDocuments++;
+    } else {
       kind = "failed";
       detail += `: ${htmlDecode(res.body)
         .replace(/<[^>]*>/g, " ")
@@ -335,6 +340,9 @@ try {
     `  acknowledged ${counts.acknowledged} / refused ${counts.refused} / in doubt ${counts.inDoubt} / found ${counts.found} / lost ${counts.lost}`,
   );
   console.log(`  slowest answer during an outage: ${Math.round(slowestOutage)} ms (bound ${BOUND_MS} ms)`);
+  console.log(
+    `  pages answered 503: ${samples.filter((s) => s.what === "page" && s.kind === "refused").length} (${counts.errorDocuments} of them Next's error document, whose error boundary shows the outage words)`,
+  );
   for (const w of windows) {
     const these = samples.filter((s) => s.started >= w.from && s.started < w.to);
     const by = (k: Kind) => these.filter((s) => s.kind === k).length;
