@@ -337,7 +337,7 @@ try {
     `\ntest:faults: ${counts.requests} requests (${counts.requests - counts.pages} saves, ${counts.pages} pages), ${inOutage.length} during the outages`,
   );
   console.log(
-    `  acknowledged ${counts.acknowledged} / refused ${counts.refused} / in doubt ${counts.inDoubt} / found ${counts.found} / lost ${counts.lost}`,
+    `  acknowledged ${counts.acknowledged} / refused ${counts.refused - counts.inDoubt} / in doubt ${counts.inDoubt} / found ${counts.found} / lost ${counts.lost}`,
   );
   console.log(`  slowest answer during an outage: ${Math.round(slowestOutage)} ms (bound ${BOUND_MS} ms)`);
   console.log(
@@ -347,7 +347,7 @@ try {
     const these = samples.filter((s) => s.started >= w.from && s.started < w.to);
     const by = (k: Kind) => these.filter((s) => s.kind === k).length;
     console.log(
-      `  ${w.mode.padEnd(5)}: ${these.length} answers in the outage: ${by("refused")} refused, ${by("ok")} ok (started before it bit), ${by("failed")} failed`,
+      `  ${w.mode.padEnd(5)}: ${these.length} answers in the outage: ${by("refused")} refused, ${by("ok")} ok (answered after the restore), ${by("failed")} failed`,
     );
   }
   if (counts.acknowledged === 0) violations.push("no save was acknowledged at all");
