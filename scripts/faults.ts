@@ -3,9 +3,11 @@
  *
  * The production build (`next build`, in NEXT_DIST_DIR or .next) runs as server.ts on a fresh
  * Postgres database of its own, reached through a loopback TCP proxy (e2e/support/db-proxy.ts)
- * with PG_CONNECT_TIMEOUT_MS=1000. FAULT_CUSTOMERS signed-in customers (40) save their name on
- * Edit Profile through the real server action, FAULT_CONCURRENCY (10) at a time, each save with a
- * value of its own, mixed with page loads. Mid-run the proxy cuts the database for FAULT_CUT_MS
+ * with PG_CONNECT_TIMEOUT_MS=1000 and PG_STATEMENT_TIMEOUT_MS=1000: pg gives up on a reply 1 s
+ * after the statement timeout, which is the "2 s" of the bound when packets are dropped silently
+ * (with the default 10 s a request on such a network waits up to 11 s). FAULT_CUSTOMERS signed-in
+ * customers (40) save their name on Edit Profile through the real server action,
+ * FAULT_CONCURRENCY (10) at a time, each save with a value of its own, mixed with page loads. Mid-run the proxy cuts the database for FAULT_CUT_MS
  * (5000): first by resetting every connection, then by black-holing packets; then restores it.
  *
  * Fails (exit 1) when: an answer during an outage took longer than 2 s + the connect timeout, or
