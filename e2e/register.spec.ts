@@ -4,11 +4,13 @@ import { expectNoAxeViolations } from "./support/axe";
 import { deliveredMail } from "./support/preferences";
 import {
   auditActions,
+  createCustomer,
   createUnregisteredCustomer,
   getUser,
   randomSuffix,
   randomZip,
   sessionsOf,
+  testDb,
   type UnregisteredCustomer,
 } from "./support/users";
 
@@ -147,4 +149,28 @@ test("register: a wrong service ZIP is refused", async ({ page }) => {
   );
   await expect(page).toHaveURL("/register");
   await expectStillUnregistered(customer);
+});
+
+const TAKEN_MAIL = "Someone tried to register with your e-mail address";
+
+test("register: an address another account uses gets the same answer as a free one; its owner gets a mail, not a link", async ({
+  page,
+}) => {
+  const existing = await createCustomer();
+  const customer = await createUnregisteredCustomer();
+  const r = registrationFor(customer, { email: existing.email.toUpperCase() });
+  await fillRegistration(page, r);
+  await expect(page).toHaveURL("/account?welcome=1");
+  await expect(page.locator("#welcome-message")).toContainText(
+    "Your online account is ready and you are signed in. We sent a link to the e-mail address you gave",
+  );
+  const row = await getUser(customer.id);
+  expect(row.username).toBe(r.username);
+  expect(row.email, "registered without the address").toBeNull();
+  expect((await getUser(existing.id)).email).toBe(existing.email);
+  const mail = await deliveredMail(r.email, TAKEN_MAIL);
+  expect(mail.text_body).toContain("/forgot-password");
+  expect(mail.text_body).not.toMatch(/verify-email|token=/);
+  const { rows } = await testDb().query(`select id from email_change_requests where user_id = $1`, [customer.id]);
+  expect(rows).toEqual([]);
 });
