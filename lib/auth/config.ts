@@ -84,8 +84,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const outcome = await signInWithPasskey(response, {
           ip: stamp?.clientIp ?? "",
           userAgent: request.headers.get("user-agent") ?? "",
+          deviceCookie: await deviceCookie(),
         });
         if (!outcome.ok) return null;
+        await setDeviceCookie(outcome.deviceCookie);
         return { id: outcome.userId, sessionId: outcome.sessionId };
       },
     }),

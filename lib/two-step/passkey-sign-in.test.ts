@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { loginThrottle, sessions, users } from "@/db/schema";
+import { knownDeviceOf } from "@/lib/auth/known-device";
 import { createSession, findActiveSession } from "@/lib/auth/sessions";
 import { passkeySignInLimits } from "@/lib/auth/throttle";
 import { createUser } from "@/lib/test/factories";
@@ -43,6 +44,11 @@ describe("signInWithPasskey", () => {
     const [row] = await db.select().from(sessions).where(eq(sessions.id, outcome.sessionId));
     expect(row).toMatchObject({ stage: "full", verifiedBy: "passkey", reauthenticatedBy: "passkey" });
     expect(await findActiveSession(outcome.sessionId)).toMatchObject({ userId: user.id, role: "rep" });
+    // The browser becomes a known device of the account (password throttling skips it).
+    const [stored] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id));
+    expect(
+      knownDeviceOf(outcome.deviceCookie ?? undefined, { id: user.id, passwordHash: stored.passwordHash }),
+    ).toMatch(/^[\w-]{16,}$/);
   });
 
   it("passkey sign-in: a replayed assertion, or a disabled account, is refused and counted against the address", async () => {

@@ -3,12 +3,20 @@ import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { users, type Role } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { withKnownDevice } from "@/lib/auth/known-device";
 import { createSession } from "@/lib/auth/sessions";
 import { passkeySignInLimits, releaseAttempt, reserveAttempt, retryAfter } from "@/lib/auth/throttle";
 import { verifyPasskeyAssertion } from "./passkeys";
 
 export type PasskeySignInOutcome =
-  | { ok: true; userId: string; sessionId: string; role: Role }
+  | {
+      ok: true;
+      userId: string;
+      sessionId: string;
+      role: Role;
+      /** The device cookie to set: a passkey sign-in is a successful sign-in, so the browser is known. */
+      deviceCookie: string | null;
+    }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
@@ -24,7 +32,7 @@ export function passkeySignInWait(ip: string): Promise<number> {
  */
 export async function signInWithPasskey(
   response: unknown,
-  meta: { ip: string; userAgent: string },
+  meta: { ip: string; userAgent: string; deviceCookie?: string },
 ): Promise<PasskeySignInOutcome> {
   const limits = passkeySignInLimits(meta.ip);
   const wait = await reserveAttempt(limits);
@@ -32,7 +40,7 @@ export async function signInWithPasskey(
   const verified = await verifyPasskeyAssertion("sign_in", response, {});
   const [user] = verified
     ? await db
-        .select({ id: users.id, role: users.role, disabledAt: users.disabledAt })
+        .select({ id: users.id, role: users.role, disabledAt: users.disabledAt, passwordHash: users.passwordHash })
         .from(users)
         .where(eq(users.id, verified.userId))
     : [];
@@ -68,5 +76,11 @@ export async function signInWithPasskey(
     });
     return id;
   });
-  return { ok: true, userId: user.id, sessionId, role: user.role };
+  return {
+    ok: true,
+    userId: user.id,
+    sessionId,
+    role: user.role,
+    deviceCookie: withKnownDevice(meta.deviceCookie, user),
+  };
 }
