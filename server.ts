@@ -40,9 +40,17 @@ const { seedDemo, isDatabaseEmpty, demoAccounts, DEMO_PASSWORD, DEMO_TOTP_SECRET
 const { messages } = await import("./lib/messages");
 const { FORWARDED_HEADERS, TRANSPORT_HEADER, resolveTransport, transportStamp } = await import("./lib/http/transport");
 const { ensureAuthSecret, ensureDataKey, ensureTls } = await import("./lib/server/secrets");
-const { bodyLimitFor } = await import("./lib/http/body-limits");
-const { TLS_CIPHERS, actionRefusal, declaredTooLarge, guardBody, malformedReason, redirectBase, serverLimits } =
-  await import("./lib/http/edge");
+const { bodyLimitFor, routePatternFor } = await import("./lib/http/body-limits");
+const {
+  TLS_CIPHERS,
+  actionBodyProblem,
+  actionRefusal,
+  declaredTooLarge,
+  guardBody,
+  malformedReason,
+  redirectBase,
+  serverLimits,
+} = await import("./lib/http/edge");
 const { fallbackCsp, securityHeaders } = await import("./lib/server/security-headers");
 const { startMailWorker } = await import("./lib/mail/worker");
 const { resumeNewsletters } = await import("./lib/marketing/queue");
@@ -93,7 +101,7 @@ const nextHandler = app.getRequestHandler();
 const httpsBase = redirectBase(config.APP_URL, config.PORT);
 
 /** A refusal before Next: plain text, the connection closed when a body may still be coming. */
-function refuseEarly(req: IncomingMessage, res: ServerResponse, status: number, text: string) {
+function refuseEarly(req: IncomingMessage, res: ServerResponse, status: number, text: string, close = false) {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -101,8 +109,9 @@ function refuseEarly(req: IncomingMessage, res: ServerResponse, status: number, 
   res.statusCode = status;
   res.setHeader("Content-Type", "text/plain; charset=utf-8");
   res.setHeader("Cache-Control", "no-store");
-  if (!req.complete) {
-    // Whatever is left of the body is not read: close rather than drain it.
+  if (!req.complete || close) {
+    // Whatever is left of the body is not read (or Next is still waiting for a body it will never
+    // get): close, which also ends that wait.
     res.setHeader("Connection", "close");
     res.on("finish", () => req.socket.destroySoon());
   }
@@ -172,7 +181,20 @@ async function serve(req: IncomingMessage, res: ServerResponse, encrypted: boole
     refuseEarly(req, res, 413, "Payload Too Large");
     return;
   }
-  guardBody(req, bodyLimit, () => refuseEarly(req, res, 413, "Payload Too Large"));
+  // A server action's body is checked whole before Next parses it (Next answers its own parse
+  // errors with 500); it is small, as its limit is.
+  const isAction = method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && routePatternFor(pathname) === null;
+  guardBody(
+    req,
+    bodyLimit,
+    () => refuseEarly(req, res, 413, "Payload Too Large"),
+    isAction
+      ? {
+          problem: (body) => actionBodyProblem(req.headers, body),
+          onInvalid: (problem) => refuseEarly(req, res, 400, problem, true),
+        }
+      : undefined,
+  );
   const isStatic = url.startsWith("/_next/static/") || url === "/favicon.ico";
   if (!isStatic && !url.startsWith("/api/health") && databaseDownSince() && !(await pingDatabase(1500))) {
     sendOutagePage(res);

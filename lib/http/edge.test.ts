@@ -3,6 +3,7 @@ import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ACTION_BODY_LIMIT } from "./body-limits";
 import {
+  actionBodyProblem,
   actionRefusal,
   declaredTooLarge,
   guardBody,
@@ -217,5 +218,71 @@ describe("edge: server timeouts", () => {
       });
     });
     expect(beats).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe("edge: action bodies Next cannot parse", () => {
+  const fetchAction = { "next-action": "7f" + "0".repeat(40), "content-type": "text/plain;charset=UTF-8" };
+
+  it("edge: a fetch action's arguments must be a JSON array of inline values", async () => {
+    for (const bad of ["garbage{{", "[1,2", "1", "{}", '"$@1"', '["$Q1"]', '["$B2"]', '[{"a":["$K1"]}]', ""]) {
+      expect(await actionBodyProblem(fetchAction, Buffer.from(bad)), bad).toBe("Malformed action body");
+    }
+    for (const good of [
+      "[]",
+      '["demo",{"remember":true}]',
+      '["$D2026-12-03T00:00:00.000Z"]',
+      '["$$literal"]',
+      '["$undefined"]',
+    ]) {
+      expect(await actionBodyProblem(fetchAction, Buffer.from(good)), good).toBeNull();
+    }
+  });
+
+  it("edge: a multipart body must parse and name its boundary", async () => {
+    const type = "multipart/form-data; boundary=xyz";
+    const good = Buffer.from('--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--xyz--\r\n');
+    expect(await actionBodyProblem({ "content-type": type }, good)).toBeNull();
+    expect(await actionBodyProblem({ "content-type": type }, Buffer.from("--xyz\r\nbroken"))).toBe(
+      "Malformed multipart body",
+    );
+    expect(await actionBodyProblem({ "content-type": "multipart/form-data" }, good)).toBe(
+      "Multipart body without a boundary",
+    );
+  });
+
+  it("edge: a form post without Next-Action (a no-JS form) is left to Next", async () => {
+    expect(
+      await actionBodyProblem({ "content-type": "application/x-www-form-urlencoded" }, Buffer.from("%%%")),
+    ).toBeNull();
+    expect(await actionBodyProblem({ "content-type": "text/plain" }, Buffer.from("{{"))).toBeNull();
+  });
+
+  it("edge: guardBody holds a checked body back until it has all arrived, and never hands on a bad one", async () => {
+    const outcomes: string[] = [];
+    const server = http.createServer((req, res) => {
+      guardBody(req, 1024, () => res.writeHead(413).end(), {
+        problem: (body) => actionBodyProblem(req.headers, body),
+        onInvalid: (problem) => {
+          outcomes.push(problem);
+          res.writeHead(400, { Connection: "close" }).end();
+        },
+      });
+      let got = "";
+      req.on("data", (d: Buffer) => (got += d));
+      req.on("end", () => res.end(got));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/account`;
+    try {
+      const ok = await fetch(url, { method: "POST", headers: fetchAction, body: '["x"]' });
+      expect([ok.status, await ok.text()]).toEqual([200, '["x"]']);
+      const bad = await fetch(url, { method: "POST", headers: fetchAction, body: '["$Q1"]' });
+      expect(bad.status).toBe(400);
+      expect(outcomes).toEqual(["Malformed action body"]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

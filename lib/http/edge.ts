@@ -97,21 +97,83 @@ export function redirectBase(appUrl: string | undefined, httpsPort: number): str
  * handler or nobody), and calls onOver once, withholding every byte past the limit: the body is
  * never buffered beyond `limit` plus one socket read. Node's HTTP parser hands each body chunk to
  * the request stream through push(); returning false from it also pauses the socket.
+ *
+ * With `check`, the body (bounded by the limit) is held back until it has all arrived and handed
+ * on only if check finds nothing wrong; else onInvalid is called and the reader never sees it.
  */
-export function guardBody(req: IncomingMessage, limit: number, onOver: () => void): void {
+export function guardBody(
+  req: IncomingMessage,
+  limit: number,
+  onOver: () => void,
+  check?: { problem: (body: Buffer) => Promise<string | null>; onInvalid: (problem: string) => void },
+): void {
   let seen = 0;
   let over = false;
+  const held: Buffer[] = [];
   const push = req.push.bind(req);
   req.push = (chunk: unknown, encoding?: BufferEncoding) => {
-    if (chunk === null || over) return over ? false : push(chunk, encoding);
+    if (over) return false;
+    if (chunk === null) {
+      if (!check) return push(null);
+      const body = Buffer.concat(held);
+      void check.problem(body).then((problem) => {
+        if (problem) return check.onInvalid(problem);
+        if (body.length > 0) push(body);
+        push(null);
+      });
+      return false;
+    }
     seen += (chunk as Buffer).length;
     if (seen > limit) {
       over = true;
       onOver();
       return false;
     }
-    return push(chunk, encoding);
+    if (!check) return push(chunk, encoding);
+    held.push(Buffer.from(chunk as Buffer));
+    return true;
   };
+}
+
+/**
+ * Whether a server action's body is one Next can parse: Next answers a body its parsers throw on
+ * (a broken multipart, a fetch action's arguments that are not JSON) with 500. Only a POST that is
+ * an action gets here, and its body is at most the action limit, so checking it whole is cheap.
+ */
+export async function actionBodyProblem(headers: IncomingHttpHeaders, body: Buffer): Promise<string | null> {
+  const type = header(headers, "content-type") ?? "";
+  if (/^multipart\/form-data/i.test(type)) {
+    if (!/;\s*boundary=/i.test(type)) return "Multipart body without a boundary";
+    const parsed = await new Response(new Uint8Array(body), { headers: { "Content-Type": type } })
+      .formData()
+      .then(() => true)
+      .catch(() => false);
+    return parsed ? null : "Malformed multipart body";
+  }
+  if (/^application\/x-www-form-urlencoded/i.test(type)) return null;
+  // A fetch action (Next-Action) sends its arguments as React's reply encoding: JSON text.
+  if (header(headers, "next-action") === undefined) return null;
+  let args: unknown;
+  try {
+    args = JSON.parse(body.toString("utf8"));
+  } catch {
+    return "Malformed action body";
+  }
+  // The arguments are always an array. A text reply (no FormData, no Blob) only holds inline
+  // values; "$Q1", "$B2", "$@3"… point at parts only a multipart reply has, and React's decoder
+  // throws on a missing one.
+  if (!Array.isArray(args) || refersToParts(args)) return "Malformed action body";
+  return null;
+}
+
+const INLINE_VALUE = /^\$(\$|D|n|T$|-0$|-?Infinity$|NaN$|undefined$)/;
+
+function refersToParts(value: unknown, depth = 0): boolean {
+  if (depth > 64) return true;
+  if (typeof value === "string") return value.startsWith("$") && !INLINE_VALUE.test(value);
+  if (Array.isArray(value)) return value.some((v) => refersToParts(v, depth + 1));
+  if (value && typeof value === "object") return Object.values(value).some((v) => refersToParts(v, depth + 1));
+  return false;
 }
 
 /** Content-Length over the limit: answered 413 without reading a byte of the body. */
