@@ -63,7 +63,8 @@ const outcomes: Outcome[] = [];
 /** Runs a command, its output to a log file and (with EXTERNAL_VERBOSE=1) the terminal. */
 function run(cmd: string, args: string[], log: string, timeoutMs: number): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: { ...process.env, NO_COLOR: "1" } });
+    // stdin closed: sqlmap reads a list of targets from a stdin that is not a terminal.
+    const child = spawn(cmd, args, { env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const take = (d: Buffer) => {
       out += d.toString();
@@ -283,7 +284,11 @@ try {
 // --- npm audit and licences -------------------------------------------------------------------
 {
   const audit = spawnSync("npm", ["audit", "--omit=dev", "--json"], { encoding: "utf8", timeout: 120_000 });
-  let parsed: { metadata?: { vulnerabilities?: Record<string, number> }; error?: { summary?: string } } | null = null;
+  let parsed: {
+    metadata?: { vulnerabilities?: Record<string, number> };
+    message?: string;
+    error?: { summary?: string };
+  } | null = null;
   try {
     parsed = JSON.parse(audit.stdout);
   } catch {
@@ -291,7 +296,8 @@ try {
   }
   const v = parsed?.metadata?.vulnerabilities;
   if (!v) {
-    const why = parsed?.error?.summary ?? (audit.stderr || audit.stdout || "no answer").split("\n")[0];
+    const why =
+      parsed?.message || parsed?.error?.summary || (audit.stderr || audit.stdout || "no answer").split("\n")[0];
     outcomes.push({
       tool: "npm audit",
       target: "runtime dependencies",
