@@ -202,20 +202,26 @@ test.describe("slow clients", () => {
 
   test("bodies: many slow connections at once do not keep others out", async () => {
     const slow = Array.from({ length: 50 }, () =>
-      slowRequest(`POST /api/chat/send HTTP/1.1\r\nHost: localhost:${e2e.port}\r\nContent-Length: 1000\r\n\r\n`, [], 0),
+      slowRequest(
+        `POST /api/chat/send HTTP/1.1\r\nHost: localhost:${e2e.port}\r\nContent-Type: application/json\r\n` +
+          `Origin: ${e2e.baseURL}\r\nSec-Fetch-Site: same-origin\r\nContent-Length: 1000\r\n\r\n`,
+        [],
+        0,
+      ),
     );
     await new Promise((r) => setTimeout(r, 300));
     const started = performance.now();
     const other = await raw({ path: "/login" });
     expect(other.status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(3000);
+    // Served while they still hang: not queued behind them until the request timeout cuts them.
+    expect(performance.now() - started).toBeLessThan(REQUEST_TIMEOUT_MS);
     const answers = await Promise.all(slow);
     const statuses = answers.map((a) => (a.status ? a.status : a.closed ? "closed" : "open"));
     const counts: Record<string, number> = {};
     for (const s of statuses) counts[s] = (counts[s] ?? 0) + 1;
     console.log(`[hostile] 50 slow bodies: ${JSON.stringify(counts)}`);
-    // Each is refused (408, or a 4xx before the body is awaited) or cut off; none is left open.
-    expect(statuses.filter((s) => s === "open" || (typeof s === "number" && (s < 400 || s >= 500)))).toEqual([]);
+    // Each waited for its body and was then answered 408 or cut off; none is left open.
+    expect(statuses.filter((s) => s !== 408 && s !== "closed")).toEqual([]);
     expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(REQUEST_TIMEOUT_MS + 3000);
   });
 });

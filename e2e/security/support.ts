@@ -204,6 +204,8 @@ export type ActionCall = {
   /** The body as sent, instead of JSON of [null, input]. */
   body?: string | Buffer;
   keepAlive?: boolean;
+  /** Send `headers` as they are, without the same-origin browser's Origin and Sec-Fetch-*. */
+  bare?: boolean;
 };
 
 /** The headers a same-origin browser fetch of an action carries. */
@@ -226,7 +228,7 @@ export async function callAction(call: ActionCall): Promise<ActionReply> {
     path: call.page,
     plain: call.plain,
     headers: {
-      ...browserHeaders(),
+      ...(call.bare ? {} : browserHeaders()),
       "next-action": call.id,
       "content-type": "text/plain;charset=UTF-8",
       ...(call.cookie ? { cookie: call.cookie } : {}),
