@@ -63,7 +63,6 @@ const outcomes: Outcome[] = [];
 /** Runs a command, its output to a log file and (with EXTERNAL_VERBOSE=1) the terminal. */
 function run(cmd: string, args: string[], log: string, timeoutMs: number): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    // stdin closed: sqlmap reads a list of targets from a stdin that is not a terminal.
     const child = spawn(cmd, args, { env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const take = (d: Buffer) => {
@@ -103,7 +102,11 @@ try {
 
   // --- sqlmap -------------------------------------------------------------------------------
   const sqlmapBase = [
+    // Otherwise sqlmap reads a list of targets from any stdin that is not a terminal.
+    "--ignore-stdin",
     "--batch",
+    // Pages carry a fresh CSP nonce and action ids each time: compare their text, not their markup.
+    "--text-only",
     "--level",
     "2",
     "--risk",
