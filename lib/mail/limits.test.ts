@@ -2,11 +2,12 @@ import { randomBytes, randomInt } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
-import { contactRequests, emailChangeRequests, mailOutbox } from "@/db/schema";
+import { contactRequests, emailChangeRequests, mailOutbox, rateCounters } from "@/db/schema";
 import { inWords } from "@/lib/actions/result";
 import { submitContactRequest } from "@/lib/contact/submit";
 import { env } from "@/lib/env";
 import { sendTestNewsletter } from "@/lib/marketing/mail";
+import { closeAccount } from "@/lib/privacy/close-account";
 import { requestEmailChange, resendEmailChange } from "@/lib/profile/email-change";
 import { createUser } from "@/lib/test/factories";
 import { mailLimits, recipientKey, reserveMail } from "./limits";
@@ -106,5 +107,24 @@ describe("mail limits", () => {
     );
     expect(result).toMatchObject({ ok: false, error: { code: "mailLimit" } });
     expect(await mailsTo(staff.email)).toEqual([]);
+  });
+
+  it("mail limits: closing an account removes the counts keyed to the person and their address", async () => {
+    const user = await createUser();
+    const other = thirdParty();
+    await requestEmailChange(
+      { userId: user.id, actorId: user.id, ip: randomIp() },
+      { version: 1, newEmail: other, currentPassword: user.password },
+    );
+    await reserveMail({ ip: randomIp() }, user.email);
+    const keys = [`mail:user:${user.id}`, recipientKey(user.email), recipientKey(other)];
+    const counted = async () => (await db.select().from(rateCounters)).filter((r) => keys.includes(r.key)).length;
+    expect(await counted()).toBe(3);
+    const closed = await closeAccount(
+      { userId: user.id, sessionId: "", ip: "", userAgent: "" },
+      { currentPassword: user.password },
+    );
+    expect(closed.ok).toBe(true);
+    expect(await counted()).toBe(0);
   });
 });

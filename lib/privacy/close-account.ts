@@ -29,6 +29,7 @@ import { closeConversation } from "@/lib/chat/conversations";
 import { revokeOtherSessions } from "@/lib/auth/sessions";
 import { removeAllFactors } from "@/lib/two-step/factors";
 import { appUrl, env } from "@/lib/env";
+import { recipientKey } from "@/lib/mail/limits";
 import { queueMail } from "@/lib/mail/outbox";
 import { recordConsent } from "@/lib/preferences/consent";
 import { recordPrivacyChoice } from "./choices";
@@ -301,6 +302,12 @@ export async function closeAccount(actor: CloseActor, input: { currentPassword: 
         .delete(rateCounters)
         .where(and(keyed(rateCounters.key), sql`${rateCounters.windowStartedAt} < now() - interval '1 hour'`));
     }
+    // Mail limits keyed to the person (lib/mail/limits.ts): their own count, and their addresses'
+    // (hashed, but still theirs). The account and its addresses are going, so nothing they hold
+    // back is anyone else's to keep.
+    await tx
+      .delete(rateCounters)
+      .where(inArray(rateCounters.key, [`mail:user:${userId}`, ...emails.map((e) => recipientKey(e))]));
     await tx.update(sessions).set({ ip: "", userAgent: "", browser: "", os: "" }).where(eq(sessions.userId, userId));
 
     // Chats: the conversation stays for the desk's records (when, how long, which rep), emptied of
