@@ -4,6 +4,7 @@
  * the demo customer, then sends four parallel 50 MB bodies to POST /u/<token> — a validly signed
  * token, as a holder of a mailed link has — once declared (Content-Length) and once chunked, while
  * timing GET /account. Prints the server's RSS (before, peak, after) and /account's latency.
+ * Then the same for slow clients: BIG_BODIES_SLOW_CLIENTS (1000) connections dribbling headers.
  *
  *   NEXT_DIST_DIR=.next-edge node --import ./scripts/node/register.mjs bench/big-bodies.ts
  *   BIG_BODIES_PORT=4120 (and +1 for HTTP) picks the ports.
@@ -12,6 +13,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import https from "node:https";
 import os from "node:os";
+import tls from "node:tls";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { request, setTarget } from "./lib/http";
@@ -132,4 +134,46 @@ console.log(
 );
 await round("declared (Content-Length)", false);
 await round("chunked (no Content-Length)", true);
+
+/** One TLS connection that sends a partial header line, then a byte every second: how it ended. */
+function slowClient(): Promise<{ status: string; ms: number }> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = tls.connect({ host: "127.0.0.1", port, servername: "localhost", rejectUnauthorized: false }, () =>
+      socket.write("GET /account HTTP/1.1\r\nHost: localhost\r\nX-Slow: "),
+    );
+    const drip = setInterval(() => socket.writable && socket.write("a"), 1000);
+    let reply = "";
+    socket.on("data", (d) => (reply += d));
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      clearInterval(drip);
+      resolve({ status: /^HTTP\/1\.1 (\d+)/.exec(reply)?.[1] ?? "closed", ms: Date.now() - started });
+    });
+  });
+}
+
+const SLOW = Number(process.env.BIG_BODIES_SLOW_CLIENTS ?? 1000);
+const beforeSlow = rssMb();
+let peakSlow = beforeSlow;
+const sampler = setInterval(() => (peakSlow = Math.max(peakSlow, rssMb())), 100);
+let slowDone = false;
+const slow = Promise.all(Array.from({ length: SLOW }, slowClient)).finally(() => (slowDone = true));
+const during: number[] = [];
+while (!slowDone) {
+  during.push(await accountMs());
+  await sleep(200);
+}
+const ended = await slow;
+clearInterval(sampler);
+const byStatus = Object.entries(
+  ended.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.status]: (acc[e.status] ?? 0) + 1 }), {}),
+)
+  .map(([status, n]) => `${n}× ${status}`)
+  .join(", ");
+console.log(
+  `\nSlow clients (${SLOW} TLS connections dribbling headers, HTTP_HEADERS_TIMEOUT_MS default 10 s)\n` +
+    `answers ${byStatus}; ended after median ${median(ended.map((e) => e.ms))} ms, max ${Math.max(...ended.map((e) => e.ms))} ms\n` +
+    `RSS ${beforeSlow.toFixed(0)} → peak ${peakSlow.toFixed(0)} MB   /account meanwhile: median ${median(during).toFixed(0)} ms, max ${Math.max(...during).toFixed(0)} ms (${during.length} requests)`,
+);
 process.exit(0);
