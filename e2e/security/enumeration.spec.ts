@@ -18,7 +18,7 @@ import { actionId, callAction, median, type ActionReply } from "./support";
  */
 
 test.skip(e2e.db !== "postgres", "makes its people in the run's Postgres database");
-test.describe.configure({ mode: "serial", timeout: 180_000 });
+test.describe.configure({ timeout: 180_000 });
 
 const PAIRS = 50;
 const WARM_UP = 5;
