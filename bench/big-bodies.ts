@@ -139,10 +139,12 @@ await round("chunked (no Content-Length)", true);
 function slowClient(): Promise<{ status: string; ms: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const socket = tls.connect({ host: "127.0.0.1", port, servername: "localhost", rejectUnauthorized: false }, () =>
-      socket.write("GET /account HTTP/1.1\r\nHost: localhost\r\nX-Slow: "),
-    );
-    const drip = setInterval(() => socket.writable && socket.write("a"), 1000);
+    let drip: NodeJS.Timeout | undefined;
+    const socket = tls.connect({ host: "127.0.0.1", port, servername: "localhost", rejectUnauthorized: false }, () => {
+      socket.write("GET /account HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+      // Only once the handshake is done: a byte queued earlier would go before the request line.
+      drip = setInterval(() => socket.writable && socket.write("a"), 1000);
+    });
     let reply = "";
     socket.on("data", (d) => (reply += d));
     socket.on("error", () => {});

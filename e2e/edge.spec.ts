@@ -117,9 +117,13 @@ test.describe("edge: slow clients", () => {
       const started = Date.now();
       const socket = tls.connect(
         { host: "127.0.0.1", port: e2e.port, servername: "localhost", rejectUnauthorized: false },
-        () => socket.write(first),
+        () => {
+          socket.write(first);
+          // Only once the handshake is done: a byte queued earlier would go before the request line.
+          timer = setInterval(() => socket.writable && socket.write("a"), 250);
+        },
       );
-      const timer = setInterval(() => socket.writable && socket.write("a"), 250);
+      let timer: NodeJS.Timeout | undefined;
       let reply = "";
       socket.on("data", (d) => (reply += d));
       socket.on("error", () => {});
