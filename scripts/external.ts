@@ -11,8 +11,9 @@
  *   (BREACH among them);
  * - `npm audit --omit=dev` (when the registry answers it) and the licence check (`npm run licences`).
  *
- * Prints a summary. Exits 1 on an injection sqlmap found, a testssl.sh finding above LOW other than
- * the development certificate's expected ones and BREACH (reported and explained, see
+ * Prints a summary; every tool's log is kept in the temporary folder it names. Exits 1 on an
+ * injection sqlmap found (or no verdict from it), a testssl.sh finding above LOW other than the
+ * development certificate's expected ones and BREACH (reported and explained in
  * docs/security-tools.md), an npm audit advisory of high or critical severity, or a failed licence
  * check; exits 2 when sqlmap or testssl.sh is missing, with the command that installs them.
  */
@@ -331,5 +332,6 @@ console.log("\ntest:external summary");
 for (const o of outcomes) console.log(`  ${o.verdict.toUpperCase().padEnd(4)}  ${o.tool} — ${o.target}: ${o.detail}`);
 const failed = outcomes.filter((o) => o.verdict === "fail").length;
 console.log(failed ? `\n${failed} failed (logs in ${tmp})` : `\nall passed (logs in ${tmp})`);
-if (!failed) rmSync(tmp, { recursive: true, force: true });
+// The server's data folder goes; the tools' logs stay for reading.
+rmSync(path.join(tmp, "data"), { recursive: true, force: true });
 process.exit(failed ? 1 : 0);
