@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/db/client";
 import { sessions, type Role } from "@/db/schema";
 import { createUser } from "@/lib/test/factories";
-import { createSession, findActiveSession, forgetSessions, idleLimitMs, idleReason } from "./sessions";
+import { createSession, findActiveSession, forgetSessions, idleLimitMs, idleReason, listDevices } from "./sessions";
 
 const MINUTE = 60_000;
 
@@ -96,5 +96,14 @@ describe("idle timeout", () => {
       .where(eq(sessions.id, id));
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + limit + MINUTE });
     expect(await findActiveSession(id)).toBeNull();
+  });
+
+  it("idle: the device list leaves out a session past its limit before any request has marked it ended", async () => {
+    const user = await createUser({ role: "rep" });
+    const fresh = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
+    const idle = await createSession(db, { userId: user.id, userAgent: "", ip: "" });
+    await age(idle, idleLimitMs("rep") + MINUTE);
+    await age(fresh, idleLimitMs("rep") - MINUTE);
+    expect((await listDevices(user.id)).map((d) => d.id)).toEqual([fresh]);
   });
 });

@@ -298,6 +298,7 @@ export async function markReauthenticated(tx: DbOrTx, sessionId: string, by: "pa
 }
 
 export async function listDevices(userId: string) {
+  const { IDLE_TIMEOUT_CUSTOMER_MINUTES: customer, IDLE_TIMEOUT_STAFF_MINUTES: staff } = env();
   return db
     .select({
       id: sessions.id,
@@ -315,6 +316,8 @@ export async function listDevices(userId: string) {
         isNull(sessions.revokedAt),
         gt(sessions.expiresAt, sql`now()`),
         eq(sessions.stage, "full"),
+        // A session past its idle limit has ended, even before a request of its own marks it so.
+        sql`${sessions.lastSeenAt} > now() - make_interval(mins => case when (select u.role from users u where u.id = ${userId}) = 'customer' then ${customer}::int else ${staff}::int end)`,
       ),
     )
     .orderBy(desc(sessions.lastSeenAt));
