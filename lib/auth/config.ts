@@ -3,6 +3,7 @@ import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { authSecret, transportKey } from "@/lib/env";
 import { TRANSPORT_HEADER, readTransportStamp } from "@/lib/http/transport";
+import { afterAnswer } from "@/lib/mail/later";
 import { signInWithPasskey } from "@/lib/two-step/passkey-sign-in";
 import { deviceCookie, setDeviceCookie } from "./known-device";
 import { SESSION_MAX_AGE_SECONDS } from "./sessions";
@@ -59,6 +60,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           ip: stamp?.clientIp ?? "",
           userAgent: request.headers.get("user-agent") ?? "",
           deviceCookie: await deviceCookie(),
+          later: afterAnswer,
         });
         if (!outcome.ok) return null;
         // This browser is now a known device of the account: failures from elsewhere never slow it.

@@ -9,6 +9,7 @@ import { knownDeviceOf, withKnownDevice } from "./known-device";
 import { alertOwnerOfAttack } from "./attack-alert";
 import { releaseAttempt, reserve, retryAfter, signInLimits } from "./throttle";
 import { findUserBySignInName } from "./user-lookup";
+import type { Later } from "@/lib/mail/later";
 
 type SignInAttempt = {
   identifier: string;
@@ -17,6 +18,12 @@ type SignInAttempt = {
   userAgent: string;
   /** The browser's known-device cookie (lib/auth/known-device.ts), if it sent one. */
   deviceCookie?: string;
+  /**
+   * Where the bookkeeping of a wrong password (its audit row, the owner's alert) runs: the app
+   * passes `afterAnswer`, so a known account's failure answers in the same time as an unknown
+   * name's (which has nothing to record); by default it runs before returning.
+   */
+  later?: Later;
 };
 export type SignInOutcome =
   | {
@@ -77,12 +84,16 @@ export async function verifyCredentials(attempt: SignInAttempt): Promise<SignInO
   // A disabled staff account answers exactly like a wrong password (after the same hash).
   if (!user || !valid || user.disabledAt) {
     if (user) {
-      await recordAudit(db, { actorId: null, subjectUserId: user.id, action: "auth.sign_in_failed", ip: attempt.ip });
-      // The failure that uses up the account's free ones (from anywhere) tells the owner, once.
-      const accountLimit = limits.find((l) => l.key.startsWith("account:"));
-      if (accountLimit && "free" in accountLimit && counts[accountLimit.key] === accountLimit.free) {
-        await alertOwnerOfAttack(user.id, { failures: accountLimit.free, ip: attempt.ip });
-      }
+      const record = async () => {
+        await recordAudit(db, { actorId: null, subjectUserId: user.id, action: "auth.sign_in_failed", ip: attempt.ip });
+        // The failure that uses up the account's free ones (from anywhere) tells the owner, once.
+        const accountLimit = limits.find((l) => l.key.startsWith("account:"));
+        if (accountLimit && "free" in accountLimit && counts[accountLimit.key] === accountLimit.free) {
+          await alertOwnerOfAttack(user.id, { failures: accountLimit.free, ip: attempt.ip });
+        }
+      };
+      if (attempt.later) attempt.later(record);
+      else await record();
     }
     return { ok: false, reason: "invalid" };
   }
