@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { request, target, type Reply } from "./http";
 import { DIST_DIR } from "./settings";
+import { flightRow } from "../../lib/test/flight";
 
 type Manifest = { node: Record<string, { filename?: string; exportedName?: string }> };
 let manifest: Manifest | undefined;
@@ -68,35 +69,4 @@ export async function callAction(
     redirect: typeof location === "string" ? location.split(";")[0] : null,
     setCookies,
   };
-}
-
-/**
- * One row of a flight answer, parsed. Rows are "<hex id>:<json>\n", except text rows ("<id>:T<hex
- * byte length>,<text>", no line break after) that carry long strings, so the answer is walked
- * row by row rather than split on line breaks.
- */
-function flightRow(body: Buffer, id: string): unknown {
-  let at = 0;
-  while (at < body.length) {
-    const colon = body.indexOf(":", at);
-    if (colon < 0) break;
-    const rowId = body.toString("utf8", at, colon);
-    if (body[colon + 1] === 0x54 /* T */) {
-      const comma = body.indexOf(",", colon);
-      const length = parseInt(body.toString("utf8", colon + 2, comma), 16);
-      at = comma + 1 + length;
-      continue;
-    }
-    let end = body.indexOf("\n", colon);
-    if (end < 0) end = body.length;
-    if (rowId === id) {
-      try {
-        return JSON.parse(body.toString("utf8", colon + 1, end));
-      } catch {
-        return null;
-      }
-    }
-    at = end + 1;
-  }
-  return null;
 }

@@ -13,6 +13,7 @@ import { routeAccess, type Capability } from "@/lib/auth/capabilities";
 import { AUTH_SECRET } from "../support/app-server";
 import { e2e } from "../support/config";
 import { testDb } from "../support/users";
+import { flightRow } from "@/lib/test/flight";
 
 export const SESSION_COOKIE = "__Secure-authjs.session-token";
 export const origin = e2e.baseURL;
@@ -245,32 +246,7 @@ export async function callAction(call: ActionCall): Promise<ActionReply> {
   };
 }
 
-/** One row of a flight answer ("<id>:<json>\n"; text rows "<id>:T<hex len>,<text>" skipped). */
-export function flightRow(text: string, id: string): unknown {
-  const body = Buffer.from(text, "utf8");
-  let at = 0;
-  while (at < body.length) {
-    const colon = body.indexOf(":", at);
-    if (colon < 0) break;
-    const rowId = body.toString("utf8", at, colon);
-    if (body[colon + 1] === 0x54 /* T */) {
-      const comma = body.indexOf(",", colon);
-      at = comma + 1 + parseInt(body.toString("utf8", colon + 2, comma), 16);
-      continue;
-    }
-    let end = body.indexOf("\n", colon);
-    if (end < 0) end = body.length;
-    if (rowId === id) {
-      try {
-        return JSON.parse(body.toString("utf8", colon + 1, end));
-      } catch {
-        return null;
-      }
-    }
-    at = end + 1;
-  }
-  return null;
-}
+export { flightRow };
 
 /** The refusal code of an action's answer, or why it is not a refusal. */
 export function refusalOf(reply: ActionReply): string {

@@ -1,8 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import type net from "node:net";
 import { generate } from "selfsigned";
-import { SMTPServer } from "smtp-server";
 
 /**
  * A small round-robin load balancer on loopback, as a production one in front of several
@@ -61,28 +59,4 @@ export async function startBalancer(opts: { port: number; backends: { httpPort: 
   };
 }
 
-export type ReceivedMail = { to: string; raw: string };
-
-/** A loopback SMTP sink that keeps every message it is handed (one entry per recipient). */
-export async function startSmtpSink(port = 0) {
-  const received: ReceivedMail[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.on("data", (c: Buffer) => (raw += c.toString("utf8")));
-      stream.on("end", () => {
-        for (const r of session.envelope.rcptTo) received.push({ to: r.address, raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(port, "127.0.0.1", resolve));
-  const { port: bound } = smtp.server.address() as net.AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${bound}`,
-    received,
-    close: () => new Promise<void>((resolve) => smtp.close(() => resolve())),
-  };
-}
+export { startSmtpSink, type ReceivedMail } from "@/lib/test/smtp-sink";
