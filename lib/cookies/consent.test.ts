@@ -1,6 +1,7 @@
 import { createHmac, hkdfSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
+import { DEVICE_COOKIE } from "@/lib/auth/known-device";
 import { REMEMBER_COOKIE } from "@/lib/auth/remembered-username";
 import { SESSION_COOKIE } from "@/lib/auth/session-cookie";
 import { VISITOR_COOKIE } from "@/lib/chat/conversations";
@@ -122,6 +123,7 @@ describe("consent cookie", () => {
     expect(registeredCookie(REMEMBER_COOKIE)?.category).toBe("functional");
     expect(registeredCookie(SESSION_COOKIE)?.category).toBe("essential");
     expect(registeredCookie(VISITOR_COOKIE)?.category).toBe("essential");
+    expect(registeredCookie(DEVICE_COOKIE)?.category).toBe("essential");
     expect(registeredCookie("_ga")).toBeUndefined();
   });
 });

@@ -47,6 +47,15 @@ export const COOKIE_REGISTRY: readonly RegisteredCookie[] = [
     setBy: "lib/chat/caller.ts",
   },
   {
+    // Named here rather than imported: lib/auth/known-device.ts is server-only, this list is not.
+    name: "__Host-myaccount-device",
+    purpose:
+      "Recognises this browser as one you have signed in with before, so that wrong passwords typed elsewhere by someone else never slow down or block your own sign-in. It holds a signed reference to your account, which stops working when your password changes.",
+    category: "essential",
+    lifetime: "1 year, or until your password changes",
+    setBy: "lib/auth/known-device.ts",
+  },
+  {
     name: CONSENT_COOKIE,
     purpose: "Remembers your cookie choices (functional and analytics, yes or no), so we do not ask on every page.",
     category: "essential",
