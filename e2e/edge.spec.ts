@@ -69,19 +69,29 @@ test.describe("edge: body limits", () => {
 
   test("edge: a chunked unsubscribe body is cut off with 413 as soon as it passes 1 KB", async () => {
     let written = 0;
-    const res = await send("POST", "/u/some.token", { "Content-Type": "application/x-www-form-urlencoded" }, (req) => {
-      const chunk = Buffer.alloc(16 * 1024, 97);
-      const pump = () => {
-        // Up to 8 MB; the answer must come long before that is sent.
-        while (written < 512 && !req.destroyed) {
-          written++;
-          if (!req.write(chunk)) return void req.once("drain", pump);
-        }
-        if (!req.destroyed) req.end();
-      };
-      pump();
-    });
-    expect(res.status).toBe(413);
+    const outcome = await send(
+      "POST",
+      "/u/some.token",
+      { "Content-Type": "application/x-www-form-urlencoded" },
+      (req) => {
+        const chunk = Buffer.alloc(16 * 1024, 97);
+        const pump = () => {
+          // Up to 8 MB; the answer must come long before that is sent.
+          while (written < 512 && !req.destroyed) {
+            written++;
+            if (!req.write(chunk)) return void req.once("drain", pump);
+          }
+          if (!req.destroyed) req.end();
+        };
+        pump();
+      },
+    ).then(
+      (res) => String(res.status),
+      // The server answers 413 and closes; a client still writing may see the close (EPIPE or a
+      // reset) before it reads that answer. Either way the body was cut off: `written` says early.
+      (err: NodeJS.ErrnoException) => (err.code === "EPIPE" || err.code === "ECONNRESET" ? "cut off" : String(err)),
+    );
+    expect(["413", "cut off"]).toContain(outcome);
     expect(written).toBeLessThan(512);
   });
 

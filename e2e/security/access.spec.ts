@@ -14,7 +14,6 @@ import {
   rowsMentioning,
   sessionFor,
   snapshot,
-  userIdOf,
   type ManifestAction,
 } from "./support";
 
@@ -77,8 +76,17 @@ async function cookieOf(role: Role | null, revoked: boolean): Promise<string> {
   if (!role) return "";
   const key = `${role}:${revoked}`;
   if (!cookies.has(key)) {
-    // Sessions of a throwaway customer (never the victim's own) and of the demo staff.
-    const userId = role === "customer" ? (await createCustomer()).id : await userIdOf(role);
+    // Sessions of throwaway people of the role (never the victim's own, never the demo staff, whom
+    // other specs use at the same time: their rows would change under the snapshot).
+    const userId = (await createCustomer()).id;
+    if (role !== "customer") {
+      await testDb().query("update users set role = $2 where id = $1", [userId, role]);
+      // Staff sessions count only with a second factor; a passkey row no authenticator holds.
+      await testDb().query(
+        "insert into passkeys (user_id, credential_id, public_key, name) values ($1, $2, 'unused', 'hostile suite')",
+        [userId, `hostile-${userId}`],
+      );
+    }
     watched.push(userId);
     cookies.set(key, (await sessionFor(userId, { revoked })).cookie);
   }

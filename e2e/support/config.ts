@@ -16,7 +16,9 @@ export const e2e = {
    * (chat-two-instances.spec.ts), clear of the bench's and the lifecycle spec's ports.
    */
   extraInstancePorts(n: number) {
-    return { port: this.port + 300 + n, httpPort: this.httpPort + 300 + n };
+    // Steps of two: with the HTTP port right after the HTTPS one (E2E_HTTP_PORT = E2E_PORT + 1), one
+    // instance's HTTP port must not be the next one's HTTPS port.
+    return { port: this.port + 300 + 2 * n, httpPort: this.httpPort + 300 + 2 * n };
   },
   get baseURL() {
     return `https://localhost:${this.port}`;
